@@ -1,0 +1,1 @@
+"""The control API (``/_mock``): health, reset, clock, jobs, requests."""

@@ -1,0 +1,95 @@
+"""HTTP routes of the control API; each one is a thin wrapper over ``Controller``."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import Body, FastAPI, Query, Request
+from starlette.responses import Response
+
+from jobmock import __version__
+from jobmock.control.service import Controller
+from jobmock.core.asgi import install_error_handlers
+from jobmock.core.errors import MockError, Unauthorized
+
+
+def render_error(err: MockError) -> Response:
+    body = json.dumps({"error": err.message}).encode()
+    return Response(body, status_code=err.status, media_type="application/json",
+                    headers=err.headers)
+
+
+def json_response(data: Any, status: int = 200) -> Response:
+    return Response(json.dumps(data).encode(), status_code=status, media_type="application/json")
+
+
+AnyJSON = Annotated[Any, Body()]
+
+
+def create_control_app(controller: Controller) -> FastAPI:
+    app = FastAPI(
+        title="jobmock control API",
+        version=__version__,
+        description="Reset, move the clock, add jobs and read back what clients sent.",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    install_error_handlers(app, render_error)
+    token = controller.runtime.settings.control_token
+
+    if token:
+        @app.middleware("http")
+        async def require_token(request: Request, call_next: Any) -> Response:
+            if request.url.path.endswith("/health"):
+                return await call_next(request)  # type: ignore[no-any-return]
+            if request.headers.get("authorization") != f"Bearer {token}":
+                return render_error(Unauthorized(
+                    "the control API needs 'Authorization: Bearer <JOBMOCK_CONTROL_TOKEN>'"))
+            return await call_next(request)  # type: ignore[no-any-return]
+
+    @app.get("/health", summary="Liveness and what this server emulates")
+    async def health() -> Response:
+        return json_response(controller.health())
+
+    @app.post("/reset", summary="Back to the loaded fixtures and the start time")
+    async def reset() -> Response:
+        return json_response(controller.reset())
+
+    @app.get("/clock", summary="The mock clock")
+    async def get_clock() -> Response:
+        return json_response(controller.clock())
+
+    @app.post("/clock", summary="Advance, set or switch the mock clock")
+    async def post_clock(body: AnyJSON) -> Response:
+        return json_response(controller.update_clock(body))
+
+    @app.get("/jobs/{vendor}", summary="Ids of the vendor's jobs")
+    async def list_jobs(vendor: str) -> Response:
+        return json_response({"vendor": vendor, "ids": controller.job_ids(vendor)})
+
+    @app.post("/jobs/{vendor}", summary="Add a job, given in fixture format", status_code=201)
+    async def add_job(vendor: str, body: AnyJSON) -> Response:
+        return json_response(controller.add_job(vendor, body), status=201)
+
+    @app.delete("/jobs/{vendor}/{job_id}", summary="Remove a job", status_code=204)
+    async def delete_job(vendor: str, job_id: str) -> Response:
+        controller.delete_job(vendor, job_id)
+        return Response(status_code=204)
+
+    @app.get("/requests", summary="What clients sent, oldest first")
+    async def requests(
+        vendor: Annotated[str | None, Query()] = None,
+        method: Annotated[str | None, Query()] = None,
+        path: Annotated[str | None, Query()] = None,
+        job: Annotated[str | None, Query()] = None,
+    ) -> Response:
+        found = controller.requests(vendor=vendor, method=method, path=path, job=job)
+        return json_response({"requests": found})
+
+    @app.delete("/requests", summary="Forget the journal", status_code=204)
+    async def clear_requests() -> Response:
+        controller.clear_requests()
+        return Response(status_code=204)
+
+    return app

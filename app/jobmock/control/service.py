@@ -1,0 +1,106 @@
+"""The operations behind the control API, shared by its HTTP routes and the in-process handle."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from jobmock import __version__
+from jobmock.core.clock import CLOCK_MODES, as_utc
+from jobmock.core.durations import parse_duration
+from jobmock.core.errors import BadRequest, NotFound
+from jobmock.core.vendor import VendorApp
+
+if TYPE_CHECKING:
+    from jobmock.main import Runtime
+
+
+def parse_time(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        return as_utc(value)
+    if not isinstance(value, str):
+        raise BadRequest(f"'set' must be an ISO 8601 timestamp, got {value!r}")
+    try:
+        return as_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except ValueError:
+        raise BadRequest(f"'set' must be an ISO 8601 timestamp, got {value!r}") from None
+
+
+class Controller:
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+
+    def vendor(self, slug: str) -> VendorApp:
+        vendor = self.runtime.vendors.get(slug)
+        if vendor is None:
+            served = ", ".join(self.runtime.vendors) or "none"
+            raise NotFound(f"unknown vendor {slug!r}; this server emulates: {served}")
+        return vendor
+
+    def health(self) -> dict[str, Any]:
+        return {"status": "ok", "version": __version__, "vendors": list(self.runtime.vendors)}
+
+    def reset(self) -> dict[str, Any]:
+        self.runtime.store.reset()
+        return {"status": "ok", **self.clock()}
+
+    def clock(self) -> dict[str, Any]:
+        clock = self.runtime.clock
+        return {"now": clock.now().isoformat(), "mode": clock.mode}
+
+    def update_clock(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        if not isinstance(body, Mapping):
+            raise BadRequest("expected a JSON object with 'advance', 'set' or 'mode'")
+        unknown = set(body) - {"advance", "set", "mode"}
+        if unknown:
+            raise BadRequest(
+                f"unknown clock field(s) {sorted(unknown)}; use 'advance', 'set' or 'mode'"
+            )
+        if not body:
+            raise BadRequest("expected one of 'advance' (e.g. \"90s\"), 'set' (ISO 8601) or 'mode'")
+        clock = self.runtime.clock
+        if "mode" in body:
+            if body["mode"] not in CLOCK_MODES:
+                raise BadRequest(f"'mode' must be 'real' or 'manual', got {body['mode']!r}")
+            clock.set_mode(body["mode"])
+        try:
+            if "set" in body:
+                clock.set(parse_time(body["set"]))
+            if "advance" in body:
+                try:
+                    seconds = parse_duration(body["advance"])
+                except (ValueError, TypeError) as exc:
+                    raise BadRequest(f"'advance': {exc}") from None
+                clock.advance(seconds)
+        except ValueError as exc:
+            raise BadRequest(str(exc)) from None
+        return self.clock()
+
+    def add_job(self, slug: str, doc: Any) -> dict[str, Any]:
+        if not isinstance(doc, Mapping):
+            raise BadRequest("expected one job as a JSON object, in fixture format")
+        job_id = self.vendor(slug).backend.add_job(doc)
+        return {"vendor": slug, "id": job_id}
+
+    def job_ids(self, slug: str) -> list[str]:
+        return self.vendor(slug).backend.job_ids()
+
+    def delete_job(self, slug: str, job_id: str) -> None:
+        if not self.vendor(slug).backend.delete_job(job_id):
+            raise NotFound(f"no {slug} job {job_id!r}")
+
+    def requests(
+        self,
+        vendor: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        job: str | None = None,
+    ) -> list[dict[str, Any]]:
+        if vendor is not None:
+            self.vendor(vendor)
+        entries = self.runtime.store.journal.find(vendor=vendor, method=method, path=path, job=job)
+        return [entry.to_dict() for entry in entries]
+
+    def clear_requests(self) -> None:
+        self.runtime.store.journal.clear()

@@ -1,0 +1,1 @@
+"""Vendor-neutral machinery: clock, store, lifecycle, fixtures, auth, errors. Imports no vendor."""

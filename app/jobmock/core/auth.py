@@ -1,0 +1,189 @@
+"""Auth strategies. A vendor declares which one it uses and with which wording; the strategy
+raises ``Unauthorized`` or ``Forbidden`` and the vendor renders them in its own envelope.
+
+- ``ApiKeyHeader``: a key in a header, looked up in the fixture's key table (nunu, Intuned).
+- ``BearerJWT``: an HMAC-signed JWT from ``Authorization: Bearer`` or a cookie (prunner, OSAPI).
+
+Times (expiry, ``exp``/``nbf``/``iat``) are checked against the app clock, never the wall clock,
+so a test can let a key expire by advancing the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from jobmock.core.errors import Forbidden, MockError, Unauthorized
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """One API key from the fixtures. ``scope`` is what it belongs to (a project, a workspace)."""
+
+    key: str
+    id: str
+    scope: str
+    permissions: frozenset[str] = frozenset()
+    expires_at: datetime | None = None
+    disabled: bool = False
+    kind: str = "project"
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeyWording:
+    """The vendor's messages (and statuses) for each way a key can be refused."""
+
+    missing: str = "API key required"
+    invalid: str = "Invalid API key"
+    expired: str = "API key expired"
+    disabled: str = "API key is disabled"
+    missing_permission: str = "API key missing required permission: {permission}"
+    expired_status: int = 403
+    disabled_status: int = 403
+
+
+class ApiKeyHeader:
+    """A key sent in one header (matched case-insensitively, as HTTP header names are)."""
+
+    def __init__(
+        self,
+        header: str,
+        keys: Iterable[ApiKey],
+        clock: Callable[[], datetime],
+        wording: ApiKeyWording | None = None,
+    ) -> None:
+        self.header = header
+        self.header_lower = header.lower()
+        self.keys: dict[str, ApiKey] = {k.key: k for k in keys}
+        self._now = clock
+        self.wording = wording or ApiKeyWording()
+
+    def authenticate(self, value: str | None) -> ApiKey:
+        """The key for ``value``, checked in the order: missing, unknown, expired, disabled."""
+        words = self.wording
+        if not value:
+            raise Unauthorized(words.missing, reason="missing")
+        key = self.keys.get(value)
+        if key is None:
+            raise Unauthorized(words.invalid, reason="invalid")
+        if key.expires_at is not None and self._now() >= key.expires_at:
+            raise MockError(words.expired, status=words.expired_status, reason="expired")
+        if key.disabled:
+            raise MockError(words.disabled, status=words.disabled_status, reason="disabled")
+        return key
+
+    def require(self, key: ApiKey, permission: str) -> None:
+        if permission not in key.permissions:
+            raise Forbidden(
+                self.wording.missing_permission.format(permission=permission),
+                reason="missing_permission",
+            )
+
+
+# --- JWT -------------------------------------------------------------------------------------
+
+#: Why a bearer token was refused, in the order the checks run (a vendor maps each to its text).
+JWT_REASONS = ("missing", "invalid", "iat", "exp", "nbf")
+
+
+@dataclass(frozen=True, slots=True)
+class JWTWording:
+    missing: str = "no token found"
+    invalid: str = "token is unauthorized"
+    exp: str = "token is expired"
+    nbf: str = "token nbf validation failed"
+    iat: str = "token iat validation failed"
+
+    def for_reason(self, reason: str) -> str:
+        return str(getattr(self, reason))
+
+
+class BearerJWT:
+    """An HMAC-signed JWT from ``Authorization: Bearer <t>`` (or a cookie), validated on the app
+    clock with zero skew. ``time_checks`` gives the order in which ``iat``/``exp``/``nbf`` are
+    checked, since vendors report only the first failure.
+    """
+
+    def __init__(
+        self,
+        secret: str,
+        clock: Callable[[], datetime],
+        *,
+        algorithms: tuple[str, ...] = ("HS256",),
+        case_insensitive_prefix: bool = True,
+        cookie: str | None = None,
+        time_checks: tuple[str, ...] = ("iat", "exp", "nbf"),
+        wording: JWTWording | None = None,
+    ) -> None:
+        self.secret = secret
+        self.algorithms = algorithms
+        self._now = clock
+        self.case_insensitive_prefix = case_insensitive_prefix
+        self.cookie = cookie
+        self.time_checks = time_checks
+        self.wording = wording or JWTWording()
+
+    def token_from(self, authorization: str | None, cookies: Mapping[str, str]) -> str | None:
+        if authorization and len(authorization) > 7:
+            prefix = authorization[:7]
+            if self.case_insensitive_prefix:
+                matched = prefix.upper() == "BEARER "
+            else:
+                matched = prefix == "Bearer "
+            if matched:
+                return authorization[7:]
+        if self.cookie:
+            return cookies.get(self.cookie) or None
+        return None
+
+    def fail(self, reason: str) -> Unauthorized:
+        return Unauthorized(self.wording.for_reason(reason), reason=reason)
+
+    def authenticate(self, authorization: str | None, cookies: Mapping[str, str]) -> dict[str, Any]:
+        """The token's claims, or ``Unauthorized`` with the vendor's message for the first check
+        that fails."""
+        import jwt
+
+        token = self.token_from(authorization, cookies)
+        if token is None:
+            raise self.fail("missing")
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                self.secret,
+                algorithms=list(self.algorithms),
+                options={
+                    "verify_exp": False,
+                    "verify_nbf": False,
+                    "verify_iat": False,
+                    "verify_aud": False,
+                    "verify_iss": False,
+                },
+            )
+        except jwt.PyJWTError:
+            raise self.fail("invalid") from None
+        now = int(self._now().timestamp())
+        for check in self.time_checks:
+            value = claims.get(check)
+            if value is None:
+                continue
+            if not isinstance(value, int | float):
+                raise self.fail("invalid")
+            if (
+                (check == "exp" and now >= int(value))
+                or (check in ("nbf", "iat") and now < int(value))
+            ):
+                raise self.fail(check)
+        return claims
+
+
+def mint_jwt(
+    secret: str, claims: Mapping[str, Any], algorithm: str = "HS256"
+) -> str:
+    """A signed token, for ``jobmock token`` and for tests."""
+    import jwt
+
+    return jwt.encode(dict(claims), secret, algorithm=algorithm)

@@ -1,0 +1,207 @@
+"""Fixture files: YAML read with ``yaml.safe_load`` only, validated by pydantic models.
+
+A bad file stops startup with an error that names the file, the line and the field, so a typo in
+a fixture is fixed in one look instead of surfacing as a strange response later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+M = TypeVar("M", bound=BaseModel)
+
+Loc = tuple[str | int, ...]
+
+FIXTURE_SUFFIXES = (".yaml", ".yml")
+
+
+class FixtureModel(BaseModel):
+    """Base of every fixture model: unknown keys are errors, never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+@dataclass(frozen=True)
+class FixtureProblem:
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+class FixtureError(ValueError):
+    """One or more problems in fixture files; ``str()`` lists each as ``file:line: field: msg``."""
+
+    def __init__(self, problems: Sequence[FixtureProblem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def single(cls, file: str, line: int | None, field: str, message: str) -> FixtureError:
+        return cls([FixtureProblem(file, line, field, message)])
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    """One parsed YAML file: its data and where each value sits in it."""
+
+    path: Path
+    data: Any
+    lines: Mapping[Loc, int]
+
+    @property
+    def name(self) -> str:
+        return display_path(self.path)
+
+    def line_of(self, loc: Loc) -> int | None:
+        """The line of ``loc``, or of its nearest ancestor present in the file."""
+        for end in range(len(loc), -1, -1):
+            line = self.lines.get(tuple(loc[:end]))
+            if line is not None:
+                return line
+        return None
+
+    def problem(self, loc: Loc, message: str) -> FixtureProblem:
+        return FixtureProblem(self.name, self.line_of(loc), format_loc(loc), message)
+
+    def error(self, loc: Loc, message: str) -> FixtureError:
+        return FixtureError([self.problem(loc, message)])
+
+    def validate(self, model: type[M], data: Any = None, base: Loc = ()) -> M:
+        """``data`` (the whole file by default) as ``model``, or a FixtureError naming the line."""
+        try:
+            return model.model_validate(self.data if data is None else data)
+        except ValidationError as exc:
+            raise self.validation_error(exc, base) from None
+
+    def validation_error(self, exc: ValidationError, base: Loc = ()) -> FixtureError:
+        problems = [
+            self.problem(base + _clean_loc(err["loc"]), describe_error(err))
+            for err in exc.errors(include_url=False)
+        ]
+        return FixtureError(problems)
+
+
+def display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def format_loc(loc: Iterable[str | int]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _clean_loc(loc: Iterable[Any]) -> Loc:
+    # pydantic puts union-member and validator names into locations ("function-after[...]",
+    # "list[...]", tagged-union tags); they are not keys of the user's file.
+    out: list[str | int] = []
+    for part in loc:
+        if isinstance(part, int) or (isinstance(part, str) and not _is_synthetic(part)):
+            out.append(part)
+    return tuple(out)
+
+
+def _is_synthetic(part: str) -> bool:
+    return "[" in part or part.startswith("function-") or part in {"str", "int", "float", "bool"}
+
+
+def describe_error(err: Mapping[str, Any]) -> str:
+    message = str(err.get("msg", "invalid value"))
+    message = message.removeprefix("Value error, ")
+    kind = err.get("type")
+    if kind == "extra_forbidden":
+        return "unknown field (check its spelling and indentation)"
+    if kind == "missing":
+        return "this field is required"
+    value = err.get("input")
+    if kind not in {"model_type", "dict_type"} and isinstance(value, str | int | float | bool):
+        message += f" (got {value!r})"
+    return message
+
+
+def _index_lines(node: yaml.Node, loc: Loc, out: dict[Loc, int]) -> None:
+    out.setdefault(loc, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
+            # A field's line is its key's line, so an error inside a nested mapping that lacks a
+            # key points at where that mapping starts, not at its first child.
+            out[loc + (key,)] = key_node.start_mark.line + 1
+            _index_lines(value_node, loc + (key,), out)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _index_lines(item, loc + (index,), out)
+
+
+def load_yaml_text(text: str, path: Path) -> LoadedFile:
+    name = display_path(path)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = " ".join(p for p in (exc.context, exc.problem) if p) or str(exc)
+        raise FixtureError.single(name, line, "", f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise FixtureError.single(name, None, "", f"invalid YAML: {exc}") from None
+    lines: dict[Loc, int] = {}
+    if node is not None:
+        _index_lines(node, (), lines)
+    return LoadedFile(path, data, lines)
+
+
+def load_yaml(path: Path) -> LoadedFile:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FixtureError.single(display_path(path), None, "", f"cannot read: {exc}") from None
+    return load_yaml_text(text, path)
+
+
+def fixture_files(directory: Path) -> Iterator[Path]:
+    """The YAML files of one vendor's fixture folder, recursively, in a stable order."""
+    if not directory.is_dir():
+        return
+    for path in sorted(directory.rglob("*")):
+        if path.suffix in FIXTURE_SUFFIXES and path.is_file():
+            yield path
+
+
+def load_dir(directory: Path) -> list[LoadedFile]:
+    """Every fixture file under ``directory``; empty files are skipped. Collects all errors."""
+    loaded: list[LoadedFile] = []
+    problems: list[FixtureProblem] = []
+    for path in fixture_files(directory):
+        try:
+            item = load_yaml(path)
+        except FixtureError as exc:
+            problems.extend(exc.problems)
+            continue
+        if item.data is None:
+            continue
+        if not isinstance(item.data, dict):
+            problems.append(item.problem((), "a fixture file must be a mapping of sections"))
+            continue
+        loaded.append(item)
+    if problems:
+        raise FixtureError(problems)
+    return loaded

@@ -1,0 +1,96 @@
+"""A bounded record of what clients sent and what they got back, newest last."""
+
+from __future__ import annotations
+
+import fnmatch
+import threading
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class JournalEntry:
+    seq: int
+    vendor: str | None
+    method: str
+    path: str
+    """The path as the vendor sees it (its real API path)."""
+    raw_path: str
+    """The path as the client sent it, with jobmock's vendor prefix."""
+    query: dict[str, str]
+    query_string: str
+    headers: dict[str, str]
+    body: str
+    at: str
+    """When the request arrived, on the mock clock (ISO 8601)."""
+    status: int = 0
+    operation: str | None = None
+    job: str | None = None
+    duration_ms: float = 0.0
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _matches_path(pattern: str, entry: JournalEntry) -> bool:
+    if any(ch in pattern for ch in "*?["):
+        return fnmatch.fnmatchcase(entry.path, pattern) or fnmatch.fnmatchcase(
+            entry.raw_path, pattern
+        )
+    return pattern in (entry.path, entry.raw_path)
+
+
+class Journal:
+    """A ring buffer: memory stays bounded however long the server runs."""
+
+    def __init__(self, size: int = 1000) -> None:
+        self._entries: deque[JournalEntry] = deque(maxlen=max(1, size))
+        self._lock = threading.Lock()
+        self._seq = 0
+
+    @property
+    def size(self) -> int:
+        return self._entries.maxlen or 0
+
+    def next_seq(self) -> int:
+        with self._lock:
+            self._seq += 1
+            return self._seq
+
+    def add(self, entry: JournalEntry) -> None:
+        with self._lock:
+            self._entries.append(entry)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __iter__(self) -> Iterator[JournalEntry]:
+        with self._lock:
+            return iter(list(self._entries))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def find(
+        self,
+        vendor: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        job: str | None = None,
+        operation: str | None = None,
+    ) -> list[JournalEntry]:
+        method = method.upper() if method else None
+        return [
+            entry
+            for entry in self
+            if (vendor is None or entry.vendor == vendor)
+            and (method is None or entry.method == method)
+            and (path is None or _matches_path(path, entry))
+            and (job is None or entry.job == job)
+            and (operation is None or entry.operation == operation)
+        ]

@@ -1,0 +1,132 @@
+"""The state of one app instance: job tables, poll history, the request journal, the epoch.
+
+Fixture records form an immutable base; what clients change (started, stopped, deleted jobs) goes
+into an overlay. Reset drops the overlay and re-anchors the epoch, so it costs nothing however
+many jobs were loaded, and YAML is never re-read.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from jobmock.core.clock import AppClock
+from jobmock.core.journal import Journal
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+_DELETED = object()
+
+#: How many poll times are kept per job: enough for any ``after_polls`` step a fixture declares.
+POLL_TIMES_KEPT = 1024
+
+
+class Table(Generic[K, V]):
+    """Records by id: the loaded base plus the changes since the last reset. O(1) lookups."""
+
+    def __init__(self, base: Mapping[K, V] | None = None) -> None:
+        self._base: dict[K, V] = dict(base or {})
+        self._changes: dict[K, object] = {}
+
+    def get(self, key: K) -> V | None:
+        value = self._changes.get(key, self._base.get(key))
+        if value is None or value is _DELETED:
+            return None
+        return value  # type: ignore[return-value]
+
+    def __contains__(self, key: object) -> bool:
+        return self.get(key) is not None  # type: ignore[arg-type]
+
+    def put(self, key: K, value: V) -> None:
+        self._changes[key] = value
+
+    def delete(self, key: K) -> bool:
+        if self.get(key) is None:
+            return False
+        self._changes[key] = _DELETED
+        return True
+
+    def is_changed(self, key: K) -> bool:
+        return key in self._changes
+
+    def reset(self) -> None:
+        self._changes.clear()
+
+    def keys(self) -> Iterator[K]:
+        for key in self._base:
+            if key not in self._changes:
+                yield key
+        for key, value in list(self._changes.items()):
+            if value is not _DELETED:
+                yield key
+
+    def values(self) -> Iterator[V]:
+        for key in self.keys():
+            value = self.get(key)
+            if value is not None:
+                yield value
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.keys())
+
+
+class PollLog:
+    """How often a job was read, and when (the first POLL_TIMES_KEPT reads)."""
+
+    __slots__ = ("count", "times")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.times: list[datetime] = []
+
+    def add(self, when: datetime) -> None:
+        self.count += 1
+        if len(self.times) < POLL_TIMES_KEPT:
+            self.times.append(when)
+
+
+class Store:
+    """Everything one app instance remembers. Built by ``create_app``; never a module global."""
+
+    def __init__(self, clock: AppClock, journal_size: int = 1000) -> None:
+        self.clock = clock
+        self.lock = threading.RLock()
+        self.journal = Journal(journal_size)
+        self.epoch: datetime = clock.now()
+        self._tables: list[Table[object, object]] = []
+        self._polls: dict[tuple[str, str], PollLog] = {}
+        self._reset_hooks: list[Callable[[], None]] = []
+
+    def table(self, base: Mapping[K, V] | None = None) -> Table[K, V]:
+        table: Table[K, V] = Table(base)
+        self._tables.append(table)  # type: ignore[arg-type]
+        return table
+
+    def on_reset(self, hook: Callable[[], None]) -> None:
+        self._reset_hooks.append(hook)
+
+    def record_poll(self, vendor: str, job_id: str, when: datetime) -> PollLog:
+        with self.lock:
+            log = self._polls.get((vendor, job_id))
+            if log is None:
+                log = self._polls[(vendor, job_id)] = PollLog()
+            log.add(when)
+            return log
+
+    def polls(self, vendor: str, job_id: str) -> list[datetime]:
+        log = self._polls.get((vendor, job_id))
+        return log.times if log is not None else []
+
+    def reset(self) -> datetime:
+        with self.lock:
+            self.epoch = self.clock.reset()
+            for table in self._tables:
+                table.reset()
+            self._polls.clear()
+            self.journal.clear()
+            for hook in self._reset_hooks:
+                hook()
+            return self.epoch

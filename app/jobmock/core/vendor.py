@@ -1,0 +1,93 @@
+"""What a vendor is to the core: a spec (slug, base URLs), and, once built for an app, a mounted
+ASGI sub-app plus a backend the control API can drive.
+
+Adding a vendor is one package under ``jobmock/vendors/`` exposing ``SPEC`` and ``create(ctx)``,
+and one line in the registry; nothing here changes.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from starlette.responses import Response
+    from starlette.types import ASGIApp
+
+    from jobmock.core.clock import AppClock
+    from jobmock.core.errors import MockError
+    from jobmock.core.generate import Generator
+    from jobmock.core.store import Store
+
+    ErrorRenderer = Callable[[MockError], Response]
+
+
+@dataclass(frozen=True)
+class VendorSpec:
+    """Static facts about an emulated vendor. Importing it must stay cheap (no FastAPI)."""
+
+    slug: str
+    title: str
+    api_version: str
+    """The vendor API version (or commit) whose behaviour is emulated."""
+    real_base_url: str
+    """What clients of the real service use as their base URL."""
+    base_path: str = ""
+    """The part of the base URL after the host, e.g. ``/api/v1`` for nunu."""
+    module: str = ""
+    """The vendor package; imported when an app that serves this vendor is built."""
+    job_params: tuple[str, ...] = ()
+    """Path or query parameters that carry a job id, so the journal can index requests by job."""
+    default_credentials: str = ""
+    """One line for the README and ``jobmock routes``: how to authenticate against the mock."""
+
+    def base_url(self, root: str, single: bool = False) -> str:
+        """The base URL a client sets to reach this vendor on a jobmock at ``root``."""
+        root = root.rstrip("/")
+        return f"{root}{self.base_path}" if single else f"{root}/{self.slug}{self.base_path}"
+
+    def package(self) -> VendorPackage:
+        return importlib.import_module(self.module)  # type: ignore[return-value]
+
+
+class VendorBackend(Protocol):
+    """What the control API needs from every vendor."""
+
+    def add_job(self, doc: Mapping[str, Any]) -> str:
+        """Add one job given in fixture format; returns its id. Raises BadRequest if invalid."""
+
+    def job_ids(self) -> list[str]: ...
+
+    def delete_job(self, job_id: str) -> bool: ...
+
+
+@dataclass
+class VendorContext:
+    """What ``create_app`` hands each vendor: the app's shared objects, never globals."""
+
+    spec: VendorSpec
+    store: Store
+    clock: AppClock
+    generator: Generator
+    fixtures_dir: Path
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class VendorApp:
+    spec: VendorSpec
+    asgi: ASGIApp
+    backend: VendorBackend
+    render_error: ErrorRenderer
+
+
+class VendorPackage(Protocol):
+    SPEC: VendorSpec
+
+    def create(self, ctx: VendorContext) -> VendorApp: ...
+
+    def check_fixtures(self, directory: Path) -> str:
+        """Validate a fixture folder without serving; returns a one-line summary."""

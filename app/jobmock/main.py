@@ -1,0 +1,154 @@
+"""``create_app(settings)``: one self-contained jobmock app.
+
+Each app owns its clock, store, seeded generator and vendor backends; two apps in one process
+never see each other. Vendors are mounted under their slug (``/nunu``, ...), or one vendor at the
+root with its real paths; the control API lives under ``/_mock`` in both layouts.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from jobmock import __version__
+from jobmock.core.clock import AppClock
+from jobmock.core.gate import new_entry
+from jobmock.core.generate import Generator
+from jobmock.core.store import Store
+from jobmock.core.vendor import VendorApp, VendorContext
+from jobmock.settings import Settings
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Receive, Scope, Send
+
+    from jobmock.control.service import Controller
+
+CONTROL_PREFIX = "_mock"
+
+
+@dataclass
+class Runtime:
+    """Everything one app instance owns."""
+
+    settings: Settings
+    clock: AppClock
+    store: Store
+    generator: Generator
+    vendors: dict[str, VendorApp] = field(default_factory=dict)
+    crashes: list[BaseException] = field(default_factory=list)
+    """Exceptions raised inside the mock while serving; the pytest plugin re-raises them."""
+    controller: Controller | None = None
+
+    @property
+    def single(self) -> str | None:
+        return self.settings.vendor
+
+    def base_url(self, root: str, slug: str) -> str:
+        return self.vendors[slug].spec.base_url(root, single=self.single == slug)
+
+
+def _route_path(scope: Scope) -> str:
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root):] if root and path.startswith(root) else path
+
+
+class JobmockApp:
+    """The root ASGI app: a dictionary dispatch on the first path segment, nothing more."""
+
+    def __init__(
+        self,
+        runtime: Runtime,
+        control: ASGIApp,
+        mounts: dict[str, ASGIApp],
+    ) -> None:
+        self.runtime = runtime
+        self._control = control
+        self._mounts = mounts
+        self._root = mounts[runtime.single] if runtime.single else None
+
+    @property
+    def controller(self) -> Controller:
+        assert self.runtime.controller is not None
+        return self.runtime.controller
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        path = _route_path(scope)
+        segment = path.split("/", 2)[1] if path.startswith("/") else ""
+        if segment == CONTROL_PREFIX:
+            await self._control(self._child(scope, "/" + CONTROL_PREFIX), receive, send)
+        elif self._root is not None:
+            await self._root(scope, receive, send)
+        elif segment in self._mounts:
+            await self._mounts[segment](self._child(scope, "/" + segment), receive, send)
+        else:
+            await self._no_vendor(scope, receive, send)
+
+    @staticmethod
+    def _child(scope: Scope, prefix: str) -> Scope:
+        child = dict(scope)
+        root = scope.get("root_path", "")
+        child["app_root_path"] = scope.get("app_root_path", root)
+        child["root_path"] = root + prefix
+        return child
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _no_vendor(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        store = self.runtime.store
+        entry = new_entry(store, scope, None)
+        served = ", ".join(f"/{slug}{v.spec.base_path}" for slug, v in self.runtime.vendors.items())
+        message = (
+            f"jobmock serves no vendor at {entry.raw_path!r}. Base paths: {served}; "
+            f"control API: /{CONTROL_PREFIX}"
+        )
+        entry.status, entry.error = 404, message
+        store.journal.add(entry)
+        body = json.dumps({"error": message}).encode()
+        await send({
+            "type": "http.response.start",
+            "status": 404,
+            "headers": [(b"content-type", b"application/json"),
+                        (b"content-length", str(len(body)).encode())],
+        })
+        await send({"type": "http.response.body", "body": body})
+
+
+def create_app(settings: Settings | None = None) -> JobmockApp:
+    """Build a jobmock app. Raises ``FixtureError`` if a fixture file is invalid."""
+    from jobmock.control.routes import create_control_app
+    from jobmock.control.service import Controller
+    from jobmock.core.gate import VendorGate
+    from jobmock.vendors import get_spec
+
+    settings = settings if settings is not None else Settings()
+    clock = AppClock(settings.clock, settings.start_time)
+    store = Store(clock, settings.journal_size)
+    runtime = Runtime(settings, clock, store, Generator(settings.seed))
+    mounts: dict[str, ASGIApp] = {}
+    for slug in settings.served_vendors:
+        spec = get_spec(slug)
+        ctx = VendorContext(spec, store, clock, runtime.generator, settings.fixtures_dir / slug)
+        vendor = spec.package().create(ctx)
+        runtime.vendors[slug] = vendor
+        mounts[slug] = VendorGate(
+            vendor.asgi, slug, store, vendor.render_error, runtime.crashes, spec.job_params
+        )
+    runtime.controller = Controller(runtime)
+    return JobmockApp(runtime, create_control_app(runtime.controller), mounts)
+
+
+__all__ = ["JobmockApp", "Runtime", "__version__", "create_app"]

@@ -1,0 +1,90 @@
+"""Settings for one jobmock app. CLI flags > ``JOBMOCK_*`` environment variables > defaults.
+
+There is no module-level instance: ``create_app(settings)`` takes one, and tests build their own.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from jobmock.core.clock import ClockMode, as_utc
+
+
+def packaged_fixtures() -> Path:
+    """The default data set: inside the wheel, or at the repository root in a source checkout."""
+    here = Path(__file__).resolve().parent
+    bundled = here / "fixtures"
+    if bundled.is_dir():
+        return bundled
+    return here.parents[1] / "fixtures"
+
+
+def known_vendors() -> tuple[str, ...]:
+    from jobmock.vendors import VENDORS
+
+    return tuple(spec.slug for spec in VENDORS)
+
+
+def _check_slug(slug: str) -> str:
+    known = known_vendors()
+    if slug not in known:
+        raise ValueError(f"unknown vendor {slug!r}; jobmock emulates: {', '.join(known)}")
+    return slug
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="JOBMOCK_", extra="forbid", frozen=True)
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    fixtures: Path | None = None
+    """Fixture folder with one sub-folder per vendor; the packaged default set when unset."""
+    vendor: str | None = None
+    """Serve this vendor alone, at the root, with its real paths."""
+    vendors: Annotated[tuple[str, ...], NoDecode] = ()
+    """Which vendors to mount (comma-separated in the environment); all when empty."""
+    clock: ClockMode = "real"
+    start_time: datetime | None = None
+    """Where a manual clock starts (and returns to on reset); now when unset."""
+    seed: int = 0
+    journal_size: int = Field(default=1000, ge=1)
+    control_token: str | None = None
+    """When set, the control API requires ``Authorization: Bearer <token>``."""
+    log_level: Literal["critical", "error", "warning", "info", "debug", "trace"] = "info"
+
+    @field_validator("vendors", mode="before")
+    @classmethod
+    def _split_vendors(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("vendors")
+    @classmethod
+    def _known_vendors(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(_check_slug(slug) for slug in value)
+
+    @field_validator("vendor")
+    @classmethod
+    def _known_vendor(cls, value: str | None) -> str | None:
+        return _check_slug(value) if value else None
+
+    @field_validator("start_time")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        return as_utc(value) if value is not None else None
+
+    @property
+    def fixtures_dir(self) -> Path:
+        return self.fixtures if self.fixtures is not None else packaged_fixtures()
+
+    @property
+    def served_vendors(self) -> tuple[str, ...]:
+        if self.vendor:
+            return (self.vendor,)
+        return self.vendors or known_vendors()

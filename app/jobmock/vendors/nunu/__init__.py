@@ -1,0 +1,80 @@
+"""nunu.ai: jobs and runs of the public REST API (``https://nunu.ai/api/v1``).
+
+Emulated, on both path styles (legacy ``/api/v1/...`` with the project taken from the key, and
+``/api/v1/project/{projectId}/...``):
+
+- ``GET /jobs/{jobId}`` and ``GET /runs/{runId}`` (the seed documents)
+- ``GET /jobs`` and ``GET /runs`` with their filters, newest first, ``{data, pagination}``
+- ``POST /runs`` (a multiplayer test, a test plan, or ephemeral instructions) -> jobs that move
+  ``QUEUED -> STARTING -> RUNNING -> COMPLETED`` on the clock
+- ``POST /runs/stop`` -> ``STOPPING -> CLEANING_UP -> COMPLETED``, run result ``STOPPED``
+
+Auth: ``X-Api-Key``; project keys (``nunu_...``) and organisation keys (``nunu_org_...``, scoped
+routes only), permissions ``project:read-runs`` / ``project:operate-runs``, expired and disabled
+keys, checked in the order of spec/nunu.md §3. Errors are ``{"error": "..."}``.
+
+Version: the latest published OpenAPI (uppercase enums, 8 run results). Choices where the vendor
+docs contradict themselves follow spec/nunu.md §9: 11-character run ids, float run
+``duration_ms``, slug ``project_id``, 1-based ``player_number``.
+
+Known gaps: one run per job (retry attempts are counted in ``retries`` but not run again);
+``run_on_all_configured_devices`` and per-player deployment configs are accepted but every player
+uses the first config; builds, tests, test plans, bugs, live runs and artifacts have no endpoints
+of their own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jobmock.core.vendor import VendorSpec
+
+if TYPE_CHECKING:
+    from jobmock.core.vendor import VendorApp, VendorContext
+
+SPEC = VendorSpec(
+    slug="nunu",
+    title="nunu.ai API",
+    api_version="1.0.0",
+    real_base_url="https://nunu.ai/api/v1",
+    base_path="/api/v1",
+    module="jobmock.vendors.nunu",
+    job_params=("jobId", "runId"),
+    default_credentials="X-Api-Key: nunu_test_key (project 'test', read and operate runs)",
+)
+
+
+def create(ctx: VendorContext) -> VendorApp:
+    from jobmock.core.asgi import build_vendor_app
+    from jobmock.core.fixtures import load_dir
+    from jobmock.core.vendor import VendorApp
+    from jobmock.vendors.nunu import schemas
+    from jobmock.vendors.nunu.backend import NunuBackend
+    from jobmock.vendors.nunu.errors import render_error
+    from jobmock.vendors.nunu.loader import load
+    from jobmock.vendors.nunu.routes import create_router
+
+    data = load(load_dir(ctx.fixtures_dir), ctx.generator)
+    backend = NunuBackend(data, ctx.store, ctx.generator)
+    app = build_vendor_app(
+        title=SPEC.title,
+        version=SPEC.api_version,
+        description=__doc__ or "",
+        servers=[{"url": "https://nunu.ai", "description": "the real nunu.ai"}],
+        routers=[create_router(backend, "/api/v1"),
+                 create_router(backend, "/api/v1/project/{projectId}")],
+        render=render_error,
+        request_models=[schemas.StartRunRequest, schemas.StopRunsRequest],
+    )
+    return VendorApp(SPEC, app, backend, render_error)
+
+
+def check_fixtures(directory: Path) -> str:
+    from jobmock.core.fixtures import load_dir
+    from jobmock.core.generate import Generator
+    from jobmock.vendors.nunu.loader import load
+
+    data = load(load_dir(directory), Generator())
+    return (f"{len(data.jobs)} jobs, {len(data.keys)} keys, {len(data.projects)} projects, "
+            f"{len(data.tests)} tests")

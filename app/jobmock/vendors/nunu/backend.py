@@ -1,0 +1,412 @@
+"""nunu rules: who may see what, job and run lookups, listing, starting and stopping runs.
+
+The backend takes plain values (the API key, ids, parsed query and body) and returns wire models;
+it never sees a FastAPI request, so the hot read paths can be served by any ASGI front.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from jobmock.core.bodies import parse_body
+from jobmock.core.auth import ApiKey, ApiKeyHeader
+from jobmock.core.errors import BadRequest, Forbidden, NotFound, Unauthorized
+from jobmock.core.fixtures import describe_error, format_loc
+from jobmock.core.generate import Generator
+from jobmock.core.lifecycle import Timeline
+from jobmock.core.store import Store, Table
+from jobmock.vendors.nunu import render
+from jobmock.vendors.nunu import schemas as s
+from jobmock.vendors.nunu.fixtures import UUID_RE, JobFixture, TestFixture
+from jobmock.vendors.nunu.loader import (
+    Invalid,
+    NunuData,
+    job_record,
+    parse_timeline_header,
+    test_timeline,
+)
+from jobmock.vendors.nunu.records import OPERATE_RUNS, READ_RUNS, NunuJob
+from jobmock.vendors.nunu.texts import fill_texts
+
+VENDOR = "nunu"
+JOB_STATUS_FILTERS = {
+    "queued": {"QUEUED"},
+    "running": {"STARTING", "RUNNING", "STOPPING", "CLEANING_UP"},
+    "completed": {"COMPLETED"},
+}
+RUN_STATE_FILTERS = {"running": {"INITIALIZING", "RUNNING"}, "completed": {"COMPLETED"}}
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    key: ApiKey
+    project: str
+
+
+def _page(query: Mapping[str, str]) -> tuple[int, int]:
+    try:
+        page = int(query.get("page", "0"))
+        size = int(query.get("page_size", "20"))
+    except ValueError:
+        raise BadRequest("Invalid query parameters: page and page_size must be integers",
+                         reason="query") from None
+    if page < 0:
+        raise BadRequest("Invalid query parameters: page must be 0 or more", reason="query")
+    if not 1 <= size <= 100:
+        raise BadRequest("Invalid query parameters: page_size must be between 1 and 100",
+                         reason="query")
+    return page, size
+
+
+def _choice(query: Mapping[str, str], name: str, options: Mapping[str, Any]) -> str:
+    value = query.get(name, "all").lower()
+    if value != "all" and value not in options:
+        allowed = ", ".join([*options, "all"])
+        raise BadRequest(f"Invalid query parameters: {name} must be one of {allowed}",
+                         reason="query")
+    return value
+
+
+def _tags(query: Mapping[str, str]) -> set[str]:
+    return {t.strip() for t in query.get("tags", "").split(",") if t.strip()}
+
+
+def paginate(items: list[Any], page: int, size: int) -> tuple[list[Any], s.Pagination]:
+    total = len(items)
+    return items[page * size:(page + 1) * size], s.Pagination(
+        page=page, page_size=size, total_count=total, total_pages=math.ceil(total / size)
+    )
+
+
+class NunuBackend:
+    def __init__(self, data: NunuData, store: Store, generator: Generator) -> None:
+        self.data = data
+        self.store = store
+        self.generator = generator
+        self.auth = ApiKeyHeader("X-Api-Key", data.api_keys(), store.clock.now)
+        self.jobs: Table[str, NunuJob] = store.table(data.jobs)
+        self.run_index: Table[str, str] = store.table(
+            {job.run.run_id: job.job_id for job in data.jobs.values()}
+        )
+        self._texts: dict[tuple[str, str], render.Texts] = {}
+        self._started = 0
+        store.on_reset(self._on_reset)
+
+    def _on_reset(self) -> None:
+        self._started = 0
+
+    # --- auth ----------------------------------------------------------------------------------
+
+    def authorize(self, api_key: str | None, project: str | None, permission: str) -> Caller:
+        """spec/nunu.md §3 check order: key, then route style, then project, then permission."""
+        key = self.auth.authenticate(api_key)
+        if project is None:
+            if key.kind == "organization":
+                # Organization keys work on project-scoped routes only.
+                raise Unauthorized(self.auth.wording.invalid, reason="org_key_legacy_route")
+            project = key.scope
+        elif key.kind == "organization":
+            if project not in self.data.projects_of(key.scope):
+                raise Forbidden("API key does not match the requested project",
+                                reason="project_mismatch")
+        elif key.scope != project:
+            raise Forbidden("API key does not match the requested project",
+                            reason="project_mismatch")
+        self.auth.require(key, permission)
+        return Caller(key, project)
+
+    # --- reads ---------------------------------------------------------------------------------
+
+    def texts(self, job: NunuJob) -> render.Texts:
+        cache_key = (job.job_id, job.text_key)
+        texts = self._texts.get(cache_key)
+        if texts is None:
+            texts = self._texts[cache_key] = fill_texts(job, self.generator)
+        return texts
+
+    def _view(self, job: NunuJob, poll: bool = False) -> render.JobView:
+        now = self.store.clock.now()
+        polls: list[datetime] = []
+        if poll:
+            self.store.record_poll(VENDOR, job.job_id, now)
+        if any(step.after_polls is not None for step in job.timeline.steps):
+            polls = self.store.polls(VENDOR, job.job_id)
+        return render.view(job, self.store.epoch, now, polls)
+
+    def _job_in(self, project: str, job_id: str) -> NunuJob:
+        job = self.jobs.get(job_id.lower())
+        if job is None or job.project_id != project:
+            raise NotFound("Job not found", reason="job")
+        return job
+
+    def get_job(self, api_key: str | None, job_id: str, project: str | None = None) -> s.Job:
+        caller = self.authorize(api_key, project, READ_RUNS)
+        if not UUID_RE.match(job_id.lower()):
+            raise BadRequest("Invalid job ID", reason="job_id")
+        job = self._job_in(caller.project, job_id)
+        return render.job_document(self._view(job, poll=True), self.texts(job))
+
+    def get_run(self, api_key: str | None, run_id: str, project: str | None = None
+                ) -> s.RunDetails:
+        caller = self.authorize(api_key, project, READ_RUNS)
+        job_id = self.run_index.get(run_id)
+        job = self.jobs.get(job_id) if job_id else None
+        if job is None or job.project_id != caller.project:
+            raise NotFound("Run not found", reason="run")
+        view = self._view(job, poll=True)
+        if view.run is None:
+            raise NotFound("Run not found", reason="run")  # the job has not started it yet
+        return render.run_document(view, self.texts(job))
+
+    def _project_jobs(self, project: str) -> list[NunuJob]:
+        return [job for job in self.jobs.values() if job.project_id == project]
+
+    def list_jobs(self, api_key: str | None, query: Mapping[str, str],
+                  project: str | None = None) -> s.JobList:
+        caller = self.authorize(api_key, project, READ_RUNS)
+        status = _choice(query, "status", JOB_STATUS_FILTERS)
+        page, size = _page(query)
+        tags = _tags(query)
+        test_id = query.get("multiplayer_test_id")
+        plan = query.get("test_plan_execution_id")
+        views = []
+        for job in self._project_jobs(caller.project):
+            if (test_id and job.test_id != test_id) or (plan and job.test_plan_execution_id != plan) \
+                    or not tags <= set(job.tags):
+                continue
+            view = self._view(job)
+            if status == "all" or view.status in JOB_STATUS_FILTERS[status]:
+                views.append(view)
+        views.sort(key=lambda v: (v.anchor, v.job.job_id), reverse=True)
+        chosen, pagination = paginate(views, page, size)
+        return s.JobList(data=[render.job_document(v, self.texts(v.job)) for v in chosen],
+                         pagination=pagination)
+
+    def list_runs(self, api_key: str | None, query: Mapping[str, str],
+                  project: str | None = None) -> s.RunList:
+        caller = self.authorize(api_key, project, READ_RUNS)
+        state = _choice(query, "state", RUN_STATE_FILTERS)
+        page, size = _page(query)
+        tags = _tags(query)
+        bugs = query.get("bugs")
+        if bugs is not None and bugs.lower() not in ("true", "false"):
+            raise BadRequest("Invalid query parameters: bugs must be true or false",
+                             reason="query")
+        filters = {
+            "multiplayer_test_id": lambda j: j.test_id,
+            "job_id": lambda j: j.job_id,
+            "test_plan_execution_id": lambda j: j.test_plan_execution_id,
+            "test_type": lambda j: j.test_type,
+        }
+        views = []
+        for job in self._project_jobs(caller.project):
+            if any(name in query and get(job) != query[name] for name, get in filters.items()):
+                continue
+            if not tags <= set(job.tags):
+                continue
+            if bugs is not None:
+                found = bool(job.run.bug_info and job.run.bug_info.get("bug_count", 0) > 0)
+                if found != (bugs.lower() == "true"):
+                    continue
+            view = self._view(job)
+            if view.run is None:
+                continue
+            if state == "all" or view.run.state in RUN_STATE_FILTERS[state]:
+                views.append(view)
+        views.sort(key=lambda v: (v.run.created_at, v.job.run.run_id) if v.run else (v.anchor, ""),
+                   reverse=True)
+        chosen, pagination = paginate(views, page, size)
+        return s.RunList(data=[render.run_item(v, self.texts(v.job)) for v in chosen],
+                         pagination=pagination)
+
+    # --- writes --------------------------------------------------------------------------------
+
+    def start_run(
+        self,
+        api_key: str | None,
+        raw_body: bytes,
+        project: str | None = None,
+        timeline_header: str | None = None,
+    ) -> s.StartRunResponse:
+        caller = self.authorize(api_key, project, OPERATE_RUNS)
+        body = parse_body(raw_body, s.StartRunRequest)
+        chosen = [k for k in ("multiplayer_test_id", "test_plan_id", "instructions")
+                  if getattr(body, k) is not None]
+        if len(chosen) != 1:
+            raise BadRequest("Provide exactly one of multiplayer_test_id, test_plan_id or "
+                             "instructions", reason="body")
+        covered = body.multiplayer_test_id is not None and body.player_deployment_configs
+        if body.deployment_config_id is None and not covered:
+            raise BadRequest("deployment_config_id is required", reason="body")
+        if body.build_id is not None and body.deployment_config_id is None:
+            raise BadRequest("build_id requires deployment_config_id", reason="body")
+        config_id = body.deployment_config_id
+        if config_id is None and body.player_deployment_configs:
+            config_id = next(iter(body.player_deployment_configs.values())).deployment_config_id
+        config = self.data.configs.get(config_id or "")
+        if config is None or config.project not in (None, caller.project):
+            raise NotFound("deployment config not found", reason="deployment_config")
+        build = None
+        if body.build_id is not None:
+            build = self.data.builds.get(body.build_id)
+            if build is None or build.project not in (None, caller.project):
+                raise NotFound("build not found", reason="build")
+        timeline = None
+        if timeline_header:
+            try:
+                timeline = parse_timeline_header(timeline_header, json.loads)
+            except Invalid as exc:
+                raise BadRequest(exc.message, reason="timeline") from None
+        plan_execution = None
+        tests: list[TestFixture]
+        if body.test_plan_id is not None:
+            plan = self.data.plans.get(body.test_plan_id)
+            if plan is None or plan.project not in (None, caller.project):
+                raise NotFound("test plan not found", reason="test_plan")
+            tests = [self.data.tests[t] for t in plan.tests]
+            plan_execution = self._new_id("test-plan-execution")
+        elif body.multiplayer_test_id is not None:
+            test = self.data.tests.get(body.multiplayer_test_id)
+            if test is None or test.project not in (None, caller.project):
+                raise NotFound("multiplayer test not found", reason="test")
+            tests = [test]
+        else:
+            tests = [TestFixture(
+                id=self._new_id("ephemeral-test"), name=body.name or "[api] ephemeral test",
+                tags=["api"], steps=[{"goal": body.instructions}],  # type: ignore[list-item]
+            )]
+        job_ids = []
+        for test in tests:
+            for _ in range(body.instances if body.test_plan_id is None else 1):
+                job = self._start_one(caller, test, body, config, build, plan_execution,
+                                      timeline)
+                job_ids.append(job.job_id)
+        if body.instructions is not None:
+            return s.StartRunResponse(test_id=tests[0].id, job_ids=job_ids)
+        return s.StartRunResponse(
+            message="successfully queued test plan!" if plan_execution else
+            "successfully queued test!",
+            build_id=build.id if build else None,
+            test_plan_execution_id=plan_execution,
+            job_ids=job_ids,
+        )
+
+    def _new_id(self, kind: str) -> str:
+        self._started += 1
+        return self.generator.rng(VENDOR, kind, self._started).uuid4()
+
+    def _start_one(self, caller: Caller, test: TestFixture, body: s.StartRunRequest,
+                   config: Any, build: Any, plan_execution: str | None,
+                   timeline: Timeline | None) -> NunuJob:
+        job_id = self._new_id("job")
+        templating = body.render_templates
+        fx = JobFixture.model_validate({
+            "job_id": job_id,
+            "project_id": caller.project,
+            "multiplayer_test_id": test.id,
+            "test_name": test.name,
+            "test_type": test.type,
+            "platform": config.platform,
+            "build_id": build.id if build else None,
+            "test_plan_execution_id": plan_execution,
+            "templating_enabled": templating,
+            "template_data": (body.template_data or {}) if templating else None,
+            "tags": [*test.tags, *(t for t in body.additional_tags if t not in test.tags)],
+            "retries": {"total": body.retries, "remaining": body.retries},
+            "runs": [{
+                "initiator": {"type": "api", "value": {"key_id": caller.key.id}},
+                "players": [{"platform": {"kind": config.kind,
+                                          "config": {"device": config.device.model_dump()}}}
+                            for _ in range(test.players)],
+            }],
+        })
+        job = job_record(fx, self.data, self.generator, id_key=(job_id,),
+                         now=self.store.clock.now(), timeline=timeline or test_timeline(test))
+        self._put(job)
+        return job
+
+    def _put(self, job: NunuJob) -> None:
+        with self.store.lock:
+            self.jobs.put(job.job_id, job)
+            self.run_index.put(job.run.run_id, job.job_id)
+
+    def stop_runs(self, api_key: str | None, raw_body: bytes,
+                  project: str | None = None) -> tuple[int, s.StopRunsResponse]:
+        caller = self.authorize(api_key, project, OPERATE_RUNS)
+        body = parse_body(raw_body, s.StopRunsRequest)
+        found = {
+            job_id: job for job_id in body.job_ids
+            if (job := self.jobs.get(job_id.lower())) is not None
+            and job.project_id == caller.project
+        }
+        if not found:
+            raise NotFound("no jobs found in your project matching the provided IDs",
+                           reason="stop")
+        results = []
+        for job_id in body.job_ids:
+            job = found.get(job_id)
+            if job is None:
+                results.append(s.StopResult(job_id=job_id, ok=False, status=404,
+                                            error="Job not found"))
+                continue
+            results.append(self._stop_one(caller, job))
+        stopped = sum(1 for r in results if r.ok)
+        status = 200 if stopped == len(results) else 207
+        return status, s.StopRunsResponse(
+            ok=stopped > 0,
+            message=f"Successfully stopped {stopped} job(s)",
+            received_count=len(body.job_ids),
+            stopped_count=stopped,
+            results=results,
+        )
+
+    def _stop_one(self, caller: Caller, job: NunuJob) -> s.StopResult:
+        with self.store.lock:
+            view = self._view(job)
+            if view.status == "COMPLETED":
+                return s.StopResult(job_id=job.job_id, ok=False, status=500,
+                                    error="Job already completed")
+            if view.status in ("STOPPING", "CLEANING_UP"):
+                return s.StopResult(job_id=job.job_id, ok=False, status=409,
+                                    error="Job is already stopping")
+            at = (view.now - view.anchor).total_seconds()
+            frozen = Timeline.frozen(view.progress, view.anchor)
+            by = {"type": "api", "value": {"key_id": caller.key.id}}
+            self._put(job.stopped(frozen, at, by))
+        return s.StopResult(job_id=job.job_id, ok=True, status=200, message="Job stopped")
+
+    # --- control API ---------------------------------------------------------------------------
+
+    def add_job(self, doc: Mapping[str, Any]) -> str:
+        try:
+            fx = JobFixture.model_validate(doc)
+        except ValidationError as exc:
+            raise BadRequest("; ".join(
+                f"{format_loc(err['loc'])}: {describe_error(err)}" for err in exc.errors()
+            ), reason="fixture") from None
+        try:
+            job = job_record(fx, self.data, self.generator, id_key=("control", len(self.jobs)),
+                             now=self.store.clock.now())
+        except Invalid as exc:
+            raise BadRequest(f"{format_loc(exc.loc)}: {exc.message}", reason="fixture") from None
+        self._put(job)
+        return job.job_id
+
+    def job_ids(self) -> list[str]:
+        return list(self.jobs.keys())
+
+    def delete_job(self, job_id: str) -> bool:
+        with self.store.lock:
+            job = self.jobs.get(job_id)
+            if job is None:
+                return False
+            self.jobs.delete(job_id)
+            self.run_index.delete(job.run.run_id)
+            return True

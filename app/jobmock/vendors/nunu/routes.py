@@ -1,0 +1,89 @@
+"""nunu's HTTP surface: both path styles (legacy ``/api/v1/jobs/...`` and project-scoped
+``/api/v1/project/{projectId}/jobs/...``), each handler a thin call into the backend."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Request, Security
+from fastapi.security import APIKeyHeader
+from pydantic import BaseModel
+from starlette.responses import Response
+
+from jobmock.core.asgi import request_body
+from jobmock.vendors.nunu import schemas as s
+from jobmock.vendors.nunu.backend import NunuBackend
+
+# Declared for the OpenAPI document; the backend does the checking (auto_error=False keeps
+# FastAPI's own 403 out of it).
+ApiKey = Annotated[str | None, Security(APIKeyHeader(name="X-Api-Key", auto_error=False))]
+Timeline = Annotated[str | None, Header(alias="X-Jobmock-Timeline", include_in_schema=False)]
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": s.ErrorBody, "description": "Bad Request"},
+    401: {"model": s.ErrorBody, "description": "Unauthorized - missing or invalid API key"},
+    403: {"model": s.ErrorBody, "description": "Forbidden - API key lacks required permission"},
+    404: {"model": s.ErrorBody, "description": "Not found"},
+}
+
+
+def json_body(model: BaseModel, status: int = 200, exclude_none: bool = False) -> Response:
+    return Response(model.model_dump_json(exclude_none=exclude_none), status_code=status,
+                    media_type="application/json")
+
+
+def create_router(backend: NunuBackend, prefix: str) -> APIRouter:
+    """The routes under ``prefix``: ``/api/v1`` (legacy) or ``/api/v1/project/{projectId}``."""
+    router = APIRouter(prefix=prefix, responses=ERRORS)
+    scoped = "{projectId}" in prefix
+    tag = "project-scoped" if scoped else "legacy"
+    suffix = "Scoped" if scoped else ""
+
+    def project_of(request: Request) -> str | None:
+        return request.path_params.get("projectId") if scoped else None
+
+    @router.get("/jobs/{jobId}", response_model=s.Job, tags=[tag],
+                operation_id=f"getJobDetails{suffix}")
+    async def get_job(jobId: str, request: Request, x_api_key: ApiKey) -> Response:  # noqa: N803
+        """Get Job Details."""
+        return json_body(backend.get_job(x_api_key, jobId, project_of(request)))
+
+    @router.get("/runs/{runId}", response_model=s.RunDetails, tags=[tag],
+                operation_id=f"getRunDetails{suffix}")
+    async def get_run(runId: str, request: Request, x_api_key: ApiKey) -> Response:  # noqa: N803
+        """Get Run Details."""
+        return json_body(backend.get_run(x_api_key, runId, project_of(request)))
+
+    @router.get("/jobs", response_model=s.JobList, tags=[tag], operation_id=f"listJobs{suffix}")
+    async def list_jobs(request: Request, x_api_key: ApiKey) -> Response:
+        """List Jobs (``status``, ``multiplayer_test_id``, ``test_plan_execution_id``, ``tags``,
+        ``page``, ``page_size``)."""
+        query = dict(request.query_params)
+        return json_body(backend.list_jobs(x_api_key, query, project_of(request)))
+
+    @router.get("/runs", response_model=s.RunList, tags=[tag], operation_id=f"listRuns{suffix}")
+    async def list_runs(request: Request, x_api_key: ApiKey) -> Response:
+        """List Runs (``state``, ``multiplayer_test_id``, ``job_id``, ``test_plan_execution_id``,
+        ``test_type``, ``tags``, ``bugs``, ``page``, ``page_size``)."""
+        query = dict(request.query_params)
+        return json_body(backend.list_runs(x_api_key, query, project_of(request)))
+
+    @router.post("/runs", response_model=s.StartRunResponse, status_code=201, tags=[tag],
+                 operation_id=f"startRun{suffix}", openapi_extra=request_body(s.StartRunRequest))
+    async def start_run(request: Request, x_api_key: ApiKey, timeline: Timeline = None
+                        ) -> Response:
+        """Start a Run. ``X-Jobmock-Timeline`` (a JSON list of steps) overrides how it
+        progresses."""
+        body = await request.body()
+        result = backend.start_run(x_api_key, body, project_of(request), timeline)
+        return json_body(result, status=201, exclude_none=True)
+
+    @router.post("/runs/stop", response_model=s.StopRunsResponse, tags=[tag],
+                 operation_id=f"stopRuns{suffix}", openapi_extra=request_body(s.StopRunsRequest))
+    async def stop_runs(request: Request, x_api_key: ApiKey) -> Response:
+        """Stop Runs."""
+        body = await request.body()
+        status, result = backend.stop_runs(x_api_key, body, project_of(request))
+        return json_body(result, status=status, exclude_none=True)
+
+    return router
