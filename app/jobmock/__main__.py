@@ -1,0 +1,3 @@
+from jobmock.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,199 @@
+"""``jobmock``: serve | validate | routes | openapi.
+
+The CLI only turns arguments into ``Settings`` and calls into the app; ``main(argv)`` is testable
+without a subprocess. Flags win over ``JOBMOCK_*`` environment variables, which win over defaults.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import socket
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from jobmock import __version__
+
+if TYPE_CHECKING:
+    from jobmock.main import JobmockApp
+    from jobmock.settings import Settings
+
+
+def _out(text: str = "", stream: TextIO | None = None) -> None:
+    (stream or sys.stdout).write(text + "\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="jobmock",
+        description="An offline stand-in for the job APIs of nunu.ai, Intuned, prunner, OSAPI.",
+    )
+    parser.add_argument("--version", action="version", version=f"jobmock {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="serve the emulated APIs")
+    serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to bind (default 8000; 0 picks a free one)")
+    serve.add_argument("--fixtures", type=Path, metavar="DIR",
+                       help="fixture folder with one sub-folder per vendor (default: bundled)")
+    serve.add_argument("--vendor", metavar="SLUG",
+                       help="serve one vendor alone, at the root, with its real paths")
+    serve.add_argument("--vendors", metavar="SLUGS", help="comma-separated vendors to serve")
+    serve.add_argument("--clock", choices=("real", "manual"), help="default real")
+    serve.add_argument("--start-time", metavar="ISO8601",
+                       help="where a manual clock starts (default: now)")
+    serve.add_argument("--seed", type=int, help="seed for generated data (default 0)")
+    serve.add_argument("--journal-size", type=int, help="requests kept in the journal")
+    serve.add_argument("--control-token", help="require this bearer token on /_mock")
+    serve.add_argument("--log-level",
+                       choices=("critical", "error", "warning", "info", "debug", "trace"))
+
+    validate = sub.add_parser("validate", help="check fixture files without serving")
+    validate.add_argument("directory", type=Path, metavar="DIR")
+
+    routes = sub.add_parser("routes", help="list every emulated endpoint per vendor")
+    routes.add_argument("--vendor", metavar="SLUG")
+
+    openapi = sub.add_parser("openapi", help="print a vendor's OpenAPI document")
+    openapi.add_argument("vendor", metavar="SLUG")
+    return parser
+
+
+def _settings(**overrides: Any) -> Settings:
+    from jobmock.settings import Settings
+
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def _fail(message: str) -> int:
+    _out(f"jobmock: {message}", sys.stderr)
+    return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from pydantic import ValidationError
+
+    from jobmock.core.fixtures import FixtureError
+
+    try:
+        if args.command == "serve":
+            return serve(args)
+        if args.command == "validate":
+            return validate(args.directory)
+        if args.command == "routes":
+            return routes(args.vendor)
+        if args.command == "openapi":
+            return openapi(args.vendor)
+    except FixtureError as exc:
+        return _fail(f"invalid fixtures:\n{exc}")
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg'].removeprefix('Value error, ')}"
+            for err in exc.errors()
+        )
+        return _fail(f"invalid settings: {problems}")
+    raise AssertionError(args.command)  # pragma: no cover - argparse rejects unknown commands
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def banner(app: JobmockApp, root: str) -> list[str]:
+    runtime = app.runtime
+    lines = [f"jobmock {__version__}: clock {runtime.clock.mode}, "
+             f"fixtures {runtime.settings.fixtures_dir}"]
+    for slug, vendor in runtime.vendors.items():
+        lines.append(f"  {slug:<8} {runtime.base_url(root, slug):<48} "
+                     f"{vendor.spec.default_credentials}")
+    lines.append(f"  control  {root}/_mock  (health, reset, clock, jobs, requests)")
+    return lines
+
+
+def serve(args: argparse.Namespace) -> int:
+    settings = _settings(
+        host=args.host, port=args.port, fixtures=args.fixtures, vendor=args.vendor,
+        vendors=args.vendors, clock=args.clock, start_time=args.start_time, seed=args.seed,
+        journal_size=args.journal_size, control_token=args.control_token,
+        log_level=args.log_level,
+    )
+    import uvicorn
+
+    from jobmock.main import create_app
+
+    app = create_app(settings)
+    try:
+        sock = _bind(settings.host, settings.port)
+    except OSError as exc:
+        return _fail(f"cannot listen on {settings.host}:{settings.port}: {exc.strerror}")
+    host, port = sock.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    for line in banner(app, f"http://{shown}:{port}"):
+        _out(line)
+    sys.stdout.flush()
+    config = uvicorn.Config(app, log_level=settings.log_level, lifespan="off",
+                            access_log=settings.log_level in ("debug", "trace"))
+    uvicorn.Server(config).run(sockets=[sock])
+    return 0
+
+
+def validate(directory: Path) -> int:
+    from jobmock.core.fixtures import FixtureError
+    from jobmock.vendors import VENDORS
+
+    if not directory.is_dir():
+        return _fail(f"{directory} is not a directory")
+    present = [spec for spec in VENDORS if (directory / spec.slug).is_dir()]
+    if not present:
+        names = ", ".join(f"{spec.slug}/" for spec in VENDORS)
+        return _fail(f"{directory} has no vendor folder ({names})")
+    failed = False
+    for spec in present:
+        try:
+            summary = spec.package().check_fixtures(directory / spec.slug)
+        except FixtureError as exc:
+            failed = True
+            _out(f"{spec.slug}: invalid\n{exc}", sys.stderr)
+        else:
+            _out(f"{spec.slug}: ok ({summary})")
+    return 1 if failed else 0
+
+
+def routes(only: str | None) -> int:
+    from jobmock.main import create_app
+
+    app = create_app(_settings(vendors=only, clock="manual"))
+    for slug, vendor in app.runtime.vendors.items():
+        spec = vendor.spec
+        _out(f"{slug}: {spec.title} (emulates {spec.api_version}; real base URL "
+             f"{spec.real_base_url})")
+        _out(f"  base URL: http://HOST:PORT/{slug}{spec.base_path}   "
+             f"auth: {spec.default_credentials}")
+        document = vendor.asgi.openapi()  # type: ignore[attr-defined]
+        for path, operations in document["paths"].items():
+            for method, operation in operations.items():
+                summary = (operation.get("summary") or "").strip()
+                _out(f"  {method.upper():<6} /{slug}{path:<46} {summary}")
+    return 0
+
+
+def openapi(slug: str) -> int:
+    from jobmock.main import create_app
+
+    app = create_app(_settings(vendors=slug, clock="manual"))
+    document = app.runtime.vendors[slug].asgi.openapi()  # type: ignore[attr-defined]
+    _out(json.dumps(document, indent=2))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,67 @@
+"""httpx transports that route requests straight into a jobmock app: no port, no thread pool.
+
+``AsyncJobmockTransport`` is httpx's ASGI transport. ``JobmockTransport`` is its synchronous
+twin: the app runs on a private event loop in a daemon thread, so a plain ``httpx.Client`` (and
+any client library built on one) can talk to jobmock in-process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+import httpx
+
+from jobmock.main import JobmockApp
+
+T = TypeVar("T")
+
+
+class AsyncJobmockTransport(httpx.ASGITransport):
+    def __init__(self, app: JobmockApp) -> None:
+        super().__init__(app=app)
+
+
+class _LoopThread:
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="jobmock-transport",
+                                       daemon=True)
+        self.thread.start()
+
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
+
+    def stop(self) -> None:
+        if self.loop.is_running():
+            self.loop.call_soon_threadsafe(self.loop.stop)
+            self.thread.join(timeout=5)
+        self.loop.close()
+
+
+class JobmockTransport(httpx.BaseTransport):
+    def __init__(self, app: JobmockApp) -> None:
+        self._asgi = httpx.ASGITransport(app=app)
+        self._loop: _LoopThread | None = None
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self._loop is None:
+            self._loop = _LoopThread()
+        body = request.read()
+        inner = httpx.Request(request.method, request.url, headers=request.headers,
+                              content=body, extensions=request.extensions)
+
+        async def call() -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+            response = await self._asgi.handle_async_request(inner)
+            content = await response.aread()
+            return response.status_code, response.headers.raw, content
+
+        status, headers, content = self._loop.run(call())
+        return httpx.Response(status, headers=headers, content=content, request=request)
+
+    def close(self) -> None:
+        if self._loop is not None:
+            self._loop.stop()
+            self._loop = None
