@@ -56,11 +56,13 @@ class Table(Generic[K, V]):
         self._changes.clear()
 
     def keys(self) -> Iterator[K]:
+        """Base keys in their order (changed ones in place), then keys added since reset."""
+        changes = self._changes
         for key in self._base:
-            if key not in self._changes:
+            if changes.get(key) is not _DELETED:
                 yield key
-        for key, value in list(self._changes.items()):
-            if value is not _DELETED:
+        for key, value in list(changes.items()):
+            if value is not _DELETED and key not in self._base:
                 yield key
 
     def values(self) -> Iterator[V]:

@@ -107,8 +107,15 @@ class NunuData:
 
 def load(files: Sequence[LoadedFile], generator: Generator) -> NunuData:
     data = NunuData()
-    parsed = [(f, f.validate(NunuFixtureFile)) for f in files]
     problems: list[FixtureProblem] = []
+    parsed = []
+    for f in files:
+        try:
+            parsed.append((f, f.validate(NunuFixtureFile)))
+        except FixtureError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise FixtureError(problems)
     seen: dict[tuple[str, str], str] = {}
 
     def unique(kind: str, key: str, f: LoadedFile, loc: Loc) -> bool:

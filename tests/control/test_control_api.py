@@ -1,0 +1,188 @@
+"""The /_mock control API over HTTP, and the in-process handle that mirrors it."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from jobmock import Settings, __version__, create_app
+from jobmock.testing.handle import InProcessHandle, JobmockError
+from jobmock.testing.transport import JobmockTransport
+from tests.conftest import START
+
+SEED_JOB = "f80f6230-3a4f-431a-9d55-d11b867fed4e"
+
+
+def test_health(client: httpx.Client) -> None:
+    response = client.get("/_mock/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "version": __version__, "vendors": ["nunu"]}
+
+
+def test_clock_get_advance_set(client: httpx.Client) -> None:
+    assert client.get("/_mock/clock").json() == {"now": "2026-11-01T12:00:00+00:00",
+                                                 "mode": "manual"}
+    for advance, expected in (("90s", "12:01:30"), ("5m", "12:06:30"), ("1h", "13:06:30"),
+                              (30, "13:07:00"), ("1h30m", "14:37:00")):
+        body = client.post("/_mock/clock", json={"advance": advance}).json()
+        assert body == {"now": f"2026-11-01T{expected}+00:00", "mode": "manual"}
+    body = client.post("/_mock/clock", json={"set": "2027-01-01T00:00:00Z"}).json()
+    assert body["now"] == "2027-01-01T00:00:00+00:00"
+
+
+def test_clock_switches_mode(client: httpx.Client) -> None:
+    body = client.post("/_mock/clock", json={"mode": "real"}).json()
+    assert body["mode"] == "real"
+    assert body["now"] > "2026-11-01"
+    refused = client.post("/_mock/clock", json={"advance": "1m"})
+    assert refused.status_code == 400
+    assert "real" in refused.json()["error"]
+    assert client.post("/_mock/clock", json={"mode": "manual"}).json()["mode"] == "manual"
+
+
+@pytest.mark.parametrize("body, fragment", [
+    ({"advance": "soon"}, "invalid duration 'soon'"),
+    ({"advance": "-5s"}, "invalid duration"),
+    ({"set": "yesterday"}, "ISO 8601"),
+    ({"mode": "fast"}, "'mode' must be 'real' or 'manual'"),
+    ({"speed": 2}, "unknown clock field(s) ['speed']"),
+    ({}, "expected one of"),
+    ([1, 2], "expected a JSON object"),
+])
+def test_clock_bad_input(client: httpx.Client, body: object, fragment: str) -> None:
+    response = client.post("/_mock/clock", json=body)
+    assert response.status_code == 400
+    assert fragment in response.json()["error"]
+
+
+def test_clock_bad_json(client: httpx.Client) -> None:
+    response = client.post("/_mock/clock", content=b"{", headers={"content-type":
+                                                                   "application/json"})
+    assert response.status_code == 400
+    assert set(response.json()) == {"error"}
+
+
+def test_reset_restores_fixtures_and_clock(client: httpx.Client) -> None:
+    client.post("/_mock/clock", json={"advance": "1h"})
+    added = client.post("/_mock/jobs/nunu", json={"status": "QUEUED"}).json()["id"]
+    client.delete(f"/_mock/jobs/nunu/{SEED_JOB}")
+    body = client.post("/_mock/reset").json()
+    assert body == {"status": "ok", "now": "2026-11-01T12:00:00+00:00", "mode": "manual"}
+    ids = client.get("/_mock/jobs/nunu").json()["ids"]
+    assert SEED_JOB in ids and added not in ids
+    assert client.get("/_mock/requests").json()["requests"] == []
+
+
+def test_jobs_add_list_delete(client: httpx.Client) -> None:
+    response = client.post("/_mock/jobs/nunu", json={
+        "job_id": "11111111-2222-4333-8444-555555555555", "status": "RUNNING"})
+    assert response.status_code == 201
+    assert response.json() == {"vendor": "nunu", "id": "11111111-2222-4333-8444-555555555555"}
+    listed = client.get("/_mock/jobs/nunu").json()
+    assert listed["vendor"] == "nunu"
+    assert "11111111-2222-4333-8444-555555555555" in listed["ids"]
+    job = client.get("/nunu/api/v1/jobs/11111111-2222-4333-8444-555555555555",
+                     headers={"X-Api-Key": "nunu_test_key"}).json()
+    assert job["status"] == "RUNNING"
+    deleted = client.delete("/_mock/jobs/nunu/11111111-2222-4333-8444-555555555555")
+    assert deleted.status_code == 204
+    gone = client.get("/nunu/api/v1/jobs/11111111-2222-4333-8444-555555555555",
+                      headers={"X-Api-Key": "nunu_test_key"})
+    assert gone.status_code == 404
+    again = client.delete("/_mock/jobs/nunu/11111111-2222-4333-8444-555555555555")
+    assert again.status_code == 404
+
+
+def test_jobs_bad_input(client: httpx.Client) -> None:
+    unknown_vendor = client.post("/_mock/jobs/acme", json={})
+    assert unknown_vendor.status_code == 404
+    assert unknown_vendor.json() == {"error": "unknown vendor 'acme'; this server emulates: nunu"}
+    bad_field = client.post("/_mock/jobs/nunu", json={"stauts": "RUNNING"})
+    assert bad_field.status_code == 400
+    assert bad_field.json() == {"error": "stauts: unknown field (check its spelling and "
+                                         "indentation)"}
+    bad_value = client.post("/_mock/jobs/nunu", json={"status": "DONE"})
+    assert bad_value.status_code == 400
+    assert bad_value.json()["error"].startswith("status: Input should be")
+    not_object = client.post("/_mock/jobs/nunu", json=[1])
+    assert not_object.status_code == 400
+
+
+def test_requests_journal(client: httpx.Client) -> None:
+    client.post("/_mock/clock", json={"advance": "5s"})
+    client.get(f"/nunu/api/v1/jobs/{SEED_JOB}", headers={"X-Api-Key": "nunu_test_key"},
+               params={"trace": "1"})
+    client.post("/nunu/api/v1/runs/stop", json={"job_ids": [SEED_JOB]})
+    entries = client.get("/_mock/requests").json()["requests"]
+    assert [(e["method"], e["path"], e["status"]) for e in entries] == [
+        ("GET", f"/api/v1/jobs/{SEED_JOB}", 200),
+        ("POST", "/api/v1/runs/stop", 401),
+    ]
+    first = entries[0]
+    assert first["vendor"] == "nunu"
+    assert first["raw_path"] == f"/nunu/api/v1/jobs/{SEED_JOB}"
+    assert first["query"] == {"trace": "1"}
+    assert first["headers"]["x-api-key"] == "nunu_test_key"
+    assert first["at"] == "2026-11-01T12:00:05+00:00"
+    assert first["job"] == SEED_JOB
+    assert first["operation"] == "getJobDetails"
+    assert entries[1]["body"] == '{"job_ids":["f80f6230-3a4f-431a-9d55-d11b867fed4e"]}'
+    filtered = client.get("/_mock/requests", params={"method": "post"}).json()["requests"]
+    assert [e["path"] for e in filtered] == ["/api/v1/runs/stop"]
+    by_path = client.get("/_mock/requests", params={"path": "/api/v1/jobs/*"}).json()
+    assert len(by_path["requests"]) == 1
+    by_job = client.get("/_mock/requests", params={"job": SEED_JOB}).json()
+    assert len(by_job["requests"]) == 1
+    assert client.delete("/_mock/requests").status_code == 204
+    assert client.get("/_mock/requests").json()["requests"] == []
+
+
+def test_journal_is_bounded() -> None:
+    app = create_app(Settings(clock="manual", start_time=START, journal_size=3))
+    with httpx.Client(transport=JobmockTransport(app), base_url="http://jobmock") as client:
+        for i in range(5):
+            client.get(f"/nunu/api/v1/jobs/{i}")
+        paths = [e["path"] for e in client.get("/_mock/requests").json()["requests"]]
+    assert paths == ["/api/v1/jobs/2", "/api/v1/jobs/3", "/api/v1/jobs/4"]
+
+
+def test_control_token() -> None:
+    app = create_app(Settings(clock="manual", start_time=START, control_token="s3cret"))
+    with httpx.Client(transport=JobmockTransport(app), base_url="http://jobmock") as client:
+        assert client.get("/_mock/health").status_code == 200
+        refused = client.post("/_mock/reset")
+        assert refused.status_code == 401
+        assert "Authorization: Bearer" in refused.json()["error"]
+        allowed = client.post("/_mock/reset", headers={"Authorization": "Bearer s3cret"})
+        assert allowed.status_code == 200
+
+
+def test_control_unknown_route(client: httpx.Client) -> None:
+    response = client.get("/_mock/nothing")
+    assert response.status_code == 404
+    assert set(response.json()) == {"error"}
+
+
+def test_handle_mirrors_the_api(handle: InProcessHandle) -> None:
+    assert handle.health()["vendors"] == ["nunu"]
+    assert handle.now() == START
+    assert handle.advance("90s") == START.replace(minute=1, second=30)
+    assert handle.clock_mode() == "manual"
+    job_id = handle.add_job("nunu", {"status": "QUEUED"})
+    assert job_id in handle.job_ids("nunu")
+    handle.delete_job("nunu", job_id)
+    assert job_id not in handle.job_ids("nunu")
+    with pytest.raises(JobmockError, match="unknown vendor 'nope'"):
+        handle.add_job("nope", {})
+    handle.reset()
+    assert handle.now() == START
+
+
+def test_two_apps_never_share_state() -> None:
+    first = create_app(Settings(clock="manual", start_time=START))
+    second = create_app(Settings(clock="manual", start_time=START))
+    InProcessHandle(first).advance("1h")
+    InProcessHandle(first).add_job("nunu", {"status": "QUEUED"})
+    assert InProcessHandle(second).now() == START
+    assert len(InProcessHandle(second).job_ids("nunu")) == len(
+        InProcessHandle(first).job_ids("nunu")) - 1
