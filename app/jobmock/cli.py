@@ -36,19 +36,26 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the emulated APIs")
     serve.add_argument("--host", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port to bind (default 8000; 0 picks a free one)")
-    serve.add_argument("--fixtures", type=Path, metavar="DIR",
-                       help="fixture folder with one sub-folder per vendor (default: bundled)")
-    serve.add_argument("--vendor", metavar="SLUG",
-                       help="serve one vendor alone, at the root, with its real paths")
+    serve.add_argument(
+        "--fixtures",
+        type=Path,
+        metavar="DIR",
+        help="fixture folder with one sub-folder per vendor (default: bundled)",
+    )
+    serve.add_argument(
+        "--vendor", metavar="SLUG", help="serve one vendor alone, at the root, with its real paths"
+    )
     serve.add_argument("--vendors", metavar="SLUGS", help="comma-separated vendors to serve")
     serve.add_argument("--clock", choices=("real", "manual"), help="default real")
-    serve.add_argument("--start-time", metavar="ISO8601",
-                       help="where a manual clock starts (default: now)")
+    serve.add_argument(
+        "--start-time", metavar="ISO8601", help="where a manual clock starts (default: now)"
+    )
     serve.add_argument("--seed", type=int, help="seed for generated data (default 0)")
     serve.add_argument("--journal-size", type=int, help="requests kept in the journal")
     serve.add_argument("--control-token", help="require this bearer token on /_mock")
-    serve.add_argument("--log-level",
-                       choices=("critical", "error", "warning", "info", "debug", "trace"))
+    serve.add_argument(
+        "--log-level", choices=("critical", "error", "warning", "info", "debug", "trace")
+    )
 
     validate = sub.add_parser("validate", help="check fixture files without serving")
     validate.add_argument("directory", type=Path, metavar="DIR")
@@ -58,6 +65,10 @@ def _parser() -> argparse.ArgumentParser:
 
     openapi = sub.add_parser("openapi", help="print a vendor's OpenAPI document")
     openapi.add_argument("vendor", metavar="SLUG")
+
+    health = sub.add_parser("health", help="check a running jobmock (exit 0 when healthy)")
+    health.add_argument("--url", help="server root (default http://127.0.0.1:$JOBMOCK_PORT)")
+    health.add_argument("--timeout", type=float, default=2.0)
     return parser
 
 
@@ -87,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return routes(args.vendor)
         if args.command == "openapi":
             return openapi(args.vendor)
+        if args.command == "health":
+            return health(args.url, args.timeout)
     except FixtureError as exc:
         return _fail(f"invalid fixtures:\n{exc}")
     except ValidationError as exc:
@@ -101,29 +114,43 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _bind(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(2048)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
     sock.set_inheritable(True)
     return sock
 
 
 def banner(app: JobmockApp, root: str) -> list[str]:
     runtime = app.runtime
-    lines = [f"jobmock {__version__}: clock {runtime.clock.mode}, "
-             f"fixtures {runtime.settings.fixtures_dir}"]
+    lines = [
+        f"jobmock {__version__}: clock {runtime.clock.mode}, "
+        f"fixtures {runtime.settings.fixtures_dir}"
+    ]
     for slug, vendor in runtime.vendors.items():
-        lines.append(f"  {slug:<8} {runtime.base_url(root, slug):<48} "
-                     f"{vendor.spec.default_credentials}")
+        lines.append(
+            f"  {slug:<8} {runtime.base_url(root, slug):<48} {vendor.spec.default_credentials}"
+        )
     lines.append(f"  control  {root}/_mock  (health, reset, clock, jobs, requests)")
     return lines
 
 
 def serve(args: argparse.Namespace) -> int:
     settings = _settings(
-        host=args.host, port=args.port, fixtures=args.fixtures, vendor=args.vendor,
-        vendors=args.vendors, clock=args.clock, start_time=args.start_time, seed=args.seed,
-        journal_size=args.journal_size, control_token=args.control_token,
+        host=args.host,
+        port=args.port,
+        fixtures=args.fixtures,
+        vendor=args.vendor,
+        vendors=args.vendors,
+        clock=args.clock,
+        start_time=args.start_time,
+        seed=args.seed,
+        journal_size=args.journal_size,
+        control_token=args.control_token,
         log_level=args.log_level,
     )
     import uvicorn
@@ -140,8 +167,12 @@ def serve(args: argparse.Namespace) -> int:
     for line in banner(app, f"http://{shown}:{port}"):
         _out(line)
     sys.stdout.flush()
-    config = uvicorn.Config(app, log_level=settings.log_level, lifespan="off",
-                            access_log=settings.log_level in ("debug", "trace"))
+    config = uvicorn.Config(
+        app,
+        log_level=settings.log_level,
+        lifespan="off",
+        access_log=settings.log_level in ("debug", "trace"),
+    )
     uvicorn.Server(config).run(sockets=[sock])
     return 0
 
@@ -174,10 +205,14 @@ def routes(only: str | None) -> int:
     app = create_app(_settings(vendors=only, clock="manual"))
     for slug, vendor in app.runtime.vendors.items():
         spec = vendor.spec
-        _out(f"{slug}: {spec.title} (emulates {spec.api_version}; real base URL "
-             f"{spec.real_base_url})")
-        _out(f"  base URL: http://HOST:PORT/{slug}{spec.base_path}   "
-             f"auth: {spec.default_credentials}")
+        _out(
+            f"{slug}: {spec.title} (emulates {spec.api_version}; real base URL "
+            f"{spec.real_base_url})"
+        )
+        _out(
+            f"  base URL: http://HOST:PORT/{slug}{spec.base_path}   "
+            f"auth: {spec.default_credentials}"
+        )
         document = vendor.asgi.openapi()  # type: ignore[attr-defined]
         for path, operations in document["paths"].items():
             for method, operation in operations.items():
@@ -192,6 +227,24 @@ def openapi(slug: str) -> int:
     app = create_app(_settings(vendors=slug, clock="manual"))
     document = app.runtime.vendors[slug].asgi.openapi()  # type: ignore[attr-defined]
     _out(json.dumps(document, indent=2))
+    return 0
+
+
+def health(url: str | None, timeout: float) -> int:
+    """Used by the container's HEALTHCHECK: stdlib only, so it costs ~50 ms, not an app build."""
+    import os
+    import urllib.error
+    import urllib.request
+
+    root = url or f"http://127.0.0.1:{os.environ.get('JOBMOCK_PORT', '8000')}"
+    try:
+        with urllib.request.urlopen(f"{root.rstrip('/')}/_mock/health", timeout=timeout) as r:
+            body = json.loads(r.read())
+    except (OSError, ValueError) as exc:
+        return _fail(f"unhealthy: {root}: {exc}")
+    if body.get("status") != "ok":
+        return _fail(f"unhealthy: {root}: {body}")
+    _out(json.dumps(body))
     return 0
 
 

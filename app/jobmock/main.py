@@ -51,7 +51,7 @@ class Runtime:
 def _route_path(scope: Scope) -> str:
     path: str = scope["path"]
     root: str = scope.get("root_path", "")
-    return path[len(root):] if root and path.startswith(root) else path
+    return path[len(root) :] if root and path.startswith(root) else path
 
 
 class JobmockApp:
@@ -86,7 +86,7 @@ class JobmockApp:
         elif segment in self._mounts:
             await self._mounts[segment](self._child(scope, "/" + segment), receive, send)
         else:
-            await self._no_vendor(scope, receive, send)
+            await self._no_vendor(scope, send)
 
     @staticmethod
     def _child(scope: Scope, prefix: str) -> Scope:
@@ -105,7 +105,7 @@ class JobmockApp:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
-    async def _no_vendor(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _no_vendor(self, scope: Scope, send: Send) -> None:
         if scope["type"] != "http":
             return
         store = self.runtime.store
@@ -118,12 +118,16 @@ class JobmockApp:
         entry.status, entry.error = 404, message
         store.journal.add(entry)
         body = json.dumps({"error": message}).encode()
-        await send({
-            "type": "http.response.start",
-            "status": 404,
-            "headers": [(b"content-type", b"application/json"),
-                        (b"content-length", str(len(body)).encode())],
-        })
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 404,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
         await send({"type": "http.response.body", "body": body})
 
 

@@ -20,10 +20,17 @@ def test_health(client: httpx.Client) -> None:
 
 
 def test_clock_get_advance_set(client: httpx.Client) -> None:
-    assert client.get("/_mock/clock").json() == {"now": "2026-11-01T12:00:00+00:00",
-                                                 "mode": "manual"}
-    for advance, expected in (("90s", "12:01:30"), ("5m", "12:06:30"), ("1h", "13:06:30"),
-                              (30, "13:07:00"), ("1h30m", "14:37:00")):
+    assert client.get("/_mock/clock").json() == {
+        "now": "2026-11-01T12:00:00+00:00",
+        "mode": "manual",
+    }
+    for advance, expected in (
+        ("90s", "12:01:30"),
+        ("5m", "12:06:30"),
+        ("1h", "13:06:30"),
+        (30, "13:07:00"),
+        ("1h30m", "14:37:00"),
+    ):
         body = client.post("/_mock/clock", json={"advance": advance}).json()
         assert body == {"now": f"2026-11-01T{expected}+00:00", "mode": "manual"}
     body = client.post("/_mock/clock", json={"set": "2027-01-01T00:00:00Z"}).json()
@@ -40,15 +47,18 @@ def test_clock_switches_mode(client: httpx.Client) -> None:
     assert client.post("/_mock/clock", json={"mode": "manual"}).json()["mode"] == "manual"
 
 
-@pytest.mark.parametrize("body, fragment", [
-    ({"advance": "soon"}, "invalid duration 'soon'"),
-    ({"advance": "-5s"}, "invalid duration"),
-    ({"set": "yesterday"}, "ISO 8601"),
-    ({"mode": "fast"}, "'mode' must be 'real' or 'manual'"),
-    ({"speed": 2}, "unknown clock field(s) ['speed']"),
-    ({}, "expected one of"),
-    ([1, 2], "expected a JSON object"),
-])
+@pytest.mark.parametrize(
+    "body, fragment",
+    [
+        ({"advance": "soon"}, "invalid duration 'soon'"),
+        ({"advance": "-5s"}, "invalid duration"),
+        ({"set": "yesterday"}, "ISO 8601"),
+        ({"mode": "fast"}, "'mode' must be 'real' or 'manual'"),
+        ({"speed": 2}, "unknown clock field(s) ['speed']"),
+        ({}, "expected one of"),
+        ([1, 2], "expected a JSON object"),
+    ],
+)
 def test_clock_bad_input(client: httpx.Client, body: object, fragment: str) -> None:
     response = client.post("/_mock/clock", json=body)
     assert response.status_code == 400
@@ -56,8 +66,9 @@ def test_clock_bad_input(client: httpx.Client, body: object, fragment: str) -> N
 
 
 def test_clock_bad_json(client: httpx.Client) -> None:
-    response = client.post("/_mock/clock", content=b"{", headers={"content-type":
-                                                                   "application/json"})
+    response = client.post(
+        "/_mock/clock", content=b"{", headers={"content-type": "application/json"}
+    )
     assert response.status_code == 400
     assert set(response.json()) == {"error"}
 
@@ -74,20 +85,26 @@ def test_reset_restores_fixtures_and_clock(client: httpx.Client) -> None:
 
 
 def test_jobs_add_list_delete(client: httpx.Client) -> None:
-    response = client.post("/_mock/jobs/nunu", json={
-        "job_id": "11111111-2222-4333-8444-555555555555", "status": "RUNNING"})
+    response = client.post(
+        "/_mock/jobs/nunu",
+        json={"job_id": "11111111-2222-4333-8444-555555555555", "status": "RUNNING"},
+    )
     assert response.status_code == 201
     assert response.json() == {"vendor": "nunu", "id": "11111111-2222-4333-8444-555555555555"}
     listed = client.get("/_mock/jobs/nunu").json()
     assert listed["vendor"] == "nunu"
     assert "11111111-2222-4333-8444-555555555555" in listed["ids"]
-    job = client.get("/nunu/api/v1/jobs/11111111-2222-4333-8444-555555555555",
-                     headers={"X-Api-Key": "nunu_test_key"}).json()
+    job = client.get(
+        "/nunu/api/v1/jobs/11111111-2222-4333-8444-555555555555",
+        headers={"X-Api-Key": "nunu_test_key"},
+    ).json()
     assert job["status"] == "RUNNING"
     deleted = client.delete("/_mock/jobs/nunu/11111111-2222-4333-8444-555555555555")
     assert deleted.status_code == 204
-    gone = client.get("/nunu/api/v1/jobs/11111111-2222-4333-8444-555555555555",
-                      headers={"X-Api-Key": "nunu_test_key"})
+    gone = client.get(
+        "/nunu/api/v1/jobs/11111111-2222-4333-8444-555555555555",
+        headers={"X-Api-Key": "nunu_test_key"},
+    )
     assert gone.status_code == 404
     again = client.delete("/_mock/jobs/nunu/11111111-2222-4333-8444-555555555555")
     assert again.status_code == 404
@@ -99,8 +116,9 @@ def test_jobs_bad_input(client: httpx.Client) -> None:
     assert unknown_vendor.json() == {"error": "unknown vendor 'acme'; this server emulates: nunu"}
     bad_field = client.post("/_mock/jobs/nunu", json={"stauts": "RUNNING"})
     assert bad_field.status_code == 400
-    assert bad_field.json() == {"error": "stauts: unknown field (check its spelling and "
-                                         "indentation)"}
+    assert bad_field.json() == {
+        "error": "stauts: unknown field (check its spelling and indentation)"
+    }
     bad_value = client.post("/_mock/jobs/nunu", json={"status": "DONE"})
     assert bad_value.status_code == 400
     assert bad_value.json()["error"].startswith("status: Input should be")
@@ -110,8 +128,11 @@ def test_jobs_bad_input(client: httpx.Client) -> None:
 
 def test_requests_journal(client: httpx.Client) -> None:
     client.post("/_mock/clock", json={"advance": "5s"})
-    client.get(f"/nunu/api/v1/jobs/{SEED_JOB}", headers={"X-Api-Key": "nunu_test_key"},
-               params={"trace": "1"})
+    client.get(
+        f"/nunu/api/v1/jobs/{SEED_JOB}",
+        headers={"X-Api-Key": "nunu_test_key"},
+        params={"trace": "1"},
+    )
     client.post("/nunu/api/v1/runs/stop", json={"job_ids": [SEED_JOB]})
     entries = client.get("/_mock/requests").json()["requests"]
     assert [(e["method"], e["path"], e["status"]) for e in entries] == [
@@ -184,5 +205,7 @@ def test_two_apps_never_share_state() -> None:
     InProcessHandle(first).advance("1h")
     InProcessHandle(first).add_job("nunu", {"status": "QUEUED"})
     assert InProcessHandle(second).now() == START
-    assert len(InProcessHandle(second).job_ids("nunu")) == len(
-        InProcessHandle(first).job_ids("nunu")) - 1
+    assert (
+        len(InProcessHandle(second).job_ids("nunu"))
+        == len(InProcessHandle(first).job_ids("nunu")) - 1
+    )

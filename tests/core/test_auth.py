@@ -16,14 +16,20 @@ def clock() -> datetime:
 
 
 def test_api_key_checks_in_order() -> None:
-    keys = [ApiKey("good", "1", "p"), ApiKey("old", "2", "p", expires_at=NOW),
-            ApiKey("off", "3", "p", disabled=True)]
+    keys = [
+        ApiKey("good", "1", "p"),
+        ApiKey("old", "2", "p", expires_at=NOW),
+        ApiKey("off", "3", "p", disabled=True),
+    ]
     auth = ApiKeyHeader("X-Api-Key", keys, clock)
     assert auth.authenticate("good").id == "1"
-    for value, status, message in ((None, 401, "API key required"), ("", 401, "API key required"),
-                                   ("bad", 401, "Invalid API key"),
-                                   ("old", 403, "API key expired"),
-                                   ("off", 403, "API key is disabled")):
+    for value, status, message in (
+        (None, 401, "API key required"),
+        ("", 401, "API key required"),
+        ("bad", 401, "Invalid API key"),
+        ("old", 403, "API key expired"),
+        ("off", 403, "API key is disabled"),
+    ):
         with pytest.raises(MockError) as info:
             auth.authenticate(value)
         assert (info.value.status, info.value.message) == (status, message)

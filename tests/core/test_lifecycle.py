@@ -16,8 +16,17 @@ def at(seconds: float) -> datetime:
 LINE = Timeline((Step("queued", at=0), Step("running", at=5), Step("done", at=60)))
 
 
-@pytest.mark.parametrize("elapsed, state", [(0, "queued"), (4.999, "queued"), (5, "running"),
-                                            (59, "running"), (60, "done"), (1e6, "done")])
+@pytest.mark.parametrize(
+    "elapsed, state",
+    [
+        (0, "queued"),
+        (4.999, "queued"),
+        (5, "running"),
+        (59, "running"),
+        (60, "done"),
+        (1e6, "done"),
+    ],
+)
 def test_state_at_time(elapsed: float, state: str) -> None:
     assert LINE.progress(T0, at(elapsed)).state == state
 
@@ -36,8 +45,9 @@ def test_first_step_is_reached_even_if_planned_later() -> None:
 
 
 def test_poll_driven_steps() -> None:
-    line = Timeline((Step("queued", at=0), Step("running", after_polls=2),
-                     Step("done", after_polls=4)))
+    line = Timeline(
+        (Step("queued", at=0), Step("running", after_polls=2), Step("done", after_polls=4))
+    )
     polls = [at(1), at(2), at(3), at(4), at(5)]
     states = [line.progress(T0, polls[n - 1], polls[:n]).state for n in range(1, 6)]
     assert states == ["queued", "queued", "running", "running", "done"]
@@ -60,8 +70,7 @@ def test_steps_must_be_in_time_order() -> None:
 
 
 def test_frozen_then_appends_a_new_course() -> None:
-    line = Timeline((Step("queued", at=0), Step("running", after_polls=1),
-                     Step("done", at=600)))
+    line = Timeline((Step("queued", at=0), Step("running", after_polls=1), Step("done", at=600)))
     progress = line.progress(T0, at(30), [at(10), at(20)])
     changed = Timeline.frozen(progress, T0).then([Step("cancelled", at=30)])
     assert changed.states == ("queued", "running", "cancelled")

@@ -31,8 +31,20 @@ def test_store_reset_clears_everything_it_owns() -> None:
     table = store.table({"x": 1})
     table.put("y", 2)
     store.record_poll("v", "x", start)
-    store.journal.add(JournalEntry(seq=1, vendor="v", method="GET", path="/", raw_path="/",
-                                   query={}, query_string="", headers={}, body="", at=""))
+    store.journal.add(
+        JournalEntry(
+            seq=1,
+            vendor="v",
+            method="GET",
+            path="/",
+            raw_path="/",
+            query={},
+            query_string="",
+            headers={},
+            body="",
+            at="",
+        )
+    )
     hooks: list[str] = []
     store.on_reset(lambda: hooks.append("reset"))
     clock.advance(60)

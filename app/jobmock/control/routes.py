@@ -16,8 +16,9 @@ from jobmock.core.errors import MockError, Unauthorized
 
 def render_error(err: MockError) -> Response:
     body = json.dumps({"error": err.message}).encode()
-    return Response(body, status_code=err.status, media_type="application/json",
-                    headers=err.headers)
+    return Response(
+        body, status_code=err.status, media_type="application/json", headers=err.headers
+    )
 
 
 def json_response(data: Any, status: int = 200) -> Response:
@@ -39,13 +40,17 @@ def create_control_app(controller: Controller) -> FastAPI:
     token = controller.runtime.settings.control_token
 
     if token:
+
         @app.middleware("http")
         async def require_token(request: Request, call_next: Any) -> Response:
             if request.url.path.endswith("/health"):
                 return await call_next(request)  # type: ignore[no-any-return]
             if request.headers.get("authorization") != f"Bearer {token}":
-                return render_error(Unauthorized(
-                    "the control API needs 'Authorization: Bearer <JOBMOCK_CONTROL_TOKEN>'"))
+                return render_error(
+                    Unauthorized(
+                        "the control API needs 'Authorization: Bearer <JOBMOCK_CONTROL_TOKEN>'"
+                    )
+                )
             return await call_next(request)  # type: ignore[no-any-return]
 
     @app.get("/health", summary="Liveness and what this server emulates")

@@ -38,8 +38,7 @@ def request_body(model: type[BaseModel], required: bool = True) -> dict[str, Any
     services; a FastAPI body parameter would answer 400 for bad JSON before checking the key.
     """
     ref = {"$ref": SCHEMA_REF.format(model=model.__name__)}
-    return {"requestBody": {"required": required,
-                            "content": {"application/json": {"schema": ref}}}}
+    return {"requestBody": {"required": required, "content": {"application/json": {"schema": ref}}}}
 
 
 def describe_validation(exc: RequestValidationError) -> str:
@@ -54,8 +53,12 @@ def describe_validation(exc: RequestValidationError) -> str:
         if err.get("type") == "missing" and where == "body" and not field:
             parts.append("request body is required")
             continue
-        label = {"body": "body field", "query": "query parameter", "path": "path parameter",
-                 "header": "header"}.get(where, where)
+        label = {
+            "body": "body field",
+            "query": "query parameter",
+            "path": "path parameter",
+            "header": "header",
+        }.get(where, where)
         message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
         parts.append(f"{label} '{field}': {message}" if field else f"{label}: {message}")
     return "; ".join(parts) or "invalid request"
@@ -77,11 +80,11 @@ def install_error_handlers(app: FastAPI, render: ErrorRenderer) -> None:
         if exc.status_code == 404:
             err = NotFound("Not Found", reason="route")
         elif exc.status_code == 405:
-            err = MethodNotAllowed("Method Not Allowed", allow=headers.get("Allow", ""),
-                                   reason="route")
+            err = MethodNotAllowed(
+                "Method Not Allowed", allow=headers.get("Allow", ""), reason="route"
+            )
         else:
-            err = error_for_status(exc.status_code, str(exc.detail), headers=headers,
-                                   reason="http")
+            err = error_for_status(exc.status_code, str(exc.detail), headers=headers, reason="http")
         return render(err)
 
     async def on_crash(_: Request, __: Exception) -> Response:

@@ -187,17 +187,14 @@ class BearerJWT:
                 continue
             if not isinstance(value, int | float):
                 raise self.fail("invalid")
-            if (
-                (check == "exp" and now >= int(value))
-                or (check in ("nbf", "iat") and now < int(value))
+            if (check == "exp" and now >= int(value)) or (
+                check in ("nbf", "iat") and now < int(value)
             ):
                 raise self.fail(check)
         return claims
 
 
-def mint_jwt(
-    secret: str, claims: Mapping[str, Any], algorithm: str = "HS256"
-) -> str:
+def mint_jwt(secret: str, claims: Mapping[str, Any], algorithm: str = "HS256") -> str:
     """A signed token, for ``jobmock token`` and for tests."""
     import jwt
 

@@ -104,8 +104,16 @@ class Injected(MockError):
 
 _BY_STATUS: dict[int, type[MockError]] = {
     cls.status: cls
-    for cls in (BadRequest, Unauthorized, Forbidden, NotFound, MethodNotAllowed, Conflict,
-                RateLimited, ServerError)
+    for cls in (
+        BadRequest,
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        MethodNotAllowed,
+        Conflict,
+        RateLimited,
+        ServerError,
+    )
 }
 
 

@@ -36,7 +36,9 @@ class FixtureProblem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
 
 
 class FixtureError(ValueError):
@@ -144,11 +146,11 @@ def _index_lines(node: yaml.Node, loc: Loc, out: dict[Loc, int]) -> None:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
             # A field's line is its key's line, so an error inside a nested mapping that lacks a
             # key points at where that mapping starts, not at its first child.
-            out[loc + (key,)] = key_node.start_mark.line + 1
-            _index_lines(value_node, loc + (key,), out)
+            out[(*loc, key)] = key_node.start_mark.line + 1
+            _index_lines(value_node, (*loc, key), out)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _index_lines(item, loc + (index,), out)
+            _index_lines(item, (*loc, index), out)
 
 
 def load_yaml_text(text: str, path: Path) -> LoadedFile:

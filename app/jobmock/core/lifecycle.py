@@ -106,9 +106,7 @@ class Timeline:
         ats = [step.at for step in self.steps if step.at is not None]
         return max(ats) if ats else 0.0
 
-    def progress(
-        self, anchor: datetime, now: datetime, polls: Sequence[datetime] = ()
-    ) -> Progress:
+    def progress(self, anchor: datetime, now: datetime, polls: Sequence[datetime] = ()) -> Progress:
         """The steps reached at ``now``. The first step is always reached (the job exists)."""
         reached: list[tuple[Step, datetime]] = []
         previous = anchor

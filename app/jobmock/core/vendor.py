@@ -50,7 +50,7 @@ class VendorSpec:
         return f"{root}{self.base_path}" if single else f"{root}/{self.slug}{self.base_path}"
 
     def package(self) -> VendorPackage:
-        return importlib.import_module(self.module)  # type: ignore[return-value]
+        return importlib.import_module(self.module)
 
 
 class VendorBackend(Protocol):

@@ -23,8 +23,9 @@ class MockHandle(ABC):
     """Control verbs shared by every mode."""
 
     @abstractmethod
-    def _call(self, method: str, path: str, json: Any = None,
-              params: dict[str, Any] | None = None) -> Any:
+    def _call(
+        self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None
+    ) -> Any:
         """Perform one control operation; raises JobmockError when refused."""
 
     def health(self) -> dict[str, Any]:
@@ -61,11 +62,19 @@ class MockHandle(ABC):
     def delete_job(self, vendor: str, job_id: str) -> None:
         self._call("DELETE", f"/jobs/{vendor}/{job_id}")
 
-    def requests(self, vendor: str | None = None, method: str | None = None,
-                 path: str | None = None, job: str | None = None) -> list[dict[str, Any]]:
+    def requests(
+        self,
+        vendor: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        job: str | None = None,
+    ) -> list[dict[str, Any]]:
         """What clients sent, oldest first, with the status they got and the mock time."""
-        params = {k: v for k, v in {"vendor": vendor, "method": method, "path": path,
-                                    "job": job}.items() if v is not None}
+        params = {
+            k: v
+            for k, v in {"vendor": vendor, "method": method, "path": path, "job": job}.items()
+            if v is not None
+        }
         return list(self._call("GET", "/requests", params=params)["requests"])
 
     def clear_requests(self) -> None:
@@ -83,8 +92,9 @@ class InProcessHandle(MockHandle):
         self.app = app
         self.controller = app.controller
 
-    def _call(self, method: str, path: str, json: Any = None,
-              params: dict[str, Any] | None = None) -> Any:
+    def _call(
+        self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None
+    ) -> Any:
         c = self.controller
         parts = path.strip("/").split("/")
         try:
@@ -124,11 +134,11 @@ class RemoteHandle(MockHandle):
 
         self.url = url.rstrip("/")
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self._client = httpx.Client(base_url=f"{self.url}/_mock", headers=headers,
-                                    timeout=timeout)
+        self._client = httpx.Client(base_url=f"{self.url}/_mock", headers=headers, timeout=timeout)
 
-    def _call(self, method: str, path: str, json: Any = None,
-              params: dict[str, Any] | None = None) -> Any:
+    def _call(
+        self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None
+    ) -> Any:
         response = self._client.request(method, path, json=json, params=params)
         if response.status_code >= 400:
             try:

@@ -27,8 +27,9 @@ class AsyncJobmockTransport(httpx.ASGITransport):
 class _LoopThread:
     def __init__(self) -> None:
         self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, name="jobmock-transport",
-                                       daemon=True)
+        self.thread = threading.Thread(
+            target=self.loop.run_forever, name="jobmock-transport", daemon=True
+        )
         self.thread.start()
 
     def run(self, coro: Coroutine[Any, Any, T]) -> T:
@@ -50,8 +51,13 @@ class JobmockTransport(httpx.BaseTransport):
         if self._loop is None:
             self._loop = _LoopThread()
         body = request.read()
-        inner = httpx.Request(request.method, request.url, headers=request.headers,
-                              content=body, extensions=request.extensions)
+        inner = httpx.Request(
+            request.method,
+            request.url,
+            headers=request.headers,
+            content=body,
+            extensions=request.extensions,
+        )
 
         async def call() -> tuple[int, list[tuple[bytes, bytes]], bytes]:
             response = await self._asgi.handle_async_request(inner)

@@ -5,9 +5,7 @@ from __future__ import annotations
 from jobmock.core.vendor import VendorSpec
 from jobmock.vendors import nunu
 
-VENDORS: tuple[VendorSpec, ...] = (
-    nunu.SPEC,
-)
+VENDORS: tuple[VendorSpec, ...] = (nunu.SPEC,)
 
 
 def get_spec(slug: str) -> VendorSpec:

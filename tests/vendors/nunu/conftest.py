@@ -22,8 +22,13 @@ class Nunu:
         headers = {"X-Api-Key": key} if key is not None else {}
         return self.client.get(BASE + path, headers=headers, params=params)
 
-    def post(self, path: str, body: Any = None, key: str | None = "nunu_test_key",
-             headers: dict[str, str] | None = None) -> httpx.Response:
+    def post(
+        self,
+        path: str,
+        body: Any = None,
+        key: str | None = "nunu_test_key",
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
         all_headers = {"X-Api-Key": key} if key is not None else {}
         all_headers.update(headers or {})
         return self.client.post(BASE + path, json=body, headers=all_headers)

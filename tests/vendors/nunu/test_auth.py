@@ -43,20 +43,25 @@ def test_disabled_key(nunu: Nunu) -> None:
 
 @pytest.mark.parametrize("path", [f"/jobs/{SEED_JOB}", f"/runs/{SEED_RUN}", "/jobs", "/runs"])
 def test_key_without_read_permission(nunu: Nunu, path: str) -> None:
-    error(nunu.get(path, key="nunu_build_upload_key"), 403,
-          "API key missing required permission: project:read-runs")
+    error(
+        nunu.get(path, key="nunu_build_upload_key"),
+        403,
+        "API key missing required permission: project:read-runs",
+    )
 
 
 @pytest.mark.parametrize("path", ["/runs", "/runs/stop"])
 def test_key_without_operate_permission(nunu: Nunu, path: str) -> None:
-    error(nunu.post(path, {"job_ids": [SEED_JOB]}, key="nunu_read_only_key"), 403,
-          "API key missing required permission: project:operate-runs")
+    error(
+        nunu.post(path, {"job_ids": [SEED_JOB]}, key="nunu_read_only_key"),
+        403,
+        "API key missing required permission: project:operate-runs",
+    )
 
 
 def test_header_name_is_case_insensitive(nunu: Nunu) -> None:
     for name in ("x-api-key", "X-API-KEY", "X-Api-Key"):
-        response = nunu.client.get(f"/nunu/api/v1/jobs/{SEED_JOB}",
-                                   headers={name: "nunu_test_key"})
+        response = nunu.client.get(f"/nunu/api/v1/jobs/{SEED_JOB}", headers={name: "nunu_test_key"})
         assert response.status_code == 200, name
 
 
@@ -74,13 +79,19 @@ def test_org_key_works_on_scoped_routes_of_its_projects(nunu: Nunu) -> None:
 
 
 def test_org_key_on_a_project_outside_its_organisation(nunu: Nunu) -> None:
-    error(nunu.get("/project/sandbox/jobs", key="nunu_org_acme_key"), 403,
-          "API key does not match the requested project")
+    error(
+        nunu.get("/project/sandbox/jobs", key="nunu_org_acme_key"),
+        403,
+        "API key does not match the requested project",
+    )
 
 
 def test_project_key_on_another_projects_route(nunu: Nunu) -> None:
-    error(nunu.get(f"/project/monopoly-go/jobs/{SEED_JOB}"), 403,
-          "API key does not match the requested project")
+    error(
+        nunu.get(f"/project/monopoly-go/jobs/{SEED_JOB}"),
+        403,
+        "API key does not match the requested project",
+    )
 
 
 def test_auth_comes_before_id_validation(nunu: Nunu) -> None:

@@ -38,8 +38,9 @@ def check(nunu: Nunu, job: dict) -> None:  # type: ignore[type-arg]
         if job["completed_at"] and run["completed_at"]:
             assert job["completed_at"] >= run["completed_at"]
         if run["started_at"] and run["completed_at"]:
-            delta = (datetime.fromisoformat(run["completed_at"])
-                     - datetime.fromisoformat(run["started_at"]))
+            delta = datetime.fromisoformat(run["completed_at"]) - datetime.fromisoformat(
+                run["started_at"]
+            )
             assert run["duration_ms"] == round(delta / timedelta(milliseconds=1), 2)
         else:
             assert run["duration_ms"] is None
@@ -47,14 +48,14 @@ def check(nunu: Nunu, job: dict) -> None:  # type: ignore[type-arg]
             assert player["id"] == f"{run['multiplayer_run_id']}-{player['player_number']}"
             assert player["step_count"] == len(player["steps"])
             assert player["completed_step_count"] == sum(
-                1 for s in player["steps"] if s["run_result"] == "SUCCESS")
+                1 for s in player["steps"] if s["run_result"] == "SUCCESS"
+            )
             assert (player["state"], player["result"]) == (run["state"], run["result"])
         assert (run["bug_info"] is not None) == (run["test"]["type"] == "verification")
 
 
 @pytest.mark.parametrize("elapsed", ["0s", "10s", "2m", "10m"])
-def test_every_fixture_job_is_consistent(nunu: Nunu, handle: InProcessHandle,
-                                         elapsed: str) -> None:
+def test_every_fixture_job_is_consistent(nunu: Nunu, handle: InProcessHandle, elapsed: str) -> None:
     handle.advance(elapsed)
     jobs = nunu.get("/jobs", page_size="100").json()["data"]
     assert jobs
@@ -66,8 +67,9 @@ def test_generated_text_is_the_same_on_every_read_and_every_app(nunu: Nunu) -> N
     run_id = "ax1dxn9y1xj"  # a fixture job whose step goals and reports are left to Faker
     other = create_app(Settings(clock="manual", start_time=START))
     with httpx.Client(transport=JobmockTransport(other), base_url="http://jobmock") as client:
-        elsewhere = client.get(f"/nunu/api/v1/runs/{run_id}",
-                               headers={"X-Api-Key": "nunu_test_key"}).content
+        elsewhere = client.get(
+            f"/nunu/api/v1/runs/{run_id}", headers={"X-Api-Key": "nunu_test_key"}
+        ).content
     first = nunu.get(f"/runs/{run_id}")
     step = first.json()["players"][0]["steps"][0]
     assert step["report"] and step["test"]["goal"]

@@ -11,8 +11,15 @@ OTHER_PROJECT_JOB = "0fd630f1-f29d-4da9-953f-48f1a09f76b6"
 OTHER_PROJECT_RUN = "aa819t9um9z"
 
 
-@pytest.mark.parametrize("job_id", ["not-a-uuid", "f80f6230", "f80f6230-3a4f-431a-9d55-d11b867fed4",
-                                    "g80f6230-3a4f-431a-9d55-d11b867fed4e"])
+@pytest.mark.parametrize(
+    "job_id",
+    [
+        "not-a-uuid",
+        "f80f6230",
+        "f80f6230-3a4f-431a-9d55-d11b867fed4",
+        "g80f6230-3a4f-431a-9d55-d11b867fed4e",
+    ],
+)
 def test_malformed_job_id(nunu: Nunu, job_id: str) -> None:
     error(nunu.get(f"/jobs/{job_id}"), 400, "Invalid job ID")
 
@@ -57,14 +64,17 @@ def test_unknown_route(nunu: Nunu) -> None:
 
 
 def test_wrong_method(nunu: Nunu) -> None:
-    response = nunu.client.delete(f"/nunu/api/v1/jobs/{SEED_JOB}",
-                                  headers={"X-Api-Key": "nunu_test_key"})
+    response = nunu.client.delete(
+        f"/nunu/api/v1/jobs/{SEED_JOB}", headers={"X-Api-Key": "nunu_test_key"}
+    )
     error(response, 405, "Method not allowed")
     assert response.headers["allow"] == "GET"
 
 
-@pytest.mark.parametrize("query", [{"page": "-1"}, {"page": "x"}, {"page_size": "0"},
-                                   {"page_size": "101"}, {"status": "done"}])
+@pytest.mark.parametrize(
+    "query",
+    [{"page": "-1"}, {"page": "x"}, {"page_size": "0"}, {"page_size": "101"}, {"status": "done"}],
+)
 def test_invalid_list_query(nunu: Nunu, query: dict[str, str]) -> None:
     response = nunu.get("/jobs", **query)
     assert response.status_code == 400
@@ -72,15 +82,21 @@ def test_invalid_list_query(nunu: Nunu, query: dict[str, str]) -> None:
 
 
 def test_invalid_json_body(nunu: Nunu) -> None:
-    response = nunu.client.post("/nunu/api/v1/runs", content=b"{not json",
-                                headers={"X-Api-Key": "nunu_test_key"})
+    response = nunu.client.post(
+        "/nunu/api/v1/runs", content=b"{not json", headers={"X-Api-Key": "nunu_test_key"}
+    )
     error(response, 400, "request body is not valid JSON")
 
 
 def test_body_out_of_range(nunu: Nunu) -> None:
-    response = nunu.post("/runs", {"multiplayer_test_id": "a5060a07-d386-4279-98ce-b33fb884201e",
-                                   "deployment_config_id": "90c192cf-d3ac-44af-8f21-ddb66cad4a26",
-                                   "retries": 11})
+    response = nunu.post(
+        "/runs",
+        {
+            "multiplayer_test_id": "a5060a07-d386-4279-98ce-b33fb884201e",
+            "deployment_config_id": "90c192cf-d3ac-44af-8f21-ddb66cad4a26",
+            "retries": 11,
+        },
+    )
     assert response.status_code == 400
     assert "retries" in response.json()["error"]
     assert "10" in response.json()["error"]
@@ -91,8 +107,9 @@ def test_no_fastapi_shapes_anywhere(nunu: Nunu) -> None:
         nunu.get("/jobs/not-a-uuid"),
         nunu.get("/nothing"),
         nunu.client.put("/nunu/api/v1/runs"),
-        nunu.client.post("/nunu/api/v1/runs/stop", content=b"[]",
-                         headers={"X-Api-Key": "nunu_test_key"}),
+        nunu.client.post(
+            "/nunu/api/v1/runs/stop", content=b"[]", headers={"X-Api-Key": "nunu_test_key"}
+        ),
         nunu.post("/runs", {"retries": "many"}),
     ]
     for response in responses:

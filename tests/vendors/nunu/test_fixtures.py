@@ -25,8 +25,11 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 def build(tmp_path: Path) -> httpx.Client:
     app = create_app(Settings(clock="manual", start_time=START, fixtures=tmp_path))
-    return httpx.Client(transport=JobmockTransport(app), base_url="http://jobmock",
-                        headers={"X-Api-Key": "nunu_test_key"})
+    return httpx.Client(
+        transport=JobmockTransport(app),
+        base_url="http://jobmock",
+        headers={"X-Api-Key": "nunu_test_key"},
+    )
 
 
 def problem(tmp_path: Path) -> str:
@@ -36,11 +39,15 @@ def problem(tmp_path: Path) -> str:
 
 
 def test_unknown_field_names_file_line_and_field(tmp_path: Path) -> None:
-    write(tmp_path, "jobs.yaml", """
+    write(
+        tmp_path,
+        "jobs.yaml",
+        """
         jobs:
           - job_id: 6bf46c69-7d2c-4f82-aeea-cbe226e87555
             stauts: RUNNING
-    """)
+    """,
+    )
     assert problem(tmp_path) == (
         f"{tmp_path}/nunu/jobs.yaml:3: jobs[0].stauts: unknown field (check its spelling and "
         "indentation)"
@@ -48,12 +55,16 @@ def test_unknown_field_names_file_line_and_field(tmp_path: Path) -> None:
 
 
 def test_bad_enum_value(tmp_path: Path) -> None:
-    write(tmp_path, "jobs.yaml", """
+    write(
+        tmp_path,
+        "jobs.yaml",
+        """
         jobs:
           - job_id: 6bf46c69-7d2c-4f82-aeea-cbe226e87555
 
           - status: DONE
-    """)
+    """,
+    )
     message = problem(tmp_path)
     assert message.startswith(f"{tmp_path}/nunu/jobs.yaml:4: jobs[1].status: Input should be ")
     assert "'COMPLETED'" in message and "(got 'DONE')" in message
@@ -74,7 +85,10 @@ def test_invalid_yaml(tmp_path: Path) -> None:
 
 
 def test_job_and_run_must_agree(tmp_path: Path) -> None:
-    write(tmp_path, "jobs.yaml", """
+    write(
+        tmp_path,
+        "jobs.yaml",
+        """
         jobs:
           - job_id: 6bf46c69-7d2c-4f82-aeea-cbe226e87555
             test_name: Checkout
@@ -82,7 +96,8 @@ def test_job_and_run_must_agree(tmp_path: Path) -> None:
               - multiplayer_run_id: abcdefghijk
                 test:
                   name: Login
-    """)
+    """,
+    )
     assert problem(tmp_path) == (
         f"{tmp_path}/nunu/jobs.yaml:7: jobs[0].runs[0].test.name: run test.name 'Login' "
         "disagrees with the job's 'Checkout' (nunu keeps job and run equal)"
@@ -90,35 +105,48 @@ def test_job_and_run_must_agree(tmp_path: Path) -> None:
 
 
 def test_timestamps_out_of_order(tmp_path: Path) -> None:
-    write(tmp_path, "jobs.yaml", """
+    write(
+        tmp_path,
+        "jobs.yaml",
+        """
         jobs:
           - job_id: 6bf46c69-7d2c-4f82-aeea-cbe226e87555
             status: COMPLETED
             created_at: "2026-03-03T15:50:19Z"
             completed_at: "2026-03-03T15:40:00Z"
             runs: [{result: SUCCESS}]
-    """)
+    """,
+    )
     message = problem(tmp_path)
-    assert message == (f"{tmp_path}/nunu/jobs.yaml:5: jobs[0].completed_at: must come after "
-                       "created_at")
+    assert message == (
+        f"{tmp_path}/nunu/jobs.yaml:5: jobs[0].completed_at: must come after created_at"
+    )
 
 
 def test_status_and_timeline_are_exclusive(tmp_path: Path) -> None:
-    write(tmp_path, "jobs.yaml", """
+    write(
+        tmp_path,
+        "jobs.yaml",
+        """
         jobs:
           - status: RUNNING
             timeline: [{status: COMPLETED, at: 1m}]
-    """)
+    """,
+    )
     assert "give either 'status'" in problem(tmp_path)
 
 
 def test_timeline_cannot_go_backwards(tmp_path: Path) -> None:
-    write(tmp_path, "jobs.yaml", """
+    write(
+        tmp_path,
+        "jobs.yaml",
+        """
         jobs:
           - timeline:
               - {status: RUNNING, at: 0s}
               - {status: QUEUED, at: 1m}
-    """)
+    """,
+    )
     assert problem(tmp_path) == (
         f"{tmp_path}/nunu/jobs.yaml:4: jobs[0].timeline[1].status: QUEUED cannot follow "
         "RUNNING: nunu jobs move QUEUED -> STARTING -> RUNNING -> STOPPING -> CLEANING_UP -> "
@@ -145,11 +173,15 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
 
 
 def test_two_line_fixture_job_is_filled_in(tmp_path: Path) -> None:
-    write(tmp_path, "jobs.yaml", """
+    write(
+        tmp_path,
+        "jobs.yaml",
+        """
         jobs:
           - job_id: 6bf46c69-7d2c-4f82-aeea-cbe226e87555
             timeline: [{status: RUNNING, at: 0s}, {status: COMPLETED, at: 4m}]
-    """)
+    """,
+    )
     with build(tmp_path) as client:
         job = client.get("/nunu/api/v1/jobs/6bf46c69-7d2c-4f82-aeea-cbe226e87555").json()
         assert job["status"] == "RUNNING"
@@ -171,7 +203,10 @@ def test_runtime_job_in_fixture_format(tmp_path: Path) -> None:
     app = create_app(Settings(clock="manual", start_time=START, fixtures=tmp_path))
     handle = InProcessHandle(app)
     job_id = handle.add_job("nunu", {"status": "RUNNING", "test_name": "Added at runtime"})
-    with httpx.Client(transport=JobmockTransport(app), base_url="http://jobmock",
-                      headers={"X-Api-Key": "nunu_test_key"}) as client:
+    with httpx.Client(
+        transport=JobmockTransport(app),
+        base_url="http://jobmock",
+        headers={"X-Api-Key": "nunu_test_key"},
+    ) as client:
         job = client.get(f"/nunu/api/v1/jobs/{job_id}").json()
     assert (job["status"], job["test_name"]) == ("RUNNING", "Added at runtime")

@@ -21,16 +21,18 @@ def at(text: str) -> datetime:
 
 
 def start(nunu: Nunu, **body: object) -> str:
-    response = nunu.post("/runs", {"multiplayer_test_id": TEST_ID, "deployment_config_id": PIXEL,
-                                   **body})
+    response = nunu.post(
+        "/runs", {"multiplayer_test_id": TEST_ID, "deployment_config_id": PIXEL, **body}
+    )
     assert response.status_code == 201, response.text
     (job_id,) = response.json()["job_ids"]
     return str(job_id)
 
 
 def test_start_run__response(nunu: Nunu) -> None:
-    response = nunu.post("/runs", {"multiplayer_test_id": TEST_ID, "deployment_config_id": PIXEL,
-                                   "build_id": BUILD})
+    response = nunu.post(
+        "/runs", {"multiplayer_test_id": TEST_ID, "deployment_config_id": PIXEL, "build_id": BUILD}
+    )
     assert response.status_code == 201
     body = response.json()
     assert list(body) == ["message", "build_id", "job_ids"]
@@ -40,8 +42,12 @@ def test_start_run__response(nunu: Nunu) -> None:
 
 
 def test_started_run_is_polled_to_completion(nunu: Nunu, handle: InProcessHandle) -> None:
-    job_id = start(nunu, render_templates=True, template_data={"country": "France"},
-                   additional_tags=["nightly"])
+    job_id = start(
+        nunu,
+        render_templates=True,
+        template_data={"country": "France"},
+        additional_tags=["nightly"],
+    )
     job = nunu.get(f"/jobs/{job_id}").json()
     assert job["status"] == "QUEUED"
     assert job["created_at"] == "2026-11-01T12:00:00.000000+00:00"
@@ -64,8 +70,10 @@ def test_started_run_is_polled_to_completion(nunu: Nunu, handle: InProcessHandle
     assert run["state"] == "INITIALIZING"
     assert run["created_at"] == "2026-11-01T12:00:04.000000+00:00"
     assert run["players"][0]["steps"] == []
-    assert run["initiator"] == {"type": "api",
-                                "value": {"key_id": "7f028653-0e85-4c37-87be-c59976796155"}}
+    assert run["initiator"] == {
+        "type": "api",
+        "value": {"key_id": "7f028653-0e85-4c37-87be-c59976796155"},
+    }
 
     handle.advance("2s")
     job = nunu.get(f"/jobs/{job_id}").json()
@@ -112,10 +120,15 @@ def test_test_timeline_decides_the_outcome(nunu: Nunu, handle: InProcessHandle) 
 
 
 def test_timeline_header_overrides_the_default(nunu: Nunu, handle: InProcessHandle) -> None:
-    timeline = ('[{"status": "QUEUED", "at": "0s"}, {"status": "RUNNING", "at": "10s"},'
-                ' {"status": "COMPLETED", "at": "30s", "result": "ERROR"}]')
-    response = nunu.post("/runs", {"multiplayer_test_id": TEST_ID, "deployment_config_id": PIXEL},
-                         headers={"X-Jobmock-Timeline": timeline})
+    timeline = (
+        '[{"status": "QUEUED", "at": "0s"}, {"status": "RUNNING", "at": "10s"},'
+        ' {"status": "COMPLETED", "at": "30s", "result": "ERROR"}]'
+    )
+    response = nunu.post(
+        "/runs",
+        {"multiplayer_test_id": TEST_ID, "deployment_config_id": PIXEL},
+        headers={"X-Jobmock-Timeline": timeline},
+    )
     job_id = response.json()["job_ids"][0]
     handle.advance("30s")
     job = nunu.get(f"/jobs/{job_id}").json()
@@ -123,21 +136,27 @@ def test_timeline_header_overrides_the_default(nunu: Nunu, handle: InProcessHand
 
 
 def test_bad_timeline_header(nunu: Nunu) -> None:
-    response = nunu.post("/runs", {"multiplayer_test_id": TEST_ID, "deployment_config_id": PIXEL},
-                         headers={"X-Jobmock-Timeline": '[{"status": "DONE"}]'})
+    response = nunu.post(
+        "/runs",
+        {"multiplayer_test_id": TEST_ID, "deployment_config_id": PIXEL},
+        headers={"X-Jobmock-Timeline": '[{"status": "DONE"}]'},
+    )
     assert response.status_code == 400
     assert "timeline" in response.json()["error"]
 
 
 def test_instances_start_one_job_each(nunu: Nunu) -> None:
-    response = nunu.post("/runs", {"multiplayer_test_id": TEST_ID, "deployment_config_id": PIXEL,
-                                   "instances": 3})
+    response = nunu.post(
+        "/runs", {"multiplayer_test_id": TEST_ID, "deployment_config_id": PIXEL, "instances": 3}
+    )
     assert len(set(response.json()["job_ids"])) == 3
 
 
 def test_ephemeral_instructions(nunu: Nunu) -> None:
-    response = nunu.post("/runs", {"instructions": "Open settings and enable dark mode",
-                                   "deployment_config_id": PIXEL})
+    response = nunu.post(
+        "/runs",
+        {"instructions": "Open settings and enable dark mode", "deployment_config_id": PIXEL},
+    )
     assert response.status_code == 201
     body = response.json()
     assert list(body) == ["test_id", "job_ids"]
@@ -148,8 +167,10 @@ def test_ephemeral_instructions(nunu: Nunu) -> None:
 
 
 def test_test_plan_starts_one_job_per_test(nunu: Nunu) -> None:
-    response = nunu.post("/runs", {"test_plan_id": "92276658-1e27-41c0-8a6a-63ec24ede6a4",
-                                   "deployment_config_id": PIXEL})
+    response = nunu.post(
+        "/runs",
+        {"test_plan_id": "92276658-1e27-41c0-8a6a-63ec24ede6a4", "deployment_config_id": PIXEL},
+    )
     assert response.status_code == 201
     body = response.json()
     assert body["message"] == "successfully queued test plan!"
@@ -161,17 +182,32 @@ def test_test_plan_starts_one_job_per_test(nunu: Nunu) -> None:
 def test_start_run__not_found_and_bad_requests(nunu: Nunu) -> None:
     unknown = "00000000-0000-4000-8000-000000000000"
     cases = [
-        ({"multiplayer_test_id": unknown, "deployment_config_id": PIXEL}, 404,
-         "multiplayer test not found"),
+        (
+            {"multiplayer_test_id": unknown, "deployment_config_id": PIXEL},
+            404,
+            "multiplayer test not found",
+        ),
         ({"test_plan_id": unknown, "deployment_config_id": PIXEL}, 404, "test plan not found"),
-        ({"multiplayer_test_id": TEST_ID, "deployment_config_id": unknown}, 404,
-         "deployment config not found"),
-        ({"multiplayer_test_id": TEST_ID, "deployment_config_id": PIXEL, "build_id": unknown},
-         404, "build not found"),
-        ({"deployment_config_id": PIXEL}, 400,
-         "Provide exactly one of multiplayer_test_id, test_plan_id or instructions"),
-        ({"multiplayer_test_id": TEST_ID, "instructions": "x", "deployment_config_id": PIXEL},
-         400, "Provide exactly one of multiplayer_test_id, test_plan_id or instructions"),
+        (
+            {"multiplayer_test_id": TEST_ID, "deployment_config_id": unknown},
+            404,
+            "deployment config not found",
+        ),
+        (
+            {"multiplayer_test_id": TEST_ID, "deployment_config_id": PIXEL, "build_id": unknown},
+            404,
+            "build not found",
+        ),
+        (
+            {"deployment_config_id": PIXEL},
+            400,
+            "Provide exactly one of multiplayer_test_id, test_plan_id or instructions",
+        ),
+        (
+            {"multiplayer_test_id": TEST_ID, "instructions": "x", "deployment_config_id": PIXEL},
+            400,
+            "Provide exactly one of multiplayer_test_id, test_plan_id or instructions",
+        ),
         ({"multiplayer_test_id": TEST_ID}, 400, "deployment_config_id is required"),
     ]
     for body, status, message in cases:
@@ -195,8 +231,16 @@ def test_fixture_job_running_now_completes_three_minutes_after_start(
 
 def test_poll_driven_job_moves_on_reads(nunu: Nunu) -> None:
     statuses = [nunu.get(f"/jobs/{POLL_DRIVEN_JOB}").json()["status"] for _ in range(8)]
-    assert statuses == ["QUEUED", "QUEUED", "STARTING", "STARTING", "RUNNING", "RUNNING",
-                        "COMPLETED", "COMPLETED"]
+    assert statuses == [
+        "QUEUED",
+        "QUEUED",
+        "STARTING",
+        "STARTING",
+        "RUNNING",
+        "RUNNING",
+        "COMPLETED",
+        "COMPLETED",
+    ]
 
 
 def test_stop_a_running_job(nunu: Nunu, handle: InProcessHandle) -> None:
@@ -205,14 +249,18 @@ def test_stop_a_running_job(nunu: Nunu, handle: InProcessHandle) -> None:
     response = nunu.post("/runs/stop", {"job_ids": [job_id]})
     assert response.status_code == 200
     assert response.json() == {
-        "ok": True, "message": "Successfully stopped 1 job(s)", "received_count": 1,
+        "ok": True,
+        "message": "Successfully stopped 1 job(s)",
+        "received_count": 1,
         "stopped_count": 1,
         "results": [{"job_id": job_id, "ok": True, "status": 200, "message": "Job stopped"}],
     }
     job = nunu.get(f"/jobs/{job_id}").json()
     assert job["status"] == "STOPPING"
-    assert job["stopped_by"] == {"type": "api",
-                                 "value": {"key_id": "7f028653-0e85-4c37-87be-c59976796155"}}
+    assert job["stopped_by"] == {
+        "type": "api",
+        "value": {"key_id": "7f028653-0e85-4c37-87be-c59976796155"},
+    }
     assert job["runs"][0]["state"] == "RUNNING"
     handle.advance("2s")
     job = nunu.get(f"/jobs/{job_id}").json()

@@ -24,8 +24,12 @@ def test_list_jobs__envelope_and_pagination(nunu: Nunu) -> None:
     first = nunu.get("/jobs", page_size="5").json()
     assert list(first) == ["data", "pagination"]
     total = first["pagination"]["total_count"]
-    assert first["pagination"] == {"page": 0, "page_size": 5, "total_count": total,
-                                   "total_pages": math.ceil(total / 5)}
+    assert first["pagination"] == {
+        "page": 0,
+        "page_size": 5,
+        "total_count": total,
+        "total_pages": math.ceil(total / 5),
+    }
     assert len(first["data"]) == 5
     everything = all_pages(nunu, "/jobs")
     assert len(everything) == total
@@ -60,8 +64,10 @@ def test_list_jobs__status_filter(nunu: Nunu, handle: InProcessHandle) -> None:
     assert statuses["running"] == {"STARTING", "RUNNING", "STOPPING", "CLEANING_UP"}
     assert statuses["completed"] == {"COMPLETED"}
     total = nunu.get("/jobs").json()["pagination"]["total_count"]
-    counts = [nunu.get("/jobs", status=n).json()["pagination"]["total_count"]
-              for n in ("queued", "running", "completed")]
+    counts = [
+        nunu.get("/jobs", status=n).json()["pagination"]["total_count"]
+        for n in ("queued", "running", "completed")
+    ]
     assert sum(counts) == total
     assert nunu.get("/jobs", status="ALL").json()["pagination"]["total_count"] == total
     running_before = counts[1]
@@ -116,8 +122,22 @@ def test_list_runs__newest_first(nunu: Nunu) -> None:
 
 def test_every_status_and_result_is_in_the_default_fixtures(nunu: Nunu) -> None:
     jobs = all_pages(nunu, "/jobs")
-    assert {job["status"] for job in jobs} == {"QUEUED", "STARTING", "RUNNING", "STOPPING",
-                                               "CLEANING_UP", "COMPLETED"}
+    assert {job["status"] for job in jobs} == {
+        "QUEUED",
+        "STARTING",
+        "RUNNING",
+        "STOPPING",
+        "CLEANING_UP",
+        "COMPLETED",
+    }
     results = {run["result"] for run in all_pages(nunu, "/runs")}
-    assert results >= {"SUCCESS", "FAILED", "SKIPPED", "BLOCKED", "TIMEOUT", "ERROR", "STOPPED",
-                       "MAX_STEPS"}
+    assert results >= {
+        "SUCCESS",
+        "FAILED",
+        "SKIPPED",
+        "BLOCKED",
+        "TIMEOUT",
+        "ERROR",
+        "STOPPED",
+        "MAX_STEPS",
+    }

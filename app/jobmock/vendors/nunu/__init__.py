@@ -62,8 +62,10 @@ def create(ctx: VendorContext) -> VendorApp:
         version=SPEC.api_version,
         description=__doc__ or "",
         servers=[{"url": "https://nunu.ai", "description": "the real nunu.ai"}],
-        routers=[create_router(backend, "/api/v1"),
-                 create_router(backend, "/api/v1/project/{projectId}")],
+        routers=[
+            create_router(backend, "/api/v1"),
+            create_router(backend, "/api/v1/project/{projectId}"),
+        ],
         render=render_error,
         request_models=[schemas.StartRunRequest, schemas.StopRunsRequest],
     )
@@ -76,5 +78,7 @@ def check_fixtures(directory: Path) -> str:
     from jobmock.vendors.nunu.loader import load
 
     data = load(load_dir(directory), Generator())
-    return (f"{len(data.jobs)} jobs, {len(data.keys)} keys, {len(data.projects)} projects, "
-            f"{len(data.tests)} tests")
+    return (
+        f"{len(data.jobs)} jobs, {len(data.keys)} keys, {len(data.projects)} projects, "
+        f"{len(data.tests)} tests"
+    )

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
 
-from jobmock.core.bodies import parse_body
 from jobmock.core.auth import ApiKey, ApiKeyHeader
+from jobmock.core.bodies import parse_body
 from jobmock.core.errors import BadRequest, Forbidden, NotFound, Unauthorized
 from jobmock.core.fixtures import describe_error, format_loc
 from jobmock.core.generate import Generator
@@ -55,13 +55,15 @@ def _page(query: Mapping[str, str]) -> tuple[int, int]:
         page = int(query.get("page", "0"))
         size = int(query.get("page_size", "20"))
     except ValueError:
-        raise BadRequest("Invalid query parameters: page and page_size must be integers",
-                         reason="query") from None
+        raise BadRequest(
+            "Invalid query parameters: page and page_size must be integers", reason="query"
+        ) from None
     if page < 0:
         raise BadRequest("Invalid query parameters: page must be 0 or more", reason="query")
     if not 1 <= size <= 100:
-        raise BadRequest("Invalid query parameters: page_size must be between 1 and 100",
-                         reason="query")
+        raise BadRequest(
+            "Invalid query parameters: page_size must be between 1 and 100", reason="query"
+        )
     return page, size
 
 
@@ -69,8 +71,9 @@ def _choice(query: Mapping[str, str], name: str, options: Mapping[str, Any]) -> 
     value = query.get(name, "all").lower()
     if value != "all" and value not in options:
         allowed = ", ".join([*options, "all"])
-        raise BadRequest(f"Invalid query parameters: {name} must be one of {allowed}",
-                         reason="query")
+        raise BadRequest(
+            f"Invalid query parameters: {name} must be one of {allowed}", reason="query"
+        )
     return value
 
 
@@ -80,7 +83,7 @@ def _tags(query: Mapping[str, str]) -> set[str]:
 
 def paginate(items: list[Any], page: int, size: int) -> tuple[list[Any], s.Pagination]:
     total = len(items)
-    return items[page * size:(page + 1) * size], s.Pagination(
+    return items[page * size : (page + 1) * size], s.Pagination(
         page=page, page_size=size, total_count=total, total_pages=math.ceil(total / size)
     )
 
@@ -114,11 +117,13 @@ class NunuBackend:
             project = key.scope
         elif key.kind == "organization":
             if project not in self.data.projects_of(key.scope):
-                raise Forbidden("API key does not match the requested project",
-                                reason="project_mismatch")
+                raise Forbidden(
+                    "API key does not match the requested project", reason="project_mismatch"
+                )
         elif key.scope != project:
-            raise Forbidden("API key does not match the requested project",
-                            reason="project_mismatch")
+            raise Forbidden(
+                "API key does not match the requested project", reason="project_mismatch"
+            )
         self.auth.require(key, permission)
         return Caller(key, project)
 
@@ -153,8 +158,7 @@ class NunuBackend:
         job = self._job_in(caller.project, job_id)
         return render.job_document(self._view(job, poll=True), self.texts(job))
 
-    def get_run(self, api_key: str | None, run_id: str, project: str | None = None
-                ) -> s.RunDetails:
+    def get_run(self, api_key: str | None, run_id: str, project: str | None = None) -> s.RunDetails:
         caller = self.authorize(api_key, project, READ_RUNS)
         job_id = self.run_index.get(run_id)
         job = self.jobs.get(job_id) if job_id else None
@@ -168,8 +172,9 @@ class NunuBackend:
     def _project_jobs(self, project: str) -> list[NunuJob]:
         return [job for job in self.jobs.values() if job.project_id == project]
 
-    def list_jobs(self, api_key: str | None, query: Mapping[str, str],
-                  project: str | None = None) -> s.JobList:
+    def list_jobs(
+        self, api_key: str | None, query: Mapping[str, str], project: str | None = None
+    ) -> s.JobList:
         caller = self.authorize(api_key, project, READ_RUNS)
         status = _choice(query, "status", JOB_STATUS_FILTERS)
         page, size = _page(query)
@@ -178,28 +183,32 @@ class NunuBackend:
         plan = query.get("test_plan_execution_id")
         views = []
         for job in self._project_jobs(caller.project):
-            if (test_id and job.test_id != test_id) or (plan and job.test_plan_execution_id != plan) \
-                    or not tags <= set(job.tags):
+            if (
+                (test_id and job.test_id != test_id)
+                or (plan and job.test_plan_execution_id != plan)
+                or not tags <= set(job.tags)
+            ):
                 continue
             view = self._view(job)
             if status == "all" or view.status in JOB_STATUS_FILTERS[status]:
                 views.append(view)
         views.sort(key=lambda v: (v.anchor, v.job.job_id), reverse=True)
         chosen, pagination = paginate(views, page, size)
-        return s.JobList(data=[render.job_document(v, self.texts(v.job)) for v in chosen],
-                         pagination=pagination)
+        return s.JobList(
+            data=[render.job_document(v, self.texts(v.job)) for v in chosen], pagination=pagination
+        )
 
-    def list_runs(self, api_key: str | None, query: Mapping[str, str],
-                  project: str | None = None) -> s.RunList:
+    def list_runs(
+        self, api_key: str | None, query: Mapping[str, str], project: str | None = None
+    ) -> s.RunList:
         caller = self.authorize(api_key, project, READ_RUNS)
         state = _choice(query, "state", RUN_STATE_FILTERS)
         page, size = _page(query)
         tags = _tags(query)
         bugs = query.get("bugs")
         if bugs is not None and bugs.lower() not in ("true", "false"):
-            raise BadRequest("Invalid query parameters: bugs must be true or false",
-                             reason="query")
-        filters = {
+            raise BadRequest("Invalid query parameters: bugs must be true or false", reason="query")
+        filters: dict[str, Callable[[NunuJob], str | None]] = {
             "multiplayer_test_id": lambda j: j.test_id,
             "job_id": lambda j: j.job_id,
             "test_plan_execution_id": lambda j: j.test_plan_execution_id,
@@ -220,11 +229,14 @@ class NunuBackend:
                 continue
             if state == "all" or view.run.state in RUN_STATE_FILTERS[state]:
                 views.append(view)
-        views.sort(key=lambda v: (v.run.created_at, v.job.run.run_id) if v.run else (v.anchor, ""),
-                   reverse=True)
+        views.sort(
+            key=lambda v: (v.run.created_at, v.job.run.run_id) if v.run else (v.anchor, ""),
+            reverse=True,
+        )
         chosen, pagination = paginate(views, page, size)
-        return s.RunList(data=[render.run_item(v, self.texts(v.job)) for v in chosen],
-                         pagination=pagination)
+        return s.RunList(
+            data=[render.run_item(v, self.texts(v.job)) for v in chosen], pagination=pagination
+        )
 
     # --- writes --------------------------------------------------------------------------------
 
@@ -237,11 +249,16 @@ class NunuBackend:
     ) -> s.StartRunResponse:
         caller = self.authorize(api_key, project, OPERATE_RUNS)
         body = parse_body(raw_body, s.StartRunRequest)
-        chosen = [k for k in ("multiplayer_test_id", "test_plan_id", "instructions")
-                  if getattr(body, k) is not None]
+        chosen = [
+            k
+            for k in ("multiplayer_test_id", "test_plan_id", "instructions")
+            if getattr(body, k) is not None
+        ]
         if len(chosen) != 1:
-            raise BadRequest("Provide exactly one of multiplayer_test_id, test_plan_id or "
-                             "instructions", reason="body")
+            raise BadRequest(
+                "Provide exactly one of multiplayer_test_id, test_plan_id or instructions",
+                reason="body",
+            )
         covered = body.multiplayer_test_id is not None and body.player_deployment_configs
         if body.deployment_config_id is None and not covered:
             raise BadRequest("deployment_config_id is required", reason="body")
@@ -278,21 +295,25 @@ class NunuBackend:
                 raise NotFound("multiplayer test not found", reason="test")
             tests = [test]
         else:
-            tests = [TestFixture(
-                id=self._new_id("ephemeral-test"), name=body.name or "[api] ephemeral test",
-                tags=["api"], steps=[{"goal": body.instructions}],  # type: ignore[list-item]
-            )]
+            tests = [
+                TestFixture(
+                    id=self._new_id("ephemeral-test"),
+                    name=body.name or "[api] ephemeral test",
+                    tags=["api"],
+                    steps=[{"goal": body.instructions}],
+                )
+            ]
         job_ids = []
         for test in tests:
             for _ in range(body.instances if body.test_plan_id is None else 1):
-                job = self._start_one(caller, test, body, config, build, plan_execution,
-                                      timeline)
+                job = self._start_one(caller, test, body, config, build, plan_execution, timeline)
                 job_ids.append(job.job_id)
         if body.instructions is not None:
             return s.StartRunResponse(test_id=tests[0].id, job_ids=job_ids)
         return s.StartRunResponse(
-            message="successfully queued test plan!" if plan_execution else
-            "successfully queued test!",
+            message="successfully queued test plan!"
+            if plan_execution
+            else "successfully queued test!",
             build_id=build.id if build else None,
             test_plan_execution_id=plan_execution,
             job_ids=job_ids,
@@ -302,33 +323,56 @@ class NunuBackend:
         self._started += 1
         return self.generator.rng(VENDOR, kind, self._started).uuid4()
 
-    def _start_one(self, caller: Caller, test: TestFixture, body: s.StartRunRequest,
-                   config: Any, build: Any, plan_execution: str | None,
-                   timeline: Timeline | None) -> NunuJob:
+    def _start_one(
+        self,
+        caller: Caller,
+        test: TestFixture,
+        body: s.StartRunRequest,
+        config: Any,
+        build: Any,
+        plan_execution: str | None,
+        timeline: Timeline | None,
+    ) -> NunuJob:
         job_id = self._new_id("job")
         templating = body.render_templates
-        fx = JobFixture.model_validate({
-            "job_id": job_id,
-            "project_id": caller.project,
-            "multiplayer_test_id": test.id,
-            "test_name": test.name,
-            "test_type": test.type,
-            "platform": config.platform,
-            "build_id": build.id if build else None,
-            "test_plan_execution_id": plan_execution,
-            "templating_enabled": templating,
-            "template_data": (body.template_data or {}) if templating else None,
-            "tags": [*test.tags, *(t for t in body.additional_tags if t not in test.tags)],
-            "retries": {"total": body.retries, "remaining": body.retries},
-            "runs": [{
-                "initiator": {"type": "api", "value": {"key_id": caller.key.id}},
-                "players": [{"platform": {"kind": config.kind,
-                                          "config": {"device": config.device.model_dump()}}}
-                            for _ in range(test.players)],
-            }],
-        })
-        job = job_record(fx, self.data, self.generator, id_key=(job_id,),
-                         now=self.store.clock.now(), timeline=timeline or test_timeline(test))
+        fx = JobFixture.model_validate(
+            {
+                "job_id": job_id,
+                "project_id": caller.project,
+                "multiplayer_test_id": test.id,
+                "test_name": test.name,
+                "test_type": test.type,
+                "platform": config.platform,
+                "build_id": build.id if build else None,
+                "test_plan_execution_id": plan_execution,
+                "templating_enabled": templating,
+                "template_data": (body.template_data or {}) if templating else None,
+                "tags": [*test.tags, *(t for t in body.additional_tags if t not in test.tags)],
+                "retries": {"total": body.retries, "remaining": body.retries},
+                "runs": [
+                    {
+                        "initiator": {"type": "api", "value": {"key_id": caller.key.id}},
+                        "players": [
+                            {
+                                "platform": {
+                                    "kind": config.kind,
+                                    "config": {"device": config.device.model_dump()},
+                                }
+                            }
+                            for _ in range(test.players)
+                        ],
+                    }
+                ],
+            }
+        )
+        job = job_record(
+            fx,
+            self.data,
+            self.generator,
+            id_key=(job_id,),
+            now=self.store.clock.now(),
+            timeline=timeline or test_timeline(test),
+        )
         self._put(job)
         return job
 
@@ -337,24 +381,26 @@ class NunuBackend:
             self.jobs.put(job.job_id, job)
             self.run_index.put(job.run.run_id, job.job_id)
 
-    def stop_runs(self, api_key: str | None, raw_body: bytes,
-                  project: str | None = None) -> tuple[int, s.StopRunsResponse]:
+    def stop_runs(
+        self, api_key: str | None, raw_body: bytes, project: str | None = None
+    ) -> tuple[int, s.StopRunsResponse]:
         caller = self.authorize(api_key, project, OPERATE_RUNS)
         body = parse_body(raw_body, s.StopRunsRequest)
         found = {
-            job_id: job for job_id in body.job_ids
+            job_id: job
+            for job_id in body.job_ids
             if (job := self.jobs.get(job_id.lower())) is not None
             and job.project_id == caller.project
         }
         if not found:
-            raise NotFound("no jobs found in your project matching the provided IDs",
-                           reason="stop")
+            raise NotFound("no jobs found in your project matching the provided IDs", reason="stop")
         results = []
         for job_id in body.job_ids:
             job = found.get(job_id)
             if job is None:
-                results.append(s.StopResult(job_id=job_id, ok=False, status=404,
-                                            error="Job not found"))
+                results.append(
+                    s.StopResult(job_id=job_id, ok=False, status=404, error="Job not found")
+                )
                 continue
             results.append(self._stop_one(caller, job))
         stopped = sum(1 for r in results if r.ok)
@@ -371,11 +417,13 @@ class NunuBackend:
         with self.store.lock:
             view = self._view(job)
             if view.status == "COMPLETED":
-                return s.StopResult(job_id=job.job_id, ok=False, status=500,
-                                    error="Job already completed")
+                return s.StopResult(
+                    job_id=job.job_id, ok=False, status=500, error="Job already completed"
+                )
             if view.status in ("STOPPING", "CLEANING_UP"):
-                return s.StopResult(job_id=job.job_id, ok=False, status=409,
-                                    error="Job is already stopping")
+                return s.StopResult(
+                    job_id=job.job_id, ok=False, status=409, error="Job is already stopping"
+                )
             at = (view.now - view.anchor).total_seconds()
             frozen = Timeline.frozen(view.progress, view.anchor)
             by = {"type": "api", "value": {"key_id": caller.key.id}}
@@ -388,12 +436,20 @@ class NunuBackend:
         try:
             fx = JobFixture.model_validate(doc)
         except ValidationError as exc:
-            raise BadRequest("; ".join(
-                f"{format_loc(err['loc'])}: {describe_error(err)}" for err in exc.errors()
-            ), reason="fixture") from None
+            raise BadRequest(
+                "; ".join(
+                    f"{format_loc(err['loc'])}: {describe_error(err)}" for err in exc.errors()
+                ),
+                reason="fixture",
+            ) from None
         try:
-            job = job_record(fx, self.data, self.generator, id_key=("control", len(self.jobs)),
-                             now=self.store.clock.now())
+            job = job_record(
+                fx,
+                self.data,
+                self.generator,
+                id_key=("control", len(self.jobs)),
+                now=self.store.clock.now(),
+            )
         except Invalid as exc:
             raise BadRequest(f"{format_loc(exc.loc)}: {exc.message}", reason="fixture") from None
         self._put(job)

@@ -10,8 +10,13 @@ from jobmock.core.errors import MockError
 
 # Undocumented wording for cases nunu's docs only name by status (spec/nunu.md §4, [I]).
 _ROUTE_MESSAGES = {404: "Not found", 405: "Method not allowed"}
-_DEFAULT_MESSAGES = {429: "Too many requests", 500: "Internal server error",
-                     502: "Bad gateway", 503: "Service unavailable", 504: "Gateway timeout"}
+_DEFAULT_MESSAGES = {
+    429: "Too many requests",
+    500: "Internal server error",
+    502: "Bad gateway",
+    503: "Service unavailable",
+    504: "Gateway timeout",
+}
 
 
 def message_for(err: MockError) -> str:
@@ -24,5 +29,6 @@ def message_for(err: MockError) -> str:
 
 def render_error(err: MockError) -> Response:
     body = json.dumps({"error": message_for(err)}).encode()
-    return Response(body, status_code=err.status, media_type="application/json",
-                    headers=err.headers)
+    return Response(
+        body, status_code=err.status, media_type="application/json", headers=err.headers
+    )

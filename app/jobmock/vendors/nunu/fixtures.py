@@ -32,9 +32,13 @@ RunResult = Literal[
 ]
 TestType = Literal["verification", "discovery", "task"]
 Permission = Literal[
-    "project:read-runs", "project:operate-runs", "project:manage-build-storage",
-    "project:edit-tests", "project:view-configs",
+    "project:read-runs",
+    "project:operate-runs",
+    "project:manage-build-storage",
+    "project:edit-tests",
+    "project:view-configs",
 ]
+DEFAULT_PERMISSIONS: tuple[Permission, ...] = ("project:read-runs", "project:operate-runs")
 assert set(JobStatus.__args__) == set(JOB_STATUSES)  # type: ignore[attr-defined]
 assert set(RunResult.__args__) == set(RUN_RESULTS)  # type: ignore[attr-defined]
 assert set(Permission.__args__) == set(PERMISSIONS)  # type: ignore[attr-defined]
@@ -84,9 +88,7 @@ class KeyFixture(FixtureModel):
     """The key's UUID (``initiator.value.key_id`` of the runs it starts)."""
     project: str | None = None
     organization: str | None = None
-    permissions: list[Permission] = Field(
-        default_factory=lambda: ["project:read-runs", "project:operate-runs"]
-    )
+    permissions: list[Permission] = Field(default_factory=lambda: list(DEFAULT_PERMISSIONS))
     expires_at: Timestamp | None = None
     disabled: bool = False
 
@@ -94,15 +96,14 @@ class KeyFixture(FixtureModel):
     def _kind(self) -> KeyFixture:
         if self.key.startswith("nunu_org_"):
             if not self.organization or self.project:
-                raise ValueError("an organization key (nunu_org_...) needs 'organization' and "
-                                 "no 'project'")
+                raise ValueError(
+                    "an organization key (nunu_org_...) needs 'organization' and no 'project'"
+                )
         elif self.key.startswith("nunu_"):
             if not self.project or self.organization:
-                raise ValueError("a project key (nunu_...) needs 'project' and no "
-                                 "'organization'")
+                raise ValueError("a project key (nunu_...) needs 'project' and no 'organization'")
         else:
-            raise ValueError("nunu keys start with 'nunu_' (project) or 'nunu_org_' "
-                             "(organization)")
+            raise ValueError("nunu keys start with 'nunu_' (project) or 'nunu_org_' (organization)")
         return self
 
 
@@ -153,8 +154,9 @@ class StepTestFixture(FixtureModel):
 class ItemFixture(FixtureModel):
     id: str
     expected: str
-    status: Literal["passed", "failed", "skipped", "blocked", "stopped", "timeout", "error",
-                    "pending"] = "passed"
+    status: Literal[
+        "passed", "failed", "skipped", "blocked", "stopped", "timeout", "error", "pending"
+    ] = "passed"
     comment: str | None = None
 
 
@@ -282,8 +284,10 @@ class JobFixture(FixtureModel):
     @model_validator(mode="after")
     def _status_or_timeline(self) -> JobFixture:
         if self.status is not None and self.timeline is not None:
-            raise ValueError("give either 'status' (a job that stays there) or 'timeline' "
-                             "(a job that moves on the clock), not both")
+            raise ValueError(
+                "give either 'status' (a job that stays there) or 'timeline' "
+                "(a job that moves on the clock), not both"
+            )
         return self
 
 

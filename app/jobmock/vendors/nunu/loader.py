@@ -52,10 +52,18 @@ DEVICES = (
     Device("android-native", "Pixel 7a", "13"),
     Device("ios-native", "iPhone 15", "17.4"),
 )
-RUN_STATE_FOR_STATUS = {"STARTING": "INITIALIZING", "RUNNING": "RUNNING", "STOPPING": "RUNNING",
-                        "CLEANING_UP": "COMPLETED", "COMPLETED": "COMPLETED"}
-STATUS_FOR_RUN_STATE = {"INITIALIZING": "STARTING", "RUNNING": "RUNNING",
-                        "COMPLETED": "COMPLETED"}
+RUN_STATE_FOR_STATUS = {
+    "STARTING": "INITIALIZING",
+    "RUNNING": "RUNNING",
+    "STOPPING": "RUNNING",
+    "CLEANING_UP": "COMPLETED",
+    "COMPLETED": "COMPLETED",
+}
+STATUS_FOR_RUN_STATE = {"INITIALIZING": "STARTING", "RUNNING": "RUNNING", "COMPLETED": "COMPLETED"}
+
+
+Owned = TestFixture | DeploymentConfigFixture | BuildFixture | TestPlanFixture
+"""Fixture items that belong to a project (or to every project when ``project`` is unset)."""
 
 
 class Invalid(ValueError):
@@ -121,8 +129,9 @@ def load(files: Sequence[LoadedFile], generator: Generator) -> NunuData:
     def unique(kind: str, key: str, f: LoadedFile, loc: Loc) -> bool:
         where = f"{f.name}:{f.line_of(loc)}"
         if (kind, key) in seen:
-            problems.append(f.problem(loc, f"duplicate {kind} {key!r} (first defined at "
-                                           f"{seen[(kind, key)]})"))
+            problems.append(
+                f.problem(loc, f"duplicate {kind} {key!r} (first defined at {seen[(kind, key)]})")
+            )
             return False
         seen[(kind, key)] = where
         return True
@@ -141,27 +150,30 @@ def load(files: Sequence[LoadedFile], generator: Generator) -> NunuData:
     for f, doc in parsed:
         for i, key in enumerate(doc.keys):
             if key.project and key.project not in data.projects:
-                problems.append(f.problem(("keys", i, "project"), _unknown_project(key.project,
-                                                                                  data)))
-        for section, items, target in (
+                problems.append(
+                    f.problem(("keys", i, "project"), _unknown_project(key.project, data))
+                )
+        sections: tuple[tuple[str, Sequence[Owned], dict[str, Any]], ...] = (
             ("tests", doc.tests, data.tests),
             ("deployment_configs", doc.deployment_configs, data.configs),
             ("builds", doc.builds, data.builds),
             ("test_plans", doc.test_plans, data.plans),
-        ):
+        )
+        for section, items, target in sections:
             for i, item in enumerate(items):
-                project = getattr(item, "project", None)
-                if project and project not in data.projects:
-                    problems.append(f.problem((section, i, "project"),
-                                              _unknown_project(project, data)))
+                if item.project and item.project not in data.projects:
+                    problems.append(
+                        f.problem((section, i, "project"), _unknown_project(item.project, data))
+                    )
                 if unique(section, item.id, f, (section, i, "id")):
-                    target[item.id] = item  # type: ignore[index]
+                    target[item.id] = item
     for f, doc in parsed:
         for i, plan in enumerate(doc.test_plans):
             for j, test_id in enumerate(plan.tests):
                 if test_id not in data.tests:
-                    problems.append(f.problem(("test_plans", i, "tests", j),
-                                              f"unknown test {test_id!r}"))
+                    problems.append(
+                        f.problem(("test_plans", i, "tests", j), f"unknown test {test_id!r}")
+                    )
     if problems:
         raise FixtureError(problems)
 
@@ -169,8 +181,9 @@ def load(files: Sequence[LoadedFile], generator: Generator) -> NunuData:
     for f, doc in parsed:
         for i, run in enumerate(doc.runs):
             if run.job_id is None:
-                problems.append(f.problem(("runs", i), "a run document needs the 'job_id' of "
-                                                       "its job"))
+                problems.append(
+                    f.problem(("runs", i), "a run document needs the 'job_id' of its job")
+                )
                 continue
             runs_by_job.setdefault(run.job_id, []).append((f, i, run))
     for f, doc in parsed:
@@ -182,12 +195,13 @@ def load(files: Sequence[LoadedFile], generator: Generator) -> NunuData:
             except Invalid as exc:
                 problems.append(f.problem(base + exc.loc, exc.message))
                 continue
-            if unique("job", job.job_id, f, base + ("job_id",)):
+            if unique("job", job.job_id, f, (*base, "job_id")):
                 data.jobs[job.job_id] = job
     for leftovers in runs_by_job.values():
         for f, i, run in leftovers:
-            problems.append(f.problem(("runs", i, "job_id"),
-                                      f"no job {run.job_id!r} is defined under 'jobs'"))
+            problems.append(
+                f.problem(("runs", i, "job_id"), f"no job {run.job_id!r} is defined under 'jobs'")
+            )
     if problems:
         raise FixtureError(problems)
     return data
@@ -205,11 +219,12 @@ def merge_runs(job: JobFixture, runs: list[tuple[LoadedFile, int, RunFixture]]) 
         raise Invalid(("runs",), "jobmock emulates one run per job")
     _, _, detail = runs[0]
     summary = job.runs[0] if job.runs else None
-    if summary is not None and summary.multiplayer_run_id not in (None,
-                                                                  detail.multiplayer_run_id):
-        raise Invalid(("runs", 0, "multiplayer_run_id"),
-                      f"the job lists run {summary.multiplayer_run_id!r} but the run document "
-                      f"is {detail.multiplayer_run_id!r}")
+    if summary is not None and summary.multiplayer_run_id not in (None, detail.multiplayer_run_id):
+        raise Invalid(
+            ("runs", 0, "multiplayer_run_id"),
+            f"the job lists run {summary.multiplayer_run_id!r} but the run document "
+            f"is {detail.multiplayer_run_id!r}",
+        )
     merged = detail.model_dump(exclude_unset=True)
     if summary is not None:
         for key, value in summary.model_dump(exclude_unset=True).items():
@@ -224,8 +239,11 @@ def merge_runs(job: JobFixture, runs: list[tuple[LoadedFile, int, RunFixture]]) 
 
 def _same(loc: Loc, what: str, job_value: Any, run_value: Any) -> None:
     if job_value is not None and run_value is not None and job_value != run_value:
-        raise Invalid(loc, f"{what} {run_value!r} disagrees with the job's {job_value!r} "
-                           "(nunu keeps job and run equal)")
+        raise Invalid(
+            loc,
+            f"{what} {run_value!r} disagrees with the job's {job_value!r} "
+            "(nunu keeps job and run equal)",
+        )
 
 
 def _first(*values: Any) -> Any:
@@ -238,9 +256,11 @@ def timeline_from(steps: Sequence[TimelineStepFixture]) -> Timeline:
     for i, step in enumerate(steps):
         rank = JOB_STATUSES.index(step.status)
         if rank < order:
-            raise Invalid(("timeline", i, "status"),
-                          f"{step.status} cannot follow {JOB_STATUSES[order]}: nunu jobs move "
-                          f"{' -> '.join(JOB_STATUSES)}")
+            raise Invalid(
+                ("timeline", i, "status"),
+                f"{step.status} cannot follow {JOB_STATUSES[order]}: nunu jobs move "
+                f"{' -> '.join(JOB_STATUSES)}",
+            )
         order = rank
         data = {"result": step.result} if step.result else {}
         out.append(Step(step.status, at=step.at, after_polls=step.after_polls, data=data))
@@ -263,8 +283,10 @@ def _explicit_times(fx: JobFixture, run: RunFixture | None) -> dict[str, float]:
     if fx.created_at is None:
         raise Invalid(next(iter(present)), "timestamps need the job's 'created_at' as well")
     if fx.timeline is not None:
-        raise Invalid(next(iter(present)), "a job with a 'timeline' takes its timestamps from "
-                                           "it; give only 'created_at'")
+        raise Invalid(
+            next(iter(present)),
+            "a job with a 'timeline' takes its timestamps from it; give only 'created_at'",
+        )
     times: dict[str, float] = {}
     last, last_name = 0.0, "created_at"
     for loc, (name, when) in present.items():
@@ -299,43 +321,67 @@ def job_record(
     test_id = _first(fx.multiplayer_test_id, test_ref.id if test_ref else None)
     test = data.tests.get(test_id) if test_id else None
     test_id = test_id or rng.uuid4()
-    _same(("runs", 0, "test", "id"), "run test.id", fx.multiplayer_test_id,
-          test_ref.id if test_ref else None)
-    _same(("runs", 0, "test", "name"), "run test.name", fx.test_name,
-          test_ref.name if test_ref else None)
+    _same(
+        ("runs", 0, "test", "id"),
+        "run test.id",
+        fx.multiplayer_test_id,
+        test_ref.id if test_ref else None,
+    )
+    _same(
+        ("runs", 0, "test", "name"),
+        "run test.name",
+        fx.test_name,
+        test_ref.name if test_ref else None,
+    )
     _same(("runs", 0, "tags"), "run tags", fx.tags, run.tags if run else None)
-    _same(("runs", 0, "templating_enabled"), "run templating_enabled", fx.templating_enabled,
-          run.templating_enabled if run else None)
-    _same(("runs", 0, "template_data"), "run template_data", fx.template_data,
-          run.template_data if run else None)
-    test_name = _first(fx.test_name, test_ref.name if test_ref else None,
-                       test.name if test else None)
-    test_type = _first(fx.test_type, test_ref.type if test_ref else None,
-                       test.type if test else None, "task")
+    _same(
+        ("runs", 0, "templating_enabled"),
+        "run templating_enabled",
+        fx.templating_enabled,
+        run.templating_enabled if run else None,
+    )
+    _same(
+        ("runs", 0, "template_data"),
+        "run template_data",
+        fx.template_data,
+        run.template_data if run else None,
+    )
+    test_name = _first(
+        fx.test_name, test_ref.name if test_ref else None, test.name if test else None
+    )
+    test_type = _first(
+        fx.test_type, test_ref.type if test_ref else None, test.type if test else None, "task"
+    )
     tags = _first(fx.tags, run.tags if run else None, test.tags if test else None, [])
-    templating = _first(fx.templating_enabled, run.templating_enabled if run else None,
-                        fx.template_data is not None or (run is not None
-                                                         and run.template_data is not None))
+    templating = _first(
+        fx.templating_enabled,
+        run.templating_enabled if run else None,
+        fx.template_data is not None or (run is not None and run.template_data is not None),
+    )
     template_data = _first(fx.template_data, run.template_data if run else None)
 
     result = run.result if run is not None else None
     rejected = fx.queue_rejection_reason is not None and run is None
     if fx.timeline is not None:
         if fx.completed_at is not None:
-            raise Invalid(("completed_at",), "a job with a 'timeline' takes its timestamps "
-                                             "from it; give only 'created_at'")
+            raise Invalid(
+                ("completed_at",),
+                "a job with a 'timeline' takes its timestamps from it; give only 'created_at'",
+            )
         line = timeline or timeline_from(fx.timeline)
         static = False
     else:
-        status = fx.status
+        status: str | None = fx.status
         if status is None and run is not None and run.state is not None:
             status = STATUS_FOR_RUN_STATE[run.state]
         if run is not None and run.state is not None and status is not None:
             expected = RUN_STATE_FOR_STATUS.get(status)
             if expected != run.state:
-                raise Invalid(("runs", 0, "state"),
-                              f"run state {run.state} does not fit job status {status} "
-                              f"(expected {expected or 'no run yet'})")
+                raise Invalid(
+                    ("runs", 0, "state"),
+                    f"run state {run.state} does not fit job status {status} "
+                    f"(expected {expected or 'no run yet'})",
+                )
         if result is not None and status not in ("COMPLETED", "CLEANING_UP"):
             raise Invalid(("runs", 0, "result"), "a run has a result only once it is COMPLETED")
         if status == "COMPLETED" and run is not None and run.state is not None and result is None:
@@ -346,9 +392,16 @@ def job_record(
         if status is None:
             line, static = timeline or DEFAULT_TIMELINE, False
         elif rejected and status == "COMPLETED":
-            line = Timeline((Step("QUEUED", at=0.0),
-                             Step("COMPLETED", at=times.get("completed", rng.uniform(1, 5)),
-                                  data={"result": None})))
+            line = Timeline(
+                (
+                    Step("QUEUED", at=0.0),
+                    Step(
+                        "COMPLETED",
+                        at=times.get("completed", rng.uniform(1, 5)),
+                        data={"result": None},
+                    ),
+                )
+            )
             static = True
         else:
             line, static = timeline_for_status(status, result, rng, times), True
@@ -401,8 +454,9 @@ def _run_plan(
     default_steps: list[StepFixture] | int = test.steps if test else 1
     device = DEVICES[rng.randrange(len(DEVICES))]
     players = tuple(
-        _player_plan(run_id, i, players_fx[i] if i < len(players_fx) else None, default_steps,
-                     device, rng)
+        _player_plan(
+            run_id, i, players_fx[i] if i < len(players_fx) else None, default_steps, device, rng
+        )
         for i in range(count)
     )
     build = run.build if run is not None else None
@@ -416,14 +470,18 @@ def _run_plan(
         bugs = test.bugs if test and test.bugs is not None else 0
         bug_info = {"bug_label": "bugs_found" if bugs else "no_bugs", "bug_count": bugs}
     initiator = (run.initiator if run else None) or {
-        "type": "api", "value": {"key_id": data.initiator_key(project)}}
+        "type": "api",
+        "value": {"key_id": data.initiator_key(project)},
+    }
     completed = run.completed_at if run is not None else None
     duration = run.duration_ms if run is not None else None
     if duration is not None and run is not None and run.started_at and run.completed_at:
         actual = (run.completed_at - run.started_at) / timedelta(milliseconds=1)
         if abs(actual - duration) > 0.01:
-            raise Invalid(("runs", 0, "duration_ms"),
-                          f"duration_ms is completed_at - started_at in ms ({actual:.2f})")
+            raise Invalid(
+                ("runs", 0, "duration_ms"),
+                f"duration_ms is completed_at - started_at in ms ({actual:.2f})",
+            )
     return RunPlan(
         run_id=run_id,
         players=players,
@@ -447,13 +505,18 @@ def _player_plan(
     loc: Loc = ("runs", 0, "players", index)
     number = (fx.player_number if fx else None) or index + 1
     if fx is not None and fx.id is not None and fx.id != f"{run_id}-{number}":
-        raise Invalid(loc + ("id",), f"a player id is '<run id>-<player number>': expected "
-                                     f"{run_id}-{number!r}")
+        raise Invalid(
+            (*loc, "id"),
+            f"a player id is '<run id>-<player number>': expected {run_id}-{number!r}",
+        )
     if fx is not None and fx.platform is not None:
         config = fx.platform.config or {}
         dev = config.get("device") or {}
-        device = Device(fx.platform.kind, str(dev.get("name", device.name)),
-                        str(dev.get("os_version", device.os_version)))
+        device = Device(
+            fx.platform.kind,
+            str(dev.get("name", device.name)),
+            str(dev.get("os_version", device.os_version)),
+        )
     steps_fx: list[StepFixture] | int = default_steps
     if fx is not None and fx.steps is not None:
         steps_fx = fx.steps
@@ -464,16 +527,22 @@ def _player_plan(
     else:
         steps = tuple(_step_plan(i, step) for i, step in enumerate(steps_fx))
     if fx is not None and fx.step_count is not None and fx.step_count != len(steps):
-        raise Invalid(loc + ("step_count",), f"step_count is the number of steps ({len(steps)})")
+        raise Invalid((*loc, "step_count"), f"step_count is the number of steps ({len(steps)})")
     if fx is not None and fx.artifacts is not None:
         artifacts = tuple(
-            ArtifactPlan(a.filename, a.size if a.size is not None else rng.randint(1000, 10**6),
-                         a.url, a.uploaded_at)
+            ArtifactPlan(
+                a.filename,
+                a.size if a.size is not None else rng.randint(1000, 10**6),
+                a.url,
+                a.uploaded_at,
+            )
             for a in fx.artifacts
         )
     else:
-        artifacts = (ArtifactPlan("recording.mp4", rng.randint(5, 40) * 1024 * 1024),
-                     ArtifactPlan("logs.txt", rng.randint(10_000, 200_000)))
+        artifacts = (
+            ArtifactPlan("recording.mp4", rng.randint(5, 40) * 1024 * 1024),
+            ArtifactPlan("logs.txt", rng.randint(10_000, 200_000)),
+        )
     return PlayerPlan(
         number=number,
         composite_test_id=(fx.composite_test_id if fx else None) or rng.uuid4(),

@@ -15,20 +15,35 @@ from jobmock.core.generate import Rng
 from jobmock.core.lifecycle import Step, Timeline
 
 JOB_STATUSES = ("QUEUED", "STARTING", "RUNNING", "STOPPING", "CLEANING_UP", "COMPLETED")
-RUN_RESULTS = ("SUCCESS", "FAILED", "SKIPPED", "BLOCKED", "TIMEOUT", "ERROR", "STOPPED",
-               "MAX_STEPS")
+RUN_RESULTS = (
+    "SUCCESS",
+    "FAILED",
+    "SKIPPED",
+    "BLOCKED",
+    "TIMEOUT",
+    "ERROR",
+    "STOPPED",
+    "MAX_STEPS",
+)
 READ_RUNS = "project:read-runs"
 OPERATE_RUNS = "project:operate-runs"
-PERMISSIONS = (READ_RUNS, OPERATE_RUNS, "project:manage-build-storage", "project:edit-tests",
-               "project:view-configs")
+PERMISSIONS = (
+    READ_RUNS,
+    OPERATE_RUNS,
+    "project:manage-build-storage",
+    "project:edit-tests",
+    "project:view-configs",
+)
 
 #: A started run: queued for a few seconds, then about four minutes of agent work.
-DEFAULT_TIMELINE = Timeline((
-    Step("QUEUED", at=0.0),
-    Step("STARTING", at=4.0),
-    Step("RUNNING", at=6.0),
-    Step("COMPLETED", at=246.0, data={"result": "SUCCESS"}),
-))
+DEFAULT_TIMELINE = Timeline(
+    (
+        Step("QUEUED", at=0.0),
+        Step("STARTING", at=4.0),
+        Step("RUNNING", at=6.0),
+        Step("COMPLETED", at=246.0, data={"result": "SUCCESS"}),
+    )
+)
 
 #: Stopping a job: it passes through STOPPING and CLEANING_UP before it is COMPLETED.
 STOP_TO_CLEANUP = 2.0
@@ -119,11 +134,13 @@ class NunuJob:
 
     def stopped(self, progress_timeline: Timeline, at: float, by: dict[str, Any]) -> NunuJob:
         """This job stopped ``at`` seconds after its creation by ``by``."""
-        timeline = progress_timeline.then((
-            Step("STOPPING", at=at),
-            Step("CLEANING_UP", at=at + STOP_TO_CLEANUP),
-            Step("COMPLETED", at=at + STOP_TO_COMPLETED, data={"result": "STOPPED"}),
-        ))
+        timeline = progress_timeline.then(
+            (
+                Step("STOPPING", at=at),
+                Step("CLEANING_UP", at=at + STOP_TO_CLEANUP),
+                Step("COMPLETED", at=at + STOP_TO_COMPLETED, data={"result": "STOPPED"}),
+            )
+        )
         return replace(self, timeline=timeline, stopped_by=by)
 
 
@@ -142,8 +159,9 @@ def timeline_for_status(
     if "completed" in times:
         completed = times["completed"]
     elif "run_completed" in times:
-        completed = times["run_completed"] + (STOP_TO_COMPLETED - STOP_TO_CLEANUP if stopped
-                                              else 0.2)
+        completed = times["run_completed"] + (
+            STOP_TO_COMPLETED - STOP_TO_CLEANUP if stopped else 0.2
+        )
     else:
         completed = round(running + run_for, 6)
     steps = [Step("QUEUED", at=0.0)]

@@ -89,8 +89,9 @@ def _run_view(job: NunuJob, progress: Progress, anchor: datetime) -> RunView | N
     result: str | None = None
     completed: datetime | None = None
     if cleanup is not None or done is not None:
-        result = final.get("result") or ("STOPPED" if progress.has_reached("STOPPING")
-                                         else "SUCCESS")
+        result = final.get("result") or (
+            "STOPPED" if progress.has_reached("STOPPING") else "SUCCESS"
+        )
         if job.run.completed_at is not None:
             completed = job.run.completed_at
         elif cleanup is not None:
@@ -117,14 +118,16 @@ def _run_view(job: NunuJob, progress: Progress, anchor: datetime) -> RunView | N
 def run_summary(v: JobView) -> list[s.JobRunSummary]:
     if v.run is None:
         return []
-    return [s.JobRunSummary(
-        multiplayer_run_id=v.job.run.run_id,
-        state=v.run.state,  # type: ignore[arg-type]
-        result=v.run.result,  # type: ignore[arg-type]
-        started_at=ts(v.run.started_at),
-        completed_at=ts(v.run.completed_at),
-        players=len(v.job.run.players),
-    )]
+    return [
+        s.JobRunSummary(
+            multiplayer_run_id=v.job.run.run_id,
+            state=v.run.state,
+            result=v.run.result,
+            started_at=ts(v.run.started_at),
+            completed_at=ts(v.run.completed_at),
+            players=len(v.job.run.players),
+        )
+    ]
 
 
 def job_document(v: JobView, texts: Texts) -> s.Job:
@@ -132,7 +135,7 @@ def job_document(v: JobView, texts: Texts) -> s.Job:
     return s.Job(
         job_id=job.job_id,
         project_id=job.project_id,
-        status=v.status,  # type: ignore[arg-type]
+        status=v.status,
         created_at=ts(v.anchor) or "",
         completed_at=ts(v.progress.entered("COMPLETED")),
         multiplayer_test_id=job.test_id,
@@ -174,8 +177,7 @@ def _run_head(v: JobView, texts: Texts) -> dict[str, Any]:
         "state": run.state,
         "result": run.result,
         "bug_info": dict(job.run.bug_info) if job.run.bug_info is not None else None,
-        "test": s.TestRef(id=job.test_id, name=texts.test_name,
-                          type=job.test_type),  # type: ignore[arg-type]
+        "test": s.TestRef(id=job.test_id, name=texts.test_name, type=job.test_type),
         "build": dict(job.run.build) if job.run.build is not None else None,
         "created_at": ts(run.created_at),
         "started_at": ts(run.started_at),
@@ -206,8 +208,7 @@ def run_document(v: JobView, texts: Texts) -> s.RunDetails:
     )
 
 
-def _player(v: JobView, plan: PlayerPlan, texts: Texts
-            ) -> tuple[dict[str, Any], list[s.RunStep]]:
+def _player(v: JobView, plan: PlayerPlan, texts: Texts) -> tuple[dict[str, Any], list[s.RunStep]]:
     run = v.run
     assert run is not None
     steps = _steps(v, plan, texts)
@@ -222,8 +223,9 @@ def _player(v: JobView, plan: PlayerPlan, texts: Texts
         "completed_step_count": sum(1 for step in steps if step.run_result == "SUCCESS"),
         "platform": s.PlayerPlatform(
             kind=plan.device.kind,
-            config=s.PlatformConfig(device=s.Device(name=plan.device.name,
-                                                    os_version=plan.device.os_version)),
+            config=s.PlatformConfig(
+                device=s.Device(name=plan.device.name, os_version=plan.device.os_version)
+            ),
         ),
     }, steps
 
@@ -306,7 +308,7 @@ def _step(
             test_step_id=step.test_step_id,
             goal=step.goal or texts.goals.get(key, ""),
             finish_condition=step.finish_condition,
-            test_type=v.job.test_type,  # type: ignore[arg-type]
+            test_type=v.job.test_type,
         ),
     }
     if v.job.test_type == "verification":

@@ -28,8 +28,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def json_body(model: BaseModel, status: int = 200, exclude_none: bool = False) -> Response:
-    return Response(model.model_dump_json(exclude_none=exclude_none), status_code=status,
-                    media_type="application/json")
+    return Response(
+        model.model_dump_json(exclude_none=exclude_none),
+        status_code=status,
+        media_type="application/json",
+    )
 
 
 def create_router(backend: NunuBackend, prefix: str) -> APIRouter:
@@ -42,44 +45,78 @@ def create_router(backend: NunuBackend, prefix: str) -> APIRouter:
     def project_of(request: Request) -> str | None:
         return request.path_params.get("projectId") if scoped else None
 
-    @router.get("/jobs/{jobId}", response_model=s.Job, tags=[tag],
-                operation_id=f"getJobDetails{suffix}", summary="Get Job Details")
-    async def get_job(jobId: str, request: Request, x_api_key: ApiKey) -> Response:  # noqa: N803
+    @router.get(
+        "/jobs/{jobId}",
+        response_model=s.Job,
+        tags=[tag],
+        operation_id=f"getJobDetails{suffix}",
+        summary="Get Job Details",
+    )
+    async def get_job(jobId: str, request: Request, x_api_key: ApiKey) -> Response:
         """Get Job Details."""
         return json_body(backend.get_job(x_api_key, jobId, project_of(request)))
 
-    @router.get("/runs/{runId}", response_model=s.RunDetails, tags=[tag],
-                operation_id=f"getRunDetails{suffix}", summary="Get Run Details")
-    async def get_run(runId: str, request: Request, x_api_key: ApiKey) -> Response:  # noqa: N803
+    @router.get(
+        "/runs/{runId}",
+        response_model=s.RunDetails,
+        tags=[tag],
+        operation_id=f"getRunDetails{suffix}",
+        summary="Get Run Details",
+    )
+    async def get_run(runId: str, request: Request, x_api_key: ApiKey) -> Response:
         """Get Run Details."""
         return json_body(backend.get_run(x_api_key, runId, project_of(request)))
 
-    @router.get("/jobs", response_model=s.JobList, tags=[tag], operation_id=f"listJobs{suffix}", summary="List Jobs")
+    @router.get(
+        "/jobs",
+        response_model=s.JobList,
+        tags=[tag],
+        operation_id=f"listJobs{suffix}",
+        summary="List Jobs",
+    )
     async def list_jobs(request: Request, x_api_key: ApiKey) -> Response:
         """List Jobs (``status``, ``multiplayer_test_id``, ``test_plan_execution_id``, ``tags``,
         ``page``, ``page_size``)."""
         query = dict(request.query_params)
         return json_body(backend.list_jobs(x_api_key, query, project_of(request)))
 
-    @router.get("/runs", response_model=s.RunList, tags=[tag], operation_id=f"listRuns{suffix}", summary="List Runs")
+    @router.get(
+        "/runs",
+        response_model=s.RunList,
+        tags=[tag],
+        operation_id=f"listRuns{suffix}",
+        summary="List Runs",
+    )
     async def list_runs(request: Request, x_api_key: ApiKey) -> Response:
         """List Runs (``state``, ``multiplayer_test_id``, ``job_id``, ``test_plan_execution_id``,
         ``test_type``, ``tags``, ``bugs``, ``page``, ``page_size``)."""
         query = dict(request.query_params)
         return json_body(backend.list_runs(x_api_key, query, project_of(request)))
 
-    @router.post("/runs", response_model=s.StartRunResponse, status_code=201, tags=[tag],
-                 operation_id=f"startRun{suffix}", summary="Start a Run", openapi_extra=request_body(s.StartRunRequest))
-    async def start_run(request: Request, x_api_key: ApiKey, timeline: Timeline = None
-                        ) -> Response:
+    @router.post(
+        "/runs",
+        response_model=s.StartRunResponse,
+        status_code=201,
+        tags=[tag],
+        operation_id=f"startRun{suffix}",
+        summary="Start a Run",
+        openapi_extra=request_body(s.StartRunRequest),
+    )
+    async def start_run(request: Request, x_api_key: ApiKey, timeline: Timeline = None) -> Response:
         """Start a Run. ``X-Jobmock-Timeline`` (a JSON list of steps) overrides how it
         progresses."""
         body = await request.body()
         result = backend.start_run(x_api_key, body, project_of(request), timeline)
         return json_body(result, status=201, exclude_none=True)
 
-    @router.post("/runs/stop", response_model=s.StopRunsResponse, tags=[tag],
-                 operation_id=f"stopRuns{suffix}", summary="Stop Runs", openapi_extra=request_body(s.StopRunsRequest))
+    @router.post(
+        "/runs/stop",
+        response_model=s.StopRunsResponse,
+        tags=[tag],
+        operation_id=f"stopRuns{suffix}",
+        summary="Stop Runs",
+        openapi_extra=request_body(s.StopRunsRequest),
+    )
     async def stop_runs(request: Request, x_api_key: ApiKey) -> Response:
         """Stop Runs."""
         body = await request.body()

@@ -16,8 +16,9 @@ RunResult = Literal[
     "SUCCESS", "FAILED", "SKIPPED", "BLOCKED", "TIMEOUT", "ERROR", "STOPPED", "MAX_STEPS"
 ]
 TestType = Literal["verification", "discovery", "task"]
-ItemStatus = Literal["passed", "failed", "skipped", "blocked", "stopped", "timeout", "error",
-                     "pending"]
+ItemStatus = Literal[
+    "passed", "failed", "skipped", "blocked", "stopped", "timeout", "error", "pending"
+]
 
 
 class Wire(BaseModel):
@@ -209,7 +210,7 @@ class PlayerDeploymentConfig(BaseModel):
 
 
 class StartRunRequest(BaseModel):
-    """``POST /runs``: exactly one of ``multiplayer_test_id``, ``test_plan_id``, ``instructions``."""
+    """``POST /runs``: one of ``multiplayer_test_id``, ``test_plan_id``, ``instructions``."""
 
     model_config = ConfigDict(extra="ignore")
 

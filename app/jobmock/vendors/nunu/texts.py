@@ -10,8 +10,18 @@ from jobmock.core.generate import Generator
 from jobmock.vendors.nunu.records import NunuJob
 from jobmock.vendors.nunu.render import Texts
 
-_SUBJECTS = ("Onboarding", "Checkout", "Login", "Settings", "Store", "Tutorial", "Inventory",
-             "Matchmaking", "Leaderboard", "Profile")
+_SUBJECTS = (
+    "Onboarding",
+    "Checkout",
+    "Login",
+    "Settings",
+    "Store",
+    "Tutorial",
+    "Inventory",
+    "Matchmaking",
+    "Leaderboard",
+    "Profile",
+)
 _CHECKS = ("smoke test", "regression", "verification", "happy path", "edge cases")
 
 

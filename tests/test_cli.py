@@ -1,0 +1,127 @@
+"""``jobmock`` subcommands, called as ``main(argv)`` and, where it matters, as a process."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from jobmock.cli import main
+from tests.helpers import ROOT, run, serving
+
+
+def test_validate_the_bundled_fixtures(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(ROOT / "fixtures")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("nunu: ok (")
+
+
+def test_validate_reports_file_line_and_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "nunu").mkdir()
+    (tmp_path / "nunu" / "jobs.yaml").write_text("jobs:\n  - status: DONE\n")
+    assert main(["validate", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{tmp_path}/nunu/jobs.yaml:2: jobs[0].status: Input should be" in err
+
+
+def test_validate_needs_vendor_folders(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(tmp_path)]) == 2
+    assert "has no vendor folder (nunu/" in capsys.readouterr().err
+
+
+def test_routes_lists_every_endpoint(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["routes"]) == 0
+    out = capsys.readouterr().out
+    for line in (
+        "GET    /nunu/api/v1/jobs/{jobId}",
+        "GET    /nunu/api/v1/runs/{runId}",
+        "POST   /nunu/api/v1/runs/stop",
+        "GET    /nunu/api/v1/project/{projectId}/jobs/{jobId}",
+    ):
+        assert line in out
+
+
+def test_openapi_describes_the_vendor(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["openapi", "nunu"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["info"]["title"] == "nunu.ai API"
+    paths = document["paths"]
+    assert "/api/v1/jobs/{jobId}" in paths
+    assert "/api/v1/project/{projectId}/runs/stop" in paths
+    text = json.dumps(document)
+    assert "422" not in text and "HTTPValidationError" not in text
+    get_job = paths["/api/v1/jobs/{jobId}"]["get"]
+    assert set(get_job["responses"]) >= {"200", "400", "401", "403", "404"}
+    assert get_job["security"] == [{"APIKeyHeader": []}]
+    start = paths["/api/v1/runs"]["post"]
+    ref = start["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert ref.rsplit("/", 1)[1] in document["components"]["schemas"]
+
+
+def test_unknown_vendor_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["openapi", "acme"]) == 2
+    assert "unknown vendor 'acme'; jobmock emulates: nunu" in capsys.readouterr().err
+
+
+def test_serve_refuses_bad_fixtures_naming_the_line(tmp_path: Path) -> None:
+    (tmp_path / "nunu").mkdir()
+    (tmp_path / "nunu" / "keys.yaml").write_text("keys:\n  - key: nunu_x\n    projekt: test\n")
+    result = run(["serve", "--fixtures", str(tmp_path), "--port", "0"])
+    assert result.returncode == 2
+    assert "invalid fixtures" in result.stderr
+    assert f"{tmp_path}/nunu/keys.yaml:3: keys[0].projekt: unknown field" in result.stderr
+
+
+def test_serve_answers_with_the_seed_document() -> None:
+    with serving(["--port", "0"]) as server:
+        request = urllib.request.Request(
+            f"{server.url}/nunu/api/v1/jobs/f80f6230-3a4f-431a-9d55-d11b867fed4e",
+            headers={"X-Api-Key": "nunu_test_key"},
+        )
+        body = json.loads(urllib.request.urlopen(request).read())
+        assert body["job_id"] == "f80f6230-3a4f-431a-9d55-d11b867fed4e"
+        assert body["status"] == "COMPLETED"
+        assert any("/nunu/api/v1" in line and "nunu_test_key" in line for line in server.banner)
+
+
+def test_serve_one_vendor_at_the_root_with_settings_from_the_environment() -> None:
+    env = {
+        "JOBMOCK_VENDOR": "nunu",
+        "JOBMOCK_CLOCK": "manual",
+        "JOBMOCK_START_TIME": "2030-01-01T00:00:00Z",
+    }
+    with serving(["--port", "0"], env=env) as server:
+        request = urllib.request.Request(
+            f"{server.url}/api/v1/jobs?page_size=1", headers={"X-Api-Key": "nunu_test_key"}
+        )
+        assert json.loads(urllib.request.urlopen(request).read())["pagination"]["page_size"] == 1
+        clock = json.loads(urllib.request.urlopen(f"{server.url}/_mock/clock").read())
+        assert clock == {"now": "2030-01-01T00:00:00+00:00", "mode": "manual"}
+
+
+def test_health_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with serving(["--port", "0"]) as server:
+        assert main(["health", "--url", server.url]) == 0
+        assert json.loads(capsys.readouterr().out)["status"] == "ok"
+    assert main(["health", "--url", server.url, "--timeout", "0.5"]) == 2
+    assert "unhealthy" in capsys.readouterr().err
+
+
+def test_invalid_settings_are_reported(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--vendor", "acme"]) == 2
+    assert "invalid settings: vendor: unknown vendor 'acme'" in capsys.readouterr().err
+
+
+def test_port_in_use(capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(1)
+        port = sock.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
