@@ -125,3 +125,17 @@ def test_port_in_use(capsys: pytest.CaptureFixture[str]) -> None:
         port = sock.getsockname()[1]
         assert main(["serve", "--port", str(port)]) == 2
     assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+
+
+def test_served_socket_is_tcp_so_nodelay_applies() -> None:
+    # asyncio sets TCP_NODELAY only on sockets created with IPPROTO_TCP; without it every
+    # response pays Nagle's ~40 ms delay.
+    import socket
+
+    from jobmock.cli import _bind
+
+    sock = _bind("127.0.0.1", 0)
+    try:
+        assert sock.proto == socket.IPPROTO_TCP
+    finally:
+        sock.close()

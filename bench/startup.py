@@ -1,0 +1,86 @@
+"""Start-up costs: importing jobmock, launching ``jobmock serve`` until it answers the seed job
+(compared with a bare ASGI app on uvicorn launched the same way), and an in-process reset.
+
+    python bench/startup.py [--rounds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+
+from common import BENCH, SEED_PATH, bare_cmd, free_port, jobmock_cmd, median, server
+
+
+def import_seconds(statement: str, rounds: int) -> float:
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", statement], check=True)
+        samples.append(time.perf_counter() - start)
+    return median(samples)
+
+
+def first_response(cmd_for_port: object, path: str, rounds: int) -> float:
+    samples = []
+    for _ in range(rounds):
+        port = free_port()
+        cmd = cmd_for_port(port)  # type: ignore[operator]
+        with server(cmd, f"http://127.0.0.1:{port}{path}") as seconds:
+            samples.append(seconds)
+    return median(samples)
+
+
+def in_process(rounds: int) -> dict[str, float]:
+    from jobmock import Settings, create_app
+
+    start = time.perf_counter()
+    app = create_app(Settings(clock="manual"))
+    build = time.perf_counter() - start
+    backend = app.runtime.vendors["nunu"].backend
+    store = app.runtime.store
+    resets, reads = [], []
+    for _ in range(rounds * 200):
+        t = time.perf_counter()
+        store.reset()
+        resets.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        backend.get_job("nunu_test_key", "f80f6230-3a4f-431a-9d55-d11b867fed4e")  # type: ignore[attr-defined]
+        reads.append(time.perf_counter() - t)
+    return {
+        "create_app_ms": build * 1000,
+        "reset_us": median(resets) * 1e6,
+        "detail_backend_us": median(reads) * 1e6,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=5)
+    rounds = parser.parse_args().rounds
+    results = {
+        "python_startup_ms": import_seconds("pass", rounds) * 1000,
+        "import_jobmock_ms": import_seconds("import jobmock", rounds) * 1000,
+        "import_fastapi_ms": import_seconds("import fastapi", rounds) * 1000,
+        "bare_first_response_ms": first_response(bare_cmd, SEED_PATH[5:], rounds) * 1000,
+        "jobmock_first_response_ms": first_response(
+            lambda port: [*jobmock_cmd(), "serve", "--port", str(port)], SEED_PATH, rounds
+        )
+        * 1000,
+        **in_process(rounds),
+    }
+    results["first_response_ratio"] = (
+        results["jobmock_first_response_ms"] / results["bare_first_response_ms"]
+    )
+    out = BENCH / "results"
+    out.mkdir(exist_ok=True)
+    (out / "startup.json").write_text(json.dumps(results, indent=2))
+    for name, value in results.items():
+        print(f"{name:<28} {value:10.2f}")
+
+
+if __name__ == "__main__":
+    main()
