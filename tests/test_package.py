@@ -47,7 +47,7 @@ def test_exported_members(module: object) -> None:
 
 def test_unknown_attribute() -> None:
     with pytest.raises(AttributeError):
-        jobmock.nothing  # type: ignore[attr-defined]  # noqa: B018
+        jobmock.nothing  # noqa: B018
 
 
 def test_wheel_ships_the_fixtures(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from jobmock.testing.handle import InProcessHandle
 from tests.vendors.nunu.conftest import SEED_JOB, Nunu
@@ -10,7 +11,7 @@ from tests.vendors.nunu.conftest import SEED_JOB, Nunu
 FAILING_TEST_ID = "8e81973e-0bec-47b0-b898-d190f9ebdacc"
 
 
-def all_pages(nunu: Nunu, path: str, **query: str) -> list[dict[str, object]]:
+def all_pages(nunu: Nunu, path: str, **query: str) -> list[dict[str, Any]]:
     items, page = [], 0
     while True:
         body = nunu.get(path, page=str(page), page_size="3", **query).json()

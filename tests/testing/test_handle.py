@@ -1,0 +1,94 @@
+"""The handle's verbs work the same against an app in this process and a server over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from jobmock import Settings, create_app
+from jobmock.main import JobmockApp
+from jobmock.testing import AsyncJobmockTransport, InProcessHandle, MockHandle, RemoteHandle
+from jobmock.testing.handle import JobmockError
+from tests.helpers import serving
+
+SEED_JOB = "f80f6230-3a4f-431a-9d55-d11b867fed4e"
+FIXTURE_RUNNING = "6bf46c69-7d2c-4f82-aeea-cbe226e87555"
+
+
+@pytest.fixture(scope="module")
+def remote() -> Iterator[RemoteHandle]:
+    with serving(["--port", "0", "--clock", "manual", "--start-time",
+                  "2026-11-01T12:00:00Z"]) as server:
+        handle = RemoteHandle(server.url)
+        yield handle
+        handle.close()
+
+
+@pytest.fixture(params=["in-process", "remote"])
+def mock(request: pytest.FixtureRequest, app: JobmockApp) -> MockHandle:
+    if request.param == "remote":
+        handle: MockHandle = request.getfixturevalue("remote")
+    else:
+        handle = InProcessHandle(app)
+    handle.reset()
+    return handle
+
+
+def test_clock_verbs(mock: MockHandle) -> None:
+    start = mock.now()
+    assert start.isoformat() == "2026-11-01T12:00:00+00:00"
+    assert mock.clock_mode() == "manual"
+    assert (mock.advance("5m") - start).total_seconds() == 300
+    assert (mock.advance(30) - start).total_seconds() == 330
+    assert mock.set_time("2027-01-01T00:00:00Z").year == 2027
+    mock.reset()
+    assert mock.now() == start
+
+
+def test_job_verbs(mock: MockHandle) -> None:
+    job_id = mock.add_job("nunu", {"status": "QUEUED", "test_name": "from the handle"})
+    assert job_id in mock.job_ids("nunu")
+    mock.delete_job("nunu", job_id)
+    assert job_id not in mock.job_ids("nunu")
+    with pytest.raises(JobmockError, match="no nunu job"):
+        mock.delete_job("nunu", job_id)
+    with pytest.raises(JobmockError, match="status: Input should be"):
+        mock.add_job("nunu", {"status": "DONE"})
+
+
+def test_requests_verb_and_health(mock: MockHandle) -> None:
+    assert mock.health()["vendors"] == ["nunu"]
+    assert mock.requests() == []
+    mock.clear_requests()
+
+
+def test_remote_requests_see_what_clients_sent(remote: RemoteHandle) -> None:
+    remote.reset()
+    remote.advance("3m")
+    response = httpx.get(f"{remote.url}/nunu/api/v1/jobs/{FIXTURE_RUNNING}",
+                         headers={"X-Api-Key": "nunu_test_key"})
+    assert response.json()["status"] == "COMPLETED"
+    (entry,) = remote.requests(vendor="nunu", job=FIXTURE_RUNNING)
+    assert (entry["method"], entry["status"], entry["at"]) == (
+        "GET", 200, "2026-11-01T12:03:00+00:00")
+
+
+def test_async_transport() -> None:
+    app = create_app(Settings(clock="manual"))
+
+    async def fetch() -> int:
+        async with httpx.AsyncClient(transport=AsyncJobmockTransport(app),
+                                     base_url="http://jobmock") as client:
+            response = await client.get(f"/nunu/api/v1/jobs/{SEED_JOB}",
+                                        headers={"X-Api-Key": "nunu_test_key"})
+            return response.status_code
+
+    assert asyncio.run(fetch()) == 200
+
+
+def test_in_process_handle_needs_a_jobmock_app() -> None:
+    with pytest.raises(TypeError, match="create_app"):
+        InProcessHandle(object())
