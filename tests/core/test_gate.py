@@ -17,8 +17,10 @@ def test_crash_renders_the_vendor_500_and_is_recorded(
         raise RuntimeError("bug in the mock")
 
     monkeypatch.setattr(backend, "get_job", broken)
-    response = client.get("/nunu/api/v1/jobs/f80f6230-3a4f-431a-9d55-d11b867fed4e",
-                          headers={"X-Api-Key": "nunu_test_key"})
+    response = client.get(
+        "/nunu/api/v1/jobs/f80f6230-3a4f-431a-9d55-d11b867fed4e",
+        headers={"X-Api-Key": "nunu_test_key"},
+    )
     assert response.status_code == 500
     assert response.json() == {"error": "Internal server error"}
     (crash,) = app.runtime.crashes

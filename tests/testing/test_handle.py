@@ -20,8 +20,9 @@ FIXTURE_RUNNING = "6bf46c69-7d2c-4f82-aeea-cbe226e87555"
 
 @pytest.fixture(scope="module")
 def remote() -> Iterator[RemoteHandle]:
-    with serving(["--port", "0", "--clock", "manual", "--start-time",
-                  "2026-11-01T12:00:00Z"]) as server:
+    with serving(
+        ["--port", "0", "--clock", "manual", "--start-time", "2026-11-01T12:00:00Z"]
+    ) as server:
         handle = RemoteHandle(server.url)
         yield handle
         handle.close()
@@ -68,22 +69,28 @@ def test_requests_verb_and_health(mock: MockHandle) -> None:
 def test_remote_requests_see_what_clients_sent(remote: RemoteHandle) -> None:
     remote.reset()
     remote.advance("3m")
-    response = httpx.get(f"{remote.url}/nunu/api/v1/jobs/{FIXTURE_RUNNING}",
-                         headers={"X-Api-Key": "nunu_test_key"})
+    response = httpx.get(
+        f"{remote.url}/nunu/api/v1/jobs/{FIXTURE_RUNNING}", headers={"X-Api-Key": "nunu_test_key"}
+    )
     assert response.json()["status"] == "COMPLETED"
     (entry,) = remote.requests(vendor="nunu", job=FIXTURE_RUNNING)
     assert (entry["method"], entry["status"], entry["at"]) == (
-        "GET", 200, "2026-11-01T12:03:00+00:00")
+        "GET",
+        200,
+        "2026-11-01T12:03:00+00:00",
+    )
 
 
 def test_async_transport() -> None:
     app = create_app(Settings(clock="manual"))
 
     async def fetch() -> int:
-        async with httpx.AsyncClient(transport=AsyncJobmockTransport(app),
-                                     base_url="http://jobmock") as client:
-            response = await client.get(f"/nunu/api/v1/jobs/{SEED_JOB}",
-                                        headers={"X-Api-Key": "nunu_test_key"})
+        async with httpx.AsyncClient(
+            transport=AsyncJobmockTransport(app), base_url="http://jobmock"
+        ) as client:
+            response = await client.get(
+                f"/nunu/api/v1/jobs/{SEED_JOB}", headers={"X-Api-Key": "nunu_test_key"}
+            )
             return response.status_code
 
     assert asyncio.run(fetch()) == 200
