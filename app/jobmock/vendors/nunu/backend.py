@@ -42,6 +42,15 @@ JOB_STATUS_FILTERS = {
     "completed": {"COMPLETED"},
 }
 RUN_STATE_FILTERS = {"running": {"INITIALIZING", "RUNNING"}, "completed": {"COMPLETED"}}
+#: Query parameters that compare one field of a job record, by name.
+FIELD_FILTERS: dict[str, Callable[[NunuJob], str | None]] = {
+    "multiplayer_test_id": lambda job: job.test_id,
+    "test_plan_execution_id": lambda job: job.test_plan_execution_id,
+    "job_id": lambda job: job.job_id,
+    "test_type": lambda job: job.test_type,
+}
+JOB_LIST_FILTERS = ("multiplayer_test_id", "test_plan_execution_id")
+RUN_LIST_FILTERS = ("multiplayer_test_id", "test_plan_execution_id", "job_id", "test_type")
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,8 +178,19 @@ class NunuBackend:
             raise NotFound("Run not found", reason="run")  # the job has not started it yet
         return render.run_document(view, self.texts(job))
 
-    def _project_jobs(self, project: str) -> list[NunuJob]:
-        return [job for job in self.jobs.values() if job.project_id == project]
+    def _matching(
+        self, project: str, query: Mapping[str, str], filters: tuple[str, ...]
+    ) -> list[NunuJob]:
+        """The project's jobs that pass the record-level filters named in ``filters``."""
+        tags = _tags(query)
+        wanted = [(FIELD_FILTERS[name], query[name]) for name in filters if name in query]
+        return [
+            job
+            for job in self.jobs.values()
+            if job.project_id == project
+            and tags <= set(job.tags)
+            and all(get(job) == value for get, value in wanted)
+        ]
 
     def list_jobs(
         self, api_key: str | None, query: Mapping[str, str], project: str | None = None
@@ -178,17 +198,8 @@ class NunuBackend:
         caller = self.authorize(api_key, project, READ_RUNS)
         status = _choice(query, "status", JOB_STATUS_FILTERS)
         page, size = _page(query)
-        tags = _tags(query)
-        test_id = query.get("multiplayer_test_id")
-        plan = query.get("test_plan_execution_id")
         views = []
-        for job in self._project_jobs(caller.project):
-            if (
-                (test_id and job.test_id != test_id)
-                or (plan and job.test_plan_execution_id != plan)
-                or not tags <= set(job.tags)
-            ):
-                continue
+        for job in self._matching(caller.project, query, JOB_LIST_FILTERS):
             view = self._view(job)
             if status == "all" or view.status in JOB_STATUS_FILTERS[status]:
                 views.append(view)
@@ -204,36 +215,21 @@ class NunuBackend:
         caller = self.authorize(api_key, project, READ_RUNS)
         state = _choice(query, "state", RUN_STATE_FILTERS)
         page, size = _page(query)
-        tags = _tags(query)
-        bugs = query.get("bugs")
-        if bugs is not None and bugs.lower() not in ("true", "false"):
+        bugs = query.get("bugs", "").lower() or None
+        if bugs not in (None, "true", "false"):
             raise BadRequest("Invalid query parameters: bugs must be true or false", reason="query")
-        filters: dict[str, Callable[[NunuJob], str | None]] = {
-            "multiplayer_test_id": lambda j: j.test_id,
-            "job_id": lambda j: j.job_id,
-            "test_plan_execution_id": lambda j: j.test_plan_execution_id,
-            "test_type": lambda j: j.test_type,
-        }
-        views = []
-        for job in self._project_jobs(caller.project):
-            if any(name in query and get(job) != query[name] for name, get in filters.items()):
+        runs: list[tuple[render.JobView, render.RunView]] = []
+        for job in self._matching(caller.project, query, RUN_LIST_FILTERS):
+            found_bugs = bool(job.run.bug_info and job.run.bug_info.get("bug_count", 0) > 0)
+            if bugs is not None and found_bugs != (bugs == "true"):
                 continue
-            if not tags <= set(job.tags):
-                continue
-            if bugs is not None:
-                found = bool(job.run.bug_info and job.run.bug_info.get("bug_count", 0) > 0)
-                if found != (bugs.lower() == "true"):
-                    continue
             view = self._view(job)
-            if view.run is None:
-                continue
-            if state == "all" or view.run.state in RUN_STATE_FILTERS[state]:
-                views.append(view)
-        views.sort(
-            key=lambda v: (v.run.created_at, v.job.run.run_id) if v.run else (v.anchor, ""),
-            reverse=True,
-        )
-        chosen, pagination = paginate(views, page, size)
+            if view.run is not None and (
+                state == "all" or view.run.state in RUN_STATE_FILTERS[state]
+            ):
+                runs.append((view, view.run))
+        runs.sort(key=lambda pair: (pair[1].created_at, pair[0].job.run.run_id), reverse=True)
+        chosen, pagination = paginate([view for view, _ in runs], page, size)
         return s.RunList(
             data=[render.run_item(v, self.texts(v.job)) for v in chosen], pagination=pagination
         )

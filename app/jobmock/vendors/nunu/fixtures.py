@@ -19,18 +19,12 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 from jobmock.core.clock import as_utc
 from jobmock.core.durations import parse_duration
 from jobmock.core.fixtures import FixtureModel
-from jobmock.vendors.nunu.records import JOB_STATUSES, PERMISSIONS, RUN_RESULTS
+from jobmock.vendors.nunu.schemas import ItemStatus, JobStatus, RunResult, RunState, TestType
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 SLUG_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 RUN_ID_RE = re.compile(r"^[a-z0-9]+$")
 
-JobStatus = Literal["QUEUED", "STARTING", "RUNNING", "STOPPING", "CLEANING_UP", "COMPLETED"]
-RunState = Literal["INITIALIZING", "RUNNING", "COMPLETED"]
-RunResult = Literal[
-    "SUCCESS", "FAILED", "SKIPPED", "BLOCKED", "TIMEOUT", "ERROR", "STOPPED", "MAX_STEPS"
-]
-TestType = Literal["verification", "discovery", "task"]
 Permission = Literal[
     "project:read-runs",
     "project:operate-runs",
@@ -39,9 +33,6 @@ Permission = Literal[
     "project:view-configs",
 ]
 DEFAULT_PERMISSIONS: tuple[Permission, ...] = ("project:read-runs", "project:operate-runs")
-assert set(JobStatus.__args__) == set(JOB_STATUSES)  # type: ignore[attr-defined]
-assert set(RunResult.__args__) == set(RUN_RESULTS)  # type: ignore[attr-defined]
-assert set(Permission.__args__) == set(PERMISSIONS)  # type: ignore[attr-defined]
 
 
 def _uuid(value: Any) -> Any:
@@ -154,9 +145,7 @@ class StepTestFixture(FixtureModel):
 class ItemFixture(FixtureModel):
     id: str
     expected: str
-    status: Literal[
-        "passed", "failed", "skipped", "blocked", "stopped", "timeout", "error", "pending"
-    ] = "passed"
+    status: ItemStatus = "passed"
     comment: str | None = None
 
 

@@ -9,31 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, get_args
 
 from jobmock.core.generate import Rng
 from jobmock.core.lifecycle import Step, Timeline
+from jobmock.vendors.nunu.schemas import JobStatus
 
-JOB_STATUSES = ("QUEUED", "STARTING", "RUNNING", "STOPPING", "CLEANING_UP", "COMPLETED")
-RUN_RESULTS = (
-    "SUCCESS",
-    "FAILED",
-    "SKIPPED",
-    "BLOCKED",
-    "TIMEOUT",
-    "ERROR",
-    "STOPPED",
-    "MAX_STEPS",
-)
+#: Job statuses in the order a job moves through them.
+JOB_STATUSES: tuple[str, ...] = get_args(JobStatus)
 READ_RUNS = "project:read-runs"
 OPERATE_RUNS = "project:operate-runs"
-PERMISSIONS = (
-    READ_RUNS,
-    OPERATE_RUNS,
-    "project:manage-build-storage",
-    "project:edit-tests",
-    "project:view-configs",
-)
 
 #: A started run: queued for a few seconds, then about four minutes of agent work.
 DEFAULT_TIMELINE = Timeline(
