@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 from jobmock.cli import main
+from jobmock.settings import known_vendors
 from tests.helpers import ROOT, run, serving
+
+SLUGS = known_vendors()
 
 
 def test_validate_the_bundled_fixtures(capsys: pytest.CaptureFixture[str]) -> None:
@@ -64,7 +67,9 @@ def test_openapi_describes_the_vendor(capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_unknown_vendor_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["openapi", "acme"]) == 2
-    assert "unknown vendor 'acme'; jobmock emulates: nunu" in capsys.readouterr().err
+    assert f"unknown vendor 'acme'; jobmock emulates: {', '.join(SLUGS)}" in (
+        capsys.readouterr().err
+    )
 
 
 def test_serve_refuses_bad_fixtures_naming_the_line(tmp_path: Path) -> None:
@@ -139,3 +144,10 @@ def test_served_socket_is_tcp_so_nodelay_applies() -> None:
         assert sock.proto == socket.IPPROTO_TCP
     finally:
         sock.close()
+
+
+def test_token_for_a_vendor_without_tokens(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["token", "nunu"]) == 2
+    assert "nunu does not use signed tokens; use X-Api-Key: nunu_test_key" in (
+        capsys.readouterr().err
+    )

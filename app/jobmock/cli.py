@@ -54,6 +54,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--journal-size", type=int, help="requests kept in the journal")
     serve.add_argument("--control-token", help="require this bearer token on /_mock")
     serve.add_argument(
+        "--rate-limits",
+        action="store_true",
+        default=None,
+        help="enforce each vendor's documented rate limit",
+    )
+    serve.add_argument(
         "--log-level", choices=("critical", "error", "warning", "info", "debug", "trace")
     )
 
@@ -65,6 +71,28 @@ def _parser() -> argparse.ArgumentParser:
 
     openapi = sub.add_parser("openapi", help="print a vendor's OpenAPI document")
     openapi.add_argument("vendor", metavar="SLUG")
+
+    token = sub.add_parser("token", help="print a signed token for a token-based vendor")
+    token.add_argument("vendor", metavar="SLUG")
+    token.add_argument("--sub", help="the token's subject")
+    token.add_argument(
+        "--exp", metavar="DURATION", help="lifetime, e.g. 1h or 90s (default: the vendor's usual)"
+    )
+    token.add_argument("--roles", help="comma-separated roles")
+    token.add_argument("--permissions", help="comma-separated permissions")
+    token.add_argument(
+        "--claim",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="an extra claim (VALUE parsed as JSON when it can be); repeatable",
+    )
+    token.add_argument(
+        "--fixtures",
+        type=Path,
+        metavar="DIR",
+        help="fixture folder whose secret signs the token (default: bundled)",
+    )
 
     health = sub.add_parser("health", help="check a running jobmock (exit 0 when healthy)")
     health.add_argument("--url", help="server root (default http://127.0.0.1:$JOBMOCK_PORT)")
@@ -100,6 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return openapi(args.vendor)
         if args.command == "health":
             return health(args.url, args.timeout)
+        if args.command == "token":
+            return token(args)
     except FixtureError as exc:
         return _fail(f"invalid fixtures:\n{exc}")
     except ValidationError as exc:
@@ -153,6 +183,7 @@ def serve(args: argparse.Namespace) -> int:
         seed=args.seed,
         journal_size=args.journal_size,
         control_token=args.control_token,
+        rate_limits=args.rate_limits,
         log_level=args.log_level,
     )
     import uvicorn
@@ -229,6 +260,48 @@ def openapi(slug: str) -> int:
     app = create_app(_settings(vendors=slug, clock="manual"))
     document = app.runtime.vendors[slug].asgi.openapi()  # type: ignore[attr-defined]
     _out(json.dumps(document, indent=2))
+    return 0
+
+
+def _csv(value: str | None) -> tuple[str, ...] | None:
+    return tuple(part.strip() for part in value.split(",") if part.strip()) if value else None
+
+
+def token(args: argparse.Namespace) -> int:
+    from jobmock.core.clock import utcnow
+    from jobmock.core.durations import parse_duration
+    from jobmock.core.vendor import TokenRequest
+
+    settings = _settings(vendors=args.vendor, fixtures=args.fixtures)
+    from jobmock.vendors import get_spec
+
+    spec = get_spec(args.vendor)
+    package = spec.package()
+    mint = getattr(package, "mint_token", None)
+    if mint is None:
+        return _fail(f"{spec.slug} does not use signed tokens; use {spec.default_credentials}")
+    claims: dict[str, Any] = {}
+    for item in args.claim:
+        key, sep, raw = item.partition("=")
+        if not sep or not key:
+            return _fail(f"--claim takes KEY=VALUE, got {item!r}")
+        try:
+            claims[key] = json.loads(raw)
+        except ValueError:
+            claims[key] = raw
+    try:
+        expires_in = parse_duration(args.exp) if args.exp else None
+    except ValueError as exc:
+        return _fail(f"--exp: {exc}")
+    request = TokenRequest(
+        now=utcnow(),
+        subject=args.sub,
+        expires_in=expires_in,
+        roles=_csv(args.roles),
+        permissions=_csv(args.permissions),
+        claims=claims,
+    )
+    _out(mint(settings.fixtures_dir / spec.slug, request))
     return 0
 
 

@@ -15,6 +15,7 @@ from jobmock import __version__
 from jobmock.core.clock import AppClock
 from jobmock.core.gate import new_entry
 from jobmock.core.generate import Generator
+from jobmock.core.ratelimit import RateLimiter
 from jobmock.core.store import Store
 from jobmock.core.vendor import VendorApp, VendorContext
 from jobmock.settings import Settings
@@ -37,6 +38,8 @@ class Runtime:
     generator: Generator
     vendors: dict[str, VendorApp] = field(default_factory=dict)
     crashes: list[BaseException] = field(default_factory=list)
+    limiters: dict[str, RateLimiter] = field(default_factory=dict)
+    """Each vendor's rate limiter, for the vendors that document one."""
     """Exceptions raised inside the mock while serving; the pytest plugin re-raises them."""
     controller: Controller | None = None
 
@@ -148,8 +151,19 @@ def create_app(settings: Settings | None = None) -> JobmockApp:
         ctx = VendorContext(spec, store, clock, runtime.generator, settings.fixtures_dir / slug)
         vendor = spec.package().create(ctx)
         runtime.vendors[slug] = vendor
+        limiter = None
+        if spec.rate_limit is not None:
+            limiter = RateLimiter(spec.rate_limit, clock.now, enabled=settings.rate_limits)
+            runtime.limiters[slug] = limiter
+            store.on_reset(limiter.reset)
         mounts[slug] = VendorGate(
-            vendor.asgi, slug, store, vendor.render_error, runtime.crashes, spec.job_params
+            vendor.asgi,
+            slug,
+            store,
+            vendor.render_error,
+            runtime.crashes,
+            spec.job_params,
+            limiter,
         )
     runtime.controller = Controller(runtime)
     return JobmockApp(runtime, create_control_app(runtime.controller), mounts)

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     """Where a manual clock starts (and returns to on reset); now when unset."""
     seed: int = 0
     journal_size: int = Field(default=1000, ge=1)
+    rate_limits: bool = False
+    """Enforce each vendor's documented rate limit (Intuned: 20 requests a minute per path)."""
     control_token: str | None = None
     """When set, the control API requires ``Authorization: Bearer <token>``."""
     log_level: Literal["critical", "error", "warning", "info", "debug", "trace"] = "info"

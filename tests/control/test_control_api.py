@@ -6,9 +6,12 @@ import httpx
 import pytest
 
 from jobmock import Settings, __version__, create_app
+from jobmock.settings import known_vendors
 from jobmock.testing.handle import InProcessHandle, JobmockError
 from jobmock.testing.transport import JobmockTransport
 from tests.conftest import START
+
+SLUGS = known_vendors()
 
 SEED_JOB = "f80f6230-3a4f-431a-9d55-d11b867fed4e"
 
@@ -16,7 +19,7 @@ SEED_JOB = "f80f6230-3a4f-431a-9d55-d11b867fed4e"
 def test_health(client: httpx.Client) -> None:
     response = client.get("/_mock/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "version": __version__, "vendors": ["nunu"]}
+    assert response.json() == {"status": "ok", "version": __version__, "vendors": list(SLUGS)}
 
 
 def test_clock_get_advance_set(client: httpx.Client) -> None:
@@ -113,7 +116,9 @@ def test_jobs_add_list_delete(client: httpx.Client) -> None:
 def test_jobs_bad_input(client: httpx.Client) -> None:
     unknown_vendor = client.post("/_mock/jobs/acme", json={})
     assert unknown_vendor.status_code == 404
-    assert unknown_vendor.json() == {"error": "unknown vendor 'acme'; this server emulates: nunu"}
+    assert unknown_vendor.json() == {
+        "error": f"unknown vendor 'acme'; this server emulates: {', '.join(SLUGS)}"
+    }
     bad_field = client.post("/_mock/jobs/nunu", json={"stauts": "RUNNING"})
     assert bad_field.status_code == 400
     assert bad_field.json() == {
@@ -185,7 +190,7 @@ def test_control_unknown_route(client: httpx.Client) -> None:
 
 
 def test_handle_mirrors_the_api(handle: InProcessHandle) -> None:
-    assert handle.health()["vendors"] == ["nunu"]
+    assert handle.health()["vendors"] == list(SLUGS)
     assert handle.now() == START
     assert handle.advance("90s") == START.replace(minute=1, second=30)
     assert handle.clock_mode() == "manual"

@@ -10,6 +10,7 @@ import pytest
 
 from jobmock import Settings, create_app
 from jobmock.main import JobmockApp
+from jobmock.settings import known_vendors
 from jobmock.testing import AsyncJobmockTransport, InProcessHandle, MockHandle, RemoteHandle
 from jobmock.testing.handle import JobmockError
 from tests.helpers import serving
@@ -61,7 +62,7 @@ def test_job_verbs(mock: MockHandle) -> None:
 
 
 def test_requests_verb_and_health(mock: MockHandle) -> None:
-    assert mock.health()["vendors"] == ["nunu"]
+    assert mock.health()["vendors"] == list(known_vendors())
     assert mock.requests() == []
     mock.clear_requests()
 

@@ -11,8 +11,9 @@ import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
-from jobmock.core.errors import ServerError
+from jobmock.core.errors import RateLimited, ServerError
 from jobmock.core.journal import JournalEntry
+from jobmock.core.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -66,8 +67,10 @@ class VendorGate:
         render_error: ErrorRenderer,
         crashes: list[BaseException],
         job_params: tuple[str, ...] = (),
+        limiter: RateLimiter | None = None,
     ) -> None:
         self.app = app
+        self.limiter = limiter
         self.vendor = vendor
         self.store = store
         self.render_error = render_error
@@ -97,6 +100,15 @@ class VendorGate:
             await send(message)
 
         try:
+            if self.limiter is not None and self.limiter.enabled:
+                wait = self.limiter.hit(self.limiter.key_for(entry.path, entry.headers))
+                if wait is not None:
+                    entry.notes.append(f"rate limited: {self.limiter.rule.describe()}")
+                    limited = RateLimited(
+                        self.limiter.rule.message, retry_after=wait, reason="rate_limit"
+                    )
+                    await self.render_error(limited)(scope, receive, journal_send)
+                    return
             await self.app(scope, journal_receive, journal_send)
         except Exception as exc:  # a bug in the mock: keep it for the test, answer like the vendor
             self.crashes.append(exc)

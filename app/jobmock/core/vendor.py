@@ -10,8 +10,11 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
+
+from jobmock.core.ratelimit import RateLimitRule
 
 if TYPE_CHECKING:
     from starlette.responses import Response
@@ -43,6 +46,8 @@ class VendorSpec:
     """Path or query parameters that carry a job id, so the journal can index requests by job."""
     default_credentials: str = ""
     """One line for the README and ``jobmock routes``: how to authenticate against the mock."""
+    rate_limit: RateLimitRule | None = None
+    """The vendor's documented rate limit, enforced when the app runs with ``rate_limits``."""
 
     def base_url(self, root: str, single: bool = False) -> str:
         """The base URL a client sets to reach this vendor on a jobmock at ``root``."""
@@ -84,7 +89,24 @@ class VendorApp:
     render_error: ErrorRenderer
 
 
+@dataclass(frozen=True)
+class TokenRequest:
+    """What ``jobmock token SLUG`` asks a token-based vendor to sign."""
+
+    now: datetime
+    subject: str | None = None
+    expires_in: float | None = None
+    """Seconds from ``now``; None for the vendor's usual lifetime."""
+    roles: tuple[str, ...] | None = None
+    permissions: tuple[str, ...] | None = None
+    claims: Mapping[str, Any] = field(default_factory=dict)
+    """Extra claims, added last (they win)."""
+
+
 class VendorPackage(Protocol):
+    """A vendor package: ``SPEC``, ``create`` and ``check_fixtures``; vendors that use signed
+    tokens also define ``mint_token(directory, request) -> str``."""
+
     SPEC: VendorSpec
 
     def create(self, ctx: VendorContext) -> VendorApp: ...
