@@ -137,9 +137,9 @@ def test_served_socket_is_tcp_so_nodelay_applies() -> None:
     # response pays Nagle's ~40 ms delay.
     import socket
 
-    from jobmock.cli import _bind
+    from jobmock.testing.server import bind
 
-    sock = _bind("127.0.0.1", 0)
+    sock = bind("127.0.0.1", 0)
     try:
         assert sock.proto == socket.IPPROTO_TCP
     finally:

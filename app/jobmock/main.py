@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from jobmock import __version__
 from jobmock.core.clock import AppClock
+from jobmock.core.faults import FaultBook
+from jobmock.core.fixtures import load_dir
 from jobmock.core.gate import new_entry
 from jobmock.core.generate import Generator
 from jobmock.core.ratelimit import RateLimiter
@@ -40,6 +42,7 @@ class Runtime:
     crashes: list[BaseException] = field(default_factory=list)
     limiters: dict[str, RateLimiter] = field(default_factory=dict)
     """Each vendor's rate limiter, for the vendors that document one."""
+    faults: FaultBook = field(default_factory=FaultBook)
     """Exceptions raised inside the mock while serving; the pytest plugin re-raises them."""
     controller: Controller | None = None
 
@@ -138,6 +141,7 @@ def create_app(settings: Settings | None = None) -> JobmockApp:
     """Build a jobmock app. Raises ``FixtureError`` if a fixture file is invalid."""
     from jobmock.control.routes import create_control_app
     from jobmock.control.service import Controller
+    from jobmock.core.faults import fault_specs
     from jobmock.core.gate import VendorGate
     from jobmock.vendors import get_spec
 
@@ -146,9 +150,13 @@ def create_app(settings: Settings | None = None) -> JobmockApp:
     store = Store(clock, settings.journal_size)
     runtime = Runtime(settings, clock, store, Generator(settings.seed))
     mounts: dict[str, ASGIApp] = {}
+    store.on_reset(runtime.faults.reset)
     for slug in settings.served_vendors:
         spec = get_spec(slug)
-        ctx = VendorContext(spec, store, clock, runtime.generator, settings.fixtures_dir / slug)
+        directory = settings.fixtures_dir / slug
+        files = load_dir(directory)
+        runtime.faults.declare(slug, fault_specs(files, slug))
+        ctx = VendorContext(spec, store, clock, runtime.generator, directory, files=files)
         vendor = spec.package().create(ctx)
         runtime.vendors[slug] = vendor
         limiter = None
@@ -156,15 +164,7 @@ def create_app(settings: Settings | None = None) -> JobmockApp:
             limiter = RateLimiter(spec.rate_limit, clock.now, enabled=settings.rate_limits)
             runtime.limiters[slug] = limiter
             store.on_reset(limiter.reset)
-        mounts[slug] = VendorGate(
-            vendor.asgi,
-            slug,
-            store,
-            vendor.render_error,
-            runtime.crashes,
-            spec.job_params,
-            limiter,
-        )
+        mounts[slug] = VendorGate(vendor, store, runtime.crashes, runtime.faults, limiter)
     runtime.controller = Controller(runtime)
     return JobmockApp(runtime, create_control_app(runtime.controller), mounts)
 

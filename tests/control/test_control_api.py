@@ -19,7 +19,11 @@ SEED_JOB = "f80f6230-3a4f-431a-9d55-d11b867fed4e"
 def test_health(client: httpx.Client) -> None:
     response = client.get("/_mock/health")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "version": __version__, "vendors": list(SLUGS)}
+    body = response.json()
+    assert body == {"status": "ok", "version": __version__, "vendors": list(SLUGS),
+                    "base_paths": body["base_paths"]}
+    assert body["base_paths"]["nunu"] == "/nunu/api/v1"
+    assert set(body["base_paths"]) == set(SLUGS)
 
 
 def test_clock_get_advance_set(client: httpx.Client) -> None:

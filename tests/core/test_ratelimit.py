@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from jobmock.core.clock import AppClock
+from jobmock.core.faults import FaultBook
 from jobmock.core.gate import VendorGate
 from jobmock.core.ratelimit import RateLimiter, RateLimitRule
 from jobmock.main import JobmockApp
@@ -41,9 +42,7 @@ def test_gate_answers_429_in_the_vendor_envelope(app: JobmockApp) -> None:
     runtime = app.runtime
     vendor = runtime.vendors["nunu"]
     limiter = RateLimiter(RateLimitRule(limit=2, window=60), runtime.clock.now, enabled=True)
-    gate = VendorGate(
-        vendor.asgi, "nunu", runtime.store, vendor.render_error, runtime.crashes, (), limiter
-    )
+    gate = VendorGate(vendor, runtime.store, runtime.crashes, FaultBook(), limiter)
     transport = httpx.ASGITransport(app=gate)
 
     async def three_calls() -> list[httpx.Response]:

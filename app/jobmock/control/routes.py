@@ -97,4 +97,30 @@ def create_control_app(controller: Controller) -> FastAPI:
         controller.clear_requests()
         return Response(status_code=204)
 
+    @app.post("/faults", summary="Inject a fault", status_code=201)
+    async def add_fault(body: AnyJSON) -> Response:
+        return json_response(controller.add_fault(body), status=201)
+
+    @app.get("/faults", summary="The fault rules, with how often each matched and fired")
+    async def list_faults() -> Response:
+        return json_response({"faults": controller.faults()})
+
+    @app.delete("/faults", summary="Remove every fault rule (or one vendor's)", status_code=204)
+    async def clear_faults(vendor: Annotated[str | None, Query()] = None) -> Response:
+        controller.clear_faults(vendor)
+        return Response(status_code=204)
+
+    @app.delete("/faults/{fault_id}", summary="Remove one fault rule", status_code=204)
+    async def delete_fault(fault_id: int) -> Response:
+        controller.delete_fault(fault_id)
+        return Response(status_code=204)
+
+    @app.get("/rate-limits", summary="Each vendor's documented rate limit, and if it is on")
+    async def rate_limits() -> Response:
+        return json_response(controller.rate_limits())
+
+    @app.post("/rate-limits", summary="Switch the vendors' rate limits on or off")
+    async def set_rate_limits(body: AnyJSON) -> Response:
+        return json_response(controller.set_rate_limits(body))
+
     return app

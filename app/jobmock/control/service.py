@@ -6,10 +6,14 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+
 from jobmock import __version__
 from jobmock.core.clock import CLOCK_MODES, as_utc
 from jobmock.core.durations import parse_duration
 from jobmock.core.errors import BadRequest, NotFound
+from jobmock.core.faults import FaultSpec
+from jobmock.core.fixtures import describe_error, format_loc
 from jobmock.core.vendor import VendorApp
 
 if TYPE_CHECKING:
@@ -39,7 +43,13 @@ class Controller:
         return vendor
 
     def health(self) -> dict[str, Any]:
-        return {"status": "ok", "version": __version__, "vendors": list(self.runtime.vendors)}
+        runtime = self.runtime
+        return {
+            "status": "ok",
+            "version": __version__,
+            "vendors": list(runtime.vendors),
+            "base_paths": {slug: runtime.base_url("", slug) for slug in runtime.vendors},
+        }
 
     def reset(self) -> dict[str, Any]:
         self.runtime.store.reset()
@@ -104,3 +114,55 @@ class Controller:
 
     def clear_requests(self) -> None:
         self.runtime.store.journal.clear()
+
+    # --- faults and rate limits ----------------------------------------------------------------
+
+    def add_fault(self, body: Any) -> dict[str, Any]:
+        if not isinstance(body, Mapping):
+            raise BadRequest("expected one fault rule as a JSON object")
+        try:
+            spec = FaultSpec.model_validate(body)
+        except ValidationError as exc:
+            raise BadRequest(
+                "; ".join(
+                    f"{format_loc(err['loc'])}: {describe_error(err)}"
+                    if err["loc"]
+                    else describe_error(err)
+                    for err in exc.errors()
+                )
+            ) from None
+        if spec.vendor is None:
+            raise BadRequest(f"'vendor' is required: one of {', '.join(self.runtime.vendors)}")
+        self.vendor(spec.vendor)
+        return self.runtime.faults.add(spec.vendor, spec).describe()
+
+    def faults(self) -> list[dict[str, Any]]:
+        return self.runtime.faults.list()
+
+    def delete_fault(self, fault_id: int) -> None:
+        if not self.runtime.faults.remove(fault_id):
+            raise NotFound(f"no fault {fault_id}")
+
+    def clear_faults(self, vendor: str | None = None) -> None:
+        if vendor is not None:
+            self.vendor(vendor)
+        self.runtime.faults.clear(vendor)
+
+    def rate_limits(self) -> dict[str, Any]:
+        return {
+            slug: {"enabled": limiter.enabled, "limit": limiter.rule.describe()}
+            for slug, limiter in self.runtime.limiters.items()
+        }
+
+    def set_rate_limits(self, body: Any) -> dict[str, Any]:
+        if not isinstance(body, Mapping) or not isinstance(body.get("enabled"), bool):
+            raise BadRequest('expected {"enabled": true|false} and optionally "vendor"')
+        slug = body.get("vendor")
+        if slug is not None:
+            self.vendor(slug)
+            if slug not in self.runtime.limiters:
+                raise BadRequest(f"{slug} documents no rate limit")
+        for name, limiter in self.runtime.limiters.items():
+            if slug in (None, name):
+                limiter.enabled = body["enabled"]
+        return self.rate_limits()

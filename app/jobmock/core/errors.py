@@ -25,6 +25,11 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 
+def retry_after_header(seconds: float) -> str:
+    """``Retry-After`` in whole seconds, rounded up (HTTP allows no fractions)."""
+    return str(max(0, -int(-seconds // 1)))
+
+
 class MockError(Exception):
     """Base of every error the mock answers with."""
 
@@ -88,7 +93,7 @@ class RateLimited(MockError):
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
         if retry_after is not None:
-            self.headers.setdefault("Retry-After", str(max(0, int(-(-retry_after // 1)))))
+            self.headers.setdefault("Retry-After", retry_after_header(retry_after))
 
 
 class ServerError(MockError):
@@ -98,8 +103,23 @@ class ServerError(MockError):
 class Injected(MockError):
     """A fault asked for by a fixture or ``POST /_mock/faults``; the status is the caller's."""
 
-    def __init__(self, status: int, message: str = "", **kwargs: Any) -> None:
+    def __init__(
+        self, status: int, message: str = "", *, retry_after: float | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(message, status=status, reason=kwargs.pop("reason", "injected"), **kwargs)
+        self.retry_after = retry_after
+        if retry_after is not None:
+            self.headers.setdefault("Retry-After", retry_after_header(retry_after))
+
+
+class ConnectionDropped(Exception):
+    """Raised out of the app when a fault drops the connection and the server cannot do it
+    itself (in-process transports turn it into the error httpx gives for a real drop)."""
+
+    def __init__(self, received: int = 0, expected: int | None = None) -> None:
+        super().__init__("connection dropped by an injected fault")
+        self.received = received
+        self.expected = expected
 
 
 _BY_STATUS: dict[int, type[MockError]] = {

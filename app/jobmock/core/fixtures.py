@@ -7,7 +7,7 @@ a fixture is fixed in one look instead of surfacing as a strange response later.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -60,6 +60,8 @@ class LoadedFile:
     path: Path
     data: Any
     lines: Mapping[Loc, int]
+    faults: Any = None
+    """The file's ``faults:`` section, taken out of ``data`` (it is core's, not the vendor's)."""
 
     @property
     def name(self) -> str:
@@ -203,7 +205,7 @@ def load_dir(directory: Path) -> list[LoadedFile]:
         if not isinstance(item.data, dict):
             problems.append(item.problem((), "a fixture file must be a mapping of sections"))
             continue
-        loaded.append(item)
+        loaded.append(replace(item, faults=item.data.pop("faults", None)))
     if problems:
         raise FixtureError(problems)
     return loaded

@@ -1,28 +1,35 @@
 """The ASGI layer in front of each vendor sub-app.
 
-It journals every request (what the client sent, what it got, when on the mock clock), and turns
-an exception inside the mock into the vendor's own 500 while keeping the exception, so the test
-that triggered a bug in the mock fails with it instead of seeing a mysterious 500.
+Per request it: applies injected faults and the vendor's rate limit (when on); journals what the
+client sent and got (mock-clock time, the job and state served, Retry-After, the fault that
+answered, and for a wrong path or id the nearest valid one); and turns an exception inside the
+mock into the vendor's own 500 while keeping it, so the test that hit a bug in the mock fails
+with it instead of seeing a mysterious 500.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
-from jobmock.core.errors import RateLimited, ServerError
-from jobmock.core.journal import JournalEntry
+from jobmock.core.errors import ConnectionDropped, Injected, RateLimited, ServerError
+from jobmock.core.faults import Fault, FaultBook, RequestFacts
+from jobmock.core.journal import JournalEntry, serving
+from jobmock.core.operations import Match, OperationIndex, nearest
 from jobmock.core.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
-    from starlette.types import ASGIApp, Message, Receive, Scope, Send
+    from starlette.types import Message, Receive, Scope, Send
 
     from jobmock.core.store import Store
-    from jobmock.core.vendor import ErrorRenderer
+    from jobmock.core.vendor import VendorApp
 
 #: Request bodies are journaled up to this many bytes.
 BODY_KEPT = 64 * 1024
+#: What a malformed-body fault appends to the cut real body: a proxy's error page.
+MALFORMED_TAIL = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
 
 
 def vendor_path(scope: Scope) -> str:
@@ -55,34 +62,68 @@ def new_entry(store: Store, scope: Scope, vendor: str | None) -> JournalEntry:
         headers=header_dict(scope),
         body="",
         at=store.clock.now().isoformat(),
+        wall=time.time(),
     )
+
+
+async def _abort(send: Send) -> bool:
+    """Close the client's connection at once, if the server lets us reach it (uvicorn does)."""
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    if transport is None or not hasattr(transport, "abort"):
+        return False
+    transport.abort()
+    for _ in range(3):  # let the server notice, so it does not answer 500 for us
+        await asyncio.sleep(0)
+    return True
+
+
+class _Captured:
+    """A response the vendor app produced, held back so a fault can mangle it."""
+
+    def __init__(self) -> None:
+        self.start: Message | None = None
+        self.body = bytearray()
+
+    async def send(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.start = message
+        elif message["type"] == "http.response.body":
+            self.body.extend(message.get("body", b""))
 
 
 class VendorGate:
     def __init__(
         self,
-        app: ASGIApp,
-        vendor: str,
+        vendor: VendorApp,
         store: Store,
-        render_error: ErrorRenderer,
         crashes: list[BaseException],
-        job_params: tuple[str, ...] = (),
+        faults: FaultBook,
         limiter: RateLimiter | None = None,
     ) -> None:
-        self.app = app
-        self.limiter = limiter
         self.vendor = vendor
+        self.slug = vendor.spec.slug
+        self.app = vendor.asgi
         self.store = store
-        self.render_error = render_error
         self.crashes = crashes
-        self.job_params = job_params
+        self.faults = faults
+        self.limiter = limiter
+        self.job_params = vendor.spec.job_params
+        self._index: OperationIndex | None = None
+
+    @property
+    def index(self) -> OperationIndex:
+        """The vendor's operations, built from its OpenAPI document on first need."""
+        if self._index is None:
+            self._index = OperationIndex.from_openapi(self.vendor.openapi())
+        return self._index
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        entry = new_entry(self.store, scope, self.vendor)
+        entry = new_entry(self.store, scope, self.slug)
+        served = serving()
         body = bytearray()
         response_started = False
 
@@ -97,9 +138,19 @@ class VendorGate:
             if message["type"] == "http.response.start":
                 response_started = True
                 entry.status = message["status"]
+                for name, value in message.get("headers", ()):
+                    if name.lower() == b"retry-after":
+                        entry.retry_after = value.decode("latin-1")
             await send(message)
 
+        match: Match | None = None
         try:
+            if self.faults:
+                match = self._match(entry)
+                fault = await self._fault(entry, match)
+                if fault is not None:
+                    await self._inject(fault, entry, scope, journal_receive, journal_send, send)
+                    return
             if self.limiter is not None and self.limiter.enabled:
                 wait = self.limiter.hit(self.limiter.key_for(entry.path, entry.headers))
                 if wait is not None:
@@ -107,28 +158,120 @@ class VendorGate:
                     limited = RateLimited(
                         self.limiter.rule.message, retry_after=wait, reason="rate_limit"
                     )
-                    await self.render_error(limited)(scope, receive, journal_send)
+                    await self.vendor.render_error(limited)(scope, receive, journal_send)
                     return
             await self.app(scope, journal_receive, journal_send)
+        except ConnectionDropped:
+            entry.notes.append("connection dropped")
+            raise
         except Exception as exc:  # a bug in the mock: keep it for the test, answer like the vendor
             self.crashes.append(exc)
             entry.error = f"{type(exc).__name__}: {exc}"
             if not response_started:
-                response = self.render_error(ServerError("Internal server error", reason="crash"))
-                await response(scope, receive, journal_send)
+                crash = ServerError("Internal server error", reason="crash")
+                await self.vendor.render_error(crash)(scope, receive, journal_send)
         finally:
             entry.body = body.decode("utf-8", "replace")
             entry.duration_ms = round((time.perf_counter() - started) * 1000, 3)
-            self._annotate(entry, scope)
+            self._annotate(entry, scope, served, match)
             self.store.journal.add(entry)
 
-    def _annotate(self, entry: JournalEntry, scope: Scope) -> None:
+    # --- faults --------------------------------------------------------------------------------
+
+    def _match(self, entry: JournalEntry) -> Match | None:
+        if not self.faults.needs_operations(self.slug):
+            return None
+        return self.index.match(entry.method, entry.path)
+
+    async def _fault(self, entry: JournalEntry, match: Match | None) -> Fault | None:
+        job = None
+        if match is not None:
+            job = next((match.params[p] for p in self.job_params if p in match.params), None)
+        facts = RequestFacts(
+            vendor=self.slug,
+            method=entry.method,
+            path=entry.path,
+            raw_path=entry.raw_path,
+            segments=frozenset([*entry.path.split("/"), *entry.query.values()]),
+            operation=match.operation.operation_id if match else None,
+            job=job,
+        )
+        delay, fault = self.faults.evaluate(facts)
+        if delay:
+            entry.notes.append(f"delayed {delay:.3f} s by a fault")
+            await asyncio.sleep(delay)
+        return fault
+
+    async def _inject(
+        self,
+        fault: Fault,
+        entry: JournalEntry,
+        scope: Scope,
+        receive: Receive,
+        journal_send: Send,
+        raw_send: Send,
+    ) -> None:
+        entry.fault = fault.id
+        spec = fault.spec
+        action = spec.action
+        entry.notes.append(f"fault {fault.id}: {action}")
+        if action == "status":
+            error = Injected(spec.status or 500, spec.message or "", retry_after=spec.retry_after)
+            await self.vendor.render_error(error)(scope, receive, journal_send)
+            return
+        if action == "drop":
+            if not await _abort(raw_send):
+                raise ConnectionDropped()
+            return
+        captured = _Captured()
+        await self.app(scope, receive, captured.send)
+        start = captured.start or {"type": "http.response.start", "status": 500, "headers": []}
+        real = bytes(captured.body)
+        cut = real[: len(real) // 2]
+        if action == "malformed":
+            mangled = cut + MALFORMED_TAIL
+            headers = [
+                (k, v) for k, v in start.get("headers", ()) if k.lower() != b"content-length"
+            ]
+            headers.append((b"content-length", str(len(mangled)).encode()))
+            await journal_send({**start, "headers": headers})
+            await journal_send({"type": "http.response.body", "body": mangled})
+            return
+        # truncate: the real headers (and length), half the body, then the line goes dead
+        await journal_send(start)
+        await journal_send({"type": "http.response.body", "body": cut, "more_body": True})
+        if not await _abort(raw_send):
+            raise ConnectionDropped(received=len(cut), expected=len(real))
+
+    # --- journal -------------------------------------------------------------------------------
+
+    def _annotate(
+        self, entry: JournalEntry, scope: Scope, served: dict[str, Any], match: Match | None
+    ) -> None:
         route: Any = scope.get("route")
         if route is not None:
             entry.operation = getattr(route, "operation_id", None) or getattr(route, "name", None)
-        params = scope.get("path_params") or {}
+        elif match is not None:
+            entry.operation = match.operation.operation_id
+        params = scope.get("path_params") or (match.params if match else {})
         for name in self.job_params:
             value = params.get(name) or entry.query.get(name)
             if value:
                 entry.job = str(value)
                 break
+        if served:
+            entry.job = served.get("job", entry.job)
+            entry.state = served.get("state")
+            entry.terminal = served.get("terminal")
+        if entry.status == 404 and entry.fault is None:
+            entry.suggestion = self._suggest(entry, route)
+
+    def _suggest(self, entry: JournalEntry, route: Any) -> str | None:
+        try:
+            if route is None:
+                return self.index.nearest_path(entry.method, entry.path)
+            if entry.job:
+                return nearest(entry.job, self.vendor.backend.job_ids())
+        except Exception:  # a suggestion is a courtesy; never let it break a response
+            return None
+        return None

@@ -6,8 +6,27 @@ import fnmatch
 import threading
 from collections import deque
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+#: What the vendor backend says about the request being served (the job it read, the state it
+#: showed, whether that state is terminal); the gate folds it into the journal entry.
+_served: ContextVar[dict[str, Any] | None] = ContextVar("jobmock_served", default=None)
+
+
+def note_served(job: str, state: str, terminal: bool) -> None:
+    """Called by a vendor backend when it serves a job's state: makes the request a *poll*."""
+    info = _served.get()
+    if info is not None:
+        info.update(job=job, state=state, terminal=terminal)
+
+
+def serving() -> dict[str, Any]:
+    """Start collecting ``note_served`` for the current request; returns the dict it fills."""
+    info: dict[str, Any] = {}
+    _served.set(info)
+    return info
 
 
 @dataclass(slots=True)
@@ -25,11 +44,22 @@ class JournalEntry:
     body: str
     at: str
     """When the request arrived, on the mock clock (ISO 8601)."""
+    wall: float = 0.0
+    """When the request arrived, in real time (seconds since the epoch)."""
     status: int = 0
     operation: str | None = None
     job: str | None = None
     duration_ms: float = 0.0
     error: str | None = None
+    state: str | None = None
+    """The job state the response showed, when the request read a job (a poll)."""
+    terminal: bool | None = None
+    retry_after: str | None = None
+    """The ``Retry-After`` the response carried, if any."""
+    fault: int | None = None
+    """The id of the injected fault that answered, if one did."""
+    suggestion: str | None = None
+    """For a request that hit no route or an unknown job: the nearest valid path or id."""
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from jobmock.core.clock import AppClock
     from jobmock.core.errors import MockError
+    from jobmock.core.fixtures import LoadedFile
     from jobmock.core.generate import Generator
     from jobmock.core.store import Store
 
@@ -78,7 +79,17 @@ class VendorContext:
     clock: AppClock
     generator: Generator
     fixtures_dir: Path
+    files: list[LoadedFile] | None = None
+    """The vendor's fixture files, already parsed by ``create_app`` (``faults:`` sections taken
+    out); read them with ``fixture_files()``."""
     options: Mapping[str, Any] = field(default_factory=dict)
+
+    def fixture_files(self) -> list[LoadedFile]:
+        if self.files is None:
+            from jobmock.core.fixtures import load_dir
+
+            self.files = load_dir(self.fixtures_dir)
+        return self.files
 
 
 @dataclass
@@ -87,6 +98,14 @@ class VendorApp:
     asgi: ASGIApp
     backend: VendorBackend
     render_error: ErrorRenderer
+    openapi_document: Callable[[], dict[str, Any]] | None = None
+    """The vendor's OpenAPI document; defaults to ``asgi.openapi()`` (a FastAPI app)."""
+
+    def openapi(self) -> dict[str, Any]:
+        if self.openapi_document is not None:
+            return self.openapi_document()
+        document: dict[str, Any] = self.asgi.openapi()  # type: ignore[attr-defined]
+        return document
 
 
 @dataclass(frozen=True)

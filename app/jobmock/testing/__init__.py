@@ -7,14 +7,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from jobmock.testing.handle import InProcessHandle, MockHandle, RemoteHandle
+    from jobmock.testing.handle import InProcessHandle, JobmockError, MockHandle, RemoteHandle
+    from jobmock.testing.server import MockServer
     from jobmock.testing.transport import AsyncJobmockTransport, JobmockTransport
 
 __all__ = [
     "AsyncJobmockTransport",
     "InProcessHandle",
+    "JobmockError",
     "JobmockTransport",
     "MockHandle",
+    "MockServer",
     "RemoteHandle",
 ]
 
@@ -24,6 +27,8 @@ _LAZY = {
     "InProcessHandle": "jobmock.testing.handle",
     "MockHandle": "jobmock.testing.handle",
     "RemoteHandle": "jobmock.testing.handle",
+    "JobmockError": "jobmock.testing.handle",
+    "MockServer": "jobmock.testing.server",
 }
 
 

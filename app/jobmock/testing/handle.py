@@ -5,10 +5,19 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jobmock.core.clock import as_utc
 from jobmock.core.errors import MockError
+from jobmock.core.polling import Clock, PollCheck, check_polling
+
+if TYPE_CHECKING:
+    import httpx
+
+    from jobmock.main import JobmockApp
+
+#: The base URL of in-process clients (no port: requests go straight into the app).
+IN_PROCESS_URL = "http://jobmock"
 
 
 def _time(value: str) -> datetime:
@@ -22,18 +31,33 @@ class JobmockError(RuntimeError):
 class MockHandle(ABC):
     """Control verbs shared by every mode."""
 
+    url: str = IN_PROCESS_URL
+
     @abstractmethod
     def _call(
         self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None
     ) -> Any:
         """Perform one control operation; raises JobmockError when refused."""
 
+    # --- server ------------------------------------------------------------------------------
+
     def health(self) -> dict[str, Any]:
         return dict(self._call("GET", "/health"))
 
+    def base_url(self, vendor: str) -> str:
+        """What a client of ``vendor`` sets as its base URL to reach this jobmock."""
+        paths = self.health()["base_paths"]
+        if vendor not in paths:
+            raise JobmockError(
+                f"unknown vendor {vendor!r}; this server emulates: {', '.join(paths)}"
+            )
+        return f"{self.url.rstrip('/')}{paths[vendor]}"
+
     def reset(self) -> None:
-        """Back to the loaded fixtures and the start time."""
+        """Back to the loaded fixtures and the start time; faults and the journal are cleared."""
         self._call("POST", "/reset")
+
+    # --- clock -------------------------------------------------------------------------------
 
     def now(self) -> datetime:
         return _time(self._call("GET", "/clock")["now"])
@@ -52,6 +76,8 @@ class MockHandle(ABC):
     def set_clock_mode(self, mode: str) -> None:
         self._call("POST", "/clock", {"mode": mode})
 
+    # --- jobs --------------------------------------------------------------------------------
+
     def add_job(self, vendor: str, doc: dict[str, Any]) -> str:
         """Add one job in fixture format; returns its id."""
         return str(self._call("POST", f"/jobs/{vendor}", doc)["id"])
@@ -62,6 +88,8 @@ class MockHandle(ABC):
     def delete_job(self, vendor: str, job_id: str) -> None:
         self._call("DELETE", f"/jobs/{vendor}/{job_id}")
 
+    # --- journal -----------------------------------------------------------------------------
+
     def requests(
         self,
         vendor: str | None = None,
@@ -69,7 +97,7 @@ class MockHandle(ABC):
         path: str | None = None,
         job: str | None = None,
     ) -> list[dict[str, Any]]:
-        """What clients sent, oldest first, with the status they got and the mock time."""
+        """What clients sent, oldest first, with the status they got and the mock time (``at``)."""
         params = {
             k: v
             for k, v in {"vendor": vendor, "method": method, "path": path, "job": job}.items()
@@ -80,23 +108,133 @@ class MockHandle(ABC):
     def clear_requests(self) -> None:
         self._call("DELETE", "/requests")
 
+    def polls(self, vendor: str, job: str) -> list[dict[str, Any]]:
+        """The reads of one job, oldest first."""
+        return check_polling(self.requests(vendor=vendor, job=job), vendor, job).polls  # type: ignore[return-value]
+
+    def assert_polled(
+        self,
+        vendor: str,
+        job: str,
+        *,
+        times: int | None = None,
+        min_times: int | None = None,
+        max_times: int | None = None,
+        min_interval: str | float | None = None,
+        stops_when_terminal: bool = True,
+        honours_retry_after: bool = True,
+        clock: Clock | None = None,
+    ) -> PollCheck:
+        """Fail (AssertionError, with the poll timeline) unless the client polled ``job`` well.
+
+        ``clock``: measure intervals on the mock clock (the default when it is manual) or in
+        real time.
+        """
+        if clock is None:
+            clock = "mock" if self.clock_mode() == "manual" else "real"
+        check = check_polling(
+            self.requests(vendor=vendor, job=job),
+            vendor,
+            job,
+            times=times,
+            min_times=min_times,
+            max_times=max_times,
+            min_interval=min_interval,
+            stops_when_terminal=stops_when_terminal,
+            honours_retry_after=honours_retry_after,
+            clock=clock,
+        )
+        if not check.ok:
+            raise AssertionError(check.message())
+        return check
+
+    # --- faults ------------------------------------------------------------------------------
+
+    def add_fault(self, vendor: str, **rule: Any) -> int:
+        """Add a fault rule (see ``POST /_mock/faults``); returns its id."""
+        return int(self._call("POST", "/faults", {"vendor": vendor, **rule})["id"])
+
+    def fail_next(
+        self,
+        vendor: str,
+        path: str | None = None,
+        operation: str | None = None,
+        status: int = 500,
+        times: int | None = 1,
+        retry_after: float | None = None,
+        delay: float | str | None = None,
+        drop: bool = False,
+        *,
+        job: str | None = None,
+        method: str | None = None,
+        message: str | None = None,
+    ) -> int:
+        """The next ``times`` matching requests (every one if None) fail with ``status`` in the
+        vendor's own error envelope, or with a dropped connection (``drop``)."""
+        rule: dict[str, Any] = {
+            "path": path,
+            "operation": operation,
+            "times": times,
+            "retry_after": retry_after,
+            "delay": delay,
+            "job": job,
+            "method": method,
+            "message": message,
+        }
+        if drop:
+            rule["drop"] = True
+        else:
+            rule["status"] = status
+        return self.add_fault(
+            vendor, **{k: v for k, v in rule.items() if v is not None or k == "times"}
+        )
+
+    def faults(self) -> list[dict[str, Any]]:
+        return list(self._call("GET", "/faults")["faults"])
+
+    def remove_fault(self, fault_id: int) -> None:
+        self._call("DELETE", f"/faults/{fault_id}")
+
+    def clear_faults(self, vendor: str | None = None) -> None:
+        self._call("DELETE", "/faults", params={"vendor": vendor} if vendor else None)
+
+    def rate_limits(self) -> dict[str, Any]:
+        return dict(self._call("GET", "/rate-limits"))
+
+    def set_rate_limits(self, enabled: bool, vendor: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"enabled": enabled}
+        if vendor is not None:
+            body["vendor"] = vendor
+        return dict(self._call("POST", "/rate-limits", body))
+
+    # --- clients -----------------------------------------------------------------------------
+
+    def client(self, vendor: str | None = None, **kwargs: Any) -> httpx.Client:
+        """An httpx client for ``vendor``'s base URL (or the server root)."""
+        import httpx
+
+        base = self.base_url(vendor) if vendor else self.url
+        return httpx.Client(base_url=base, **kwargs)
+
 
 class InProcessHandle(MockHandle):
     """Drives an app built in this process, without HTTP."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, url: str = IN_PROCESS_URL) -> None:
         from jobmock.main import JobmockApp
 
         if not isinstance(app, JobmockApp):
             raise TypeError("InProcessHandle needs an app made by jobmock.create_app()")
-        self.app = app
+        self.app: JobmockApp = app
         self.controller = app.controller
+        self.url = url
 
     def _call(
         self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None
     ) -> Any:
         c = self.controller
         parts = path.strip("/").split("/")
+        params = params or {}
         try:
             match method, parts:
                 case "GET", ["health"]:
@@ -114,16 +252,51 @@ class InProcessHandle(MockHandle):
                 case "DELETE", ["jobs", vendor, job_id]:
                     return c.delete_job(vendor, job_id)
                 case "GET", ["requests"]:
-                    return {"requests": c.requests(**(params or {}))}
+                    return {"requests": c.requests(**params)}
                 case "DELETE", ["requests"]:
                     return c.clear_requests()
+                case "POST", ["faults"]:
+                    return c.add_fault(json)
+                case "GET", ["faults"]:
+                    return {"faults": c.faults()}
+                case "DELETE", ["faults"]:
+                    return c.clear_faults(params.get("vendor"))
+                case "DELETE", ["faults", fault_id]:
+                    return c.delete_fault(int(fault_id))
+                case "GET", ["rate-limits"]:
+                    return c.rate_limits()
+                case "POST", ["rate-limits"]:
+                    return c.set_rate_limits(json)
         except MockError as exc:
             raise JobmockError(exc.message) from None
         raise ValueError(f"no control operation {method} {path}")
 
     @property
     def crashes(self) -> list[BaseException]:
+        """Exceptions raised inside the mock while serving (bugs in jobmock, not your client)."""
         return self.app.runtime.crashes
+
+    def client(self, vendor: str | None = None, **kwargs: Any) -> httpx.Client:
+        """An httpx client routed straight into the app (no port) unless this handle has one."""
+        if self.url != IN_PROCESS_URL:
+            return super().client(vendor, **kwargs)
+        import httpx
+
+        from jobmock.testing.transport import JobmockTransport
+
+        base = self.base_url(vendor) if vendor else self.url
+        return httpx.Client(base_url=base, transport=JobmockTransport(self.app), **kwargs)
+
+    def transport(self) -> httpx.BaseTransport:
+        """A sync httpx transport into the app, for clients that take an ``httpx.Client``."""
+        from jobmock.testing.transport import JobmockTransport
+
+        return JobmockTransport(self.app)
+
+    def async_transport(self) -> httpx.AsyncBaseTransport:
+        from jobmock.testing.transport import AsyncJobmockTransport
+
+        return AsyncJobmockTransport(self.app)
 
 
 class RemoteHandle(MockHandle):

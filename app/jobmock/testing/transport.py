@@ -2,7 +2,8 @@
 
 ``AsyncJobmockTransport`` is httpx's ASGI transport. ``JobmockTransport`` is its synchronous
 twin: the app runs on a private event loop in a daemon thread, so a plain ``httpx.Client`` (and
-any client library built on one) can talk to jobmock in-process.
+any client library built on one) can talk to jobmock in-process. A fault that drops the
+connection surfaces as the error httpx raises for a real one (``httpx.RemoteProtocolError``).
 """
 
 from __future__ import annotations
@@ -14,14 +15,32 @@ from typing import Any, TypeVar
 
 import httpx
 
+from jobmock.core.errors import ConnectionDropped
 from jobmock.main import JobmockApp
 
 T = TypeVar("T")
 
 
+def _as_httpx(exc: ConnectionDropped, request: httpx.Request) -> httpx.RemoteProtocolError:
+    if exc.expected is None:
+        message = "Server disconnected without sending a response."
+    else:
+        message = (
+            f"peer closed connection without sending complete message body "
+            f"(received {exc.received} bytes, expected {exc.expected})"
+        )
+    return httpx.RemoteProtocolError(message, request=request)
+
+
 class AsyncJobmockTransport(httpx.ASGITransport):
     def __init__(self, app: JobmockApp) -> None:
         super().__init__(app=app)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        try:
+            return await super().handle_async_request(request)
+        except ConnectionDropped as exc:
+            raise _as_httpx(exc, request) from None
 
 
 class _LoopThread:
@@ -44,12 +63,14 @@ class _LoopThread:
 
 class JobmockTransport(httpx.BaseTransport):
     def __init__(self, app: JobmockApp) -> None:
-        self._asgi = httpx.ASGITransport(app=app)
+        self._asgi = AsyncJobmockTransport(app)
         self._loop: _LoopThread | None = None
+        self._lock = threading.Lock()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        if self._loop is None:
-            self._loop = _LoopThread()
+        with self._lock:
+            if self._loop is None:
+                self._loop = _LoopThread()
         body = request.read()
         inner = httpx.Request(
             request.method,
@@ -64,7 +85,10 @@ class JobmockTransport(httpx.BaseTransport):
             content = await response.aread()
             return response.status_code, response.headers.raw, content
 
-        status, headers, content = self._loop.run(call())
+        try:
+            status, headers, content = self._loop.run(call())
+        except httpx.RemoteProtocolError as exc:
+            raise httpx.RemoteProtocolError(str(exc), request=request) from None
         return httpx.Response(status, headers=headers, content=content, request=request)
 
     def close(self) -> None:

@@ -47,7 +47,6 @@ SPEC = VendorSpec(
 
 def create(ctx: VendorContext) -> VendorApp:
     from jobmock.core.asgi import build_vendor_app
-    from jobmock.core.fixtures import load_dir
     from jobmock.core.vendor import VendorApp
     from jobmock.vendors.nunu import schemas
     from jobmock.vendors.nunu.backend import NunuBackend
@@ -55,7 +54,7 @@ def create(ctx: VendorContext) -> VendorApp:
     from jobmock.vendors.nunu.loader import load
     from jobmock.vendors.nunu.routes import create_router
 
-    data = load(load_dir(ctx.fixtures_dir), ctx.generator)
+    data = load(ctx.fixture_files(), ctx.generator)
     backend = NunuBackend(data, ctx.store, ctx.generator)
     app = build_vendor_app(
         title=SPEC.title,

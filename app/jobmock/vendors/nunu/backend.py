@@ -20,6 +20,7 @@ from jobmock.core.bodies import parse_body
 from jobmock.core.errors import BadRequest, Forbidden, NotFound, Unauthorized
 from jobmock.core.fixtures import describe_error, format_loc
 from jobmock.core.generate import Generator
+from jobmock.core.journal import note_served
 from jobmock.core.lifecycle import Timeline
 from jobmock.core.store import Store, Table
 from jobmock.vendors.nunu import render
@@ -146,6 +147,7 @@ class NunuBackend:
         return texts
 
     def _view(self, job: NunuJob, poll: bool = False) -> render.JobView:
+        """The job as it stands now; ``poll`` counts this read towards poll-driven steps."""
         now = self.store.clock.now()
         polls: list[datetime] = []
         if poll:
@@ -165,7 +167,9 @@ class NunuBackend:
         if not UUID_RE.match(job_id.lower()):
             raise BadRequest("Invalid job ID", reason="job_id")
         job = self._job_in(caller.project, job_id)
-        return render.job_document(self._view(job, poll=True), self.texts(job))
+        view = self._view(job, poll=True)
+        note_served(job.job_id, view.status, view.status == "COMPLETED")
+        return render.job_document(view, self.texts(job))
 
     def get_run(self, api_key: str | None, run_id: str, project: str | None = None) -> s.RunDetails:
         caller = self.authorize(api_key, project, READ_RUNS)
@@ -176,6 +180,7 @@ class NunuBackend:
         view = self._view(job, poll=True)
         if view.run is None:
             raise NotFound("Run not found", reason="run")  # the job has not started it yet
+        note_served(job.job_id, view.run.state, view.run.state == "COMPLETED")
         return render.run_document(view, self.texts(job))
 
     def _matching(

@@ -1,0 +1,277 @@
+"""Injected faults: what the real vendors do to clients on a bad day.
+
+A fault rule matches requests (by vendor, method, path glob, operation, job) and then answers
+some of them (the next N, every one, the Nth and Mth, or with a seeded probability) with an error
+status in the vendor's own envelope (optionally with ``Retry-After``), a dropped connection, a
+truncated or malformed body, and/or extra latency. Rules come from ``POST /_mock/faults``, the
+handle's ``fail_next``, or a ``faults:`` section in any fixture file.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import random
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from jobmock.core.durations import parse_duration
+from jobmock.core.fixtures import FixtureError, FixtureModel, LoadedFile
+
+Action = Literal["status", "drop", "truncate", "malformed", "delay"]
+
+
+class FaultSpec(FixtureModel):
+    """One rule, as the control API, the handle and fixture files write it."""
+
+    vendor: str | None = None
+    method: str | None = None
+    path: str | None = None
+    """The vendor's path (``/api/v1/jobs/*``) or jobmock's (``/nunu/api/v1/jobs/*``); globs."""
+    operation: str | None = None
+    """The vendor's operation id (``getJobDetails``); see ``/<vendor>/openapi.json``."""
+    job: str | None = None
+    """Only requests about this job (a path segment or query value equal to it)."""
+    times: int | None = Field(default=1, ge=1)
+    """How many matching requests fail; null for every one."""
+    calls: list[int] | None = None
+    """Which matching requests fail, counted from 1 (``[2, 3]``: the 2nd and 3rd poll)."""
+    probability: float | None = Field(default=None, gt=0, le=1)
+    seed: int = 0
+    status: int | None = Field(default=None, ge=100, le=599)
+    message: str | None = None
+    retry_after: float | None = Field(default=None, ge=0)
+    delay: float | list[float] | None = None
+    """Seconds of real latency, or ``[min, max]`` for a seeded random delay."""
+    drop: bool = False
+    truncate: bool = False
+    malformed: bool = False
+
+    @field_validator("delay", mode="before")
+    @classmethod
+    def _delay(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return parse_duration(value)
+        if isinstance(value, list):
+            bounds = [parse_duration(v) for v in value]
+            if len(bounds) != 2 or bounds[0] > bounds[1]:
+                raise ValueError("a delay range is [min, max]")
+            return bounds
+        return value
+
+    @field_validator("retry_after", mode="before")
+    @classmethod
+    def _retry_after(cls, value: Any) -> Any:
+        return parse_duration(value) if isinstance(value, str) else value
+
+    @field_validator("method")
+    @classmethod
+    def _upper(cls, value: str | None) -> str | None:
+        return value.upper() if value else value
+
+    @model_validator(mode="after")
+    def _one_action(self) -> FaultSpec:
+        chosen = [
+            n
+            for n in ("status", "drop", "truncate", "malformed")
+            if getattr(self, n) not in (None, False)
+        ]
+        if len(chosen) > 1:
+            raise ValueError(
+                f"choose one of status, drop, truncate, malformed (got {', '.join(chosen)})"
+            )
+        if self.calls is not None and any(c < 1 for c in self.calls):
+            raise ValueError("'calls' counts matching requests from 1")
+        return self
+
+    @property
+    def action(self) -> Action:
+        for name in ("drop", "truncate", "malformed"):
+            if getattr(self, name):
+                return name
+        if self.status is None and self.delay is not None:
+            return "delay"
+        return "status"
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    """What a rule can match on, gathered by the gate before the vendor runs."""
+
+    vendor: str
+    method: str
+    path: str
+    raw_path: str
+    segments: frozenset[str]
+    operation: str | None = None
+    job: str | None = None
+
+
+@dataclass
+class Fault:
+    """A rule and how often it has matched and fired."""
+
+    id: int
+    spec: FaultSpec
+    vendor: str
+    origin: str
+    matched: int = 0
+    fired: int = 0
+    _rng: random.Random = field(default_factory=random.Random, repr=False)
+
+    def __post_init__(self) -> None:
+        self._rng = random.Random(self.spec.seed)
+
+    def matches(self, facts: RequestFacts) -> bool:
+        spec = self.spec
+        if self.vendor != facts.vendor:
+            return False
+        if spec.method and spec.method != facts.method:
+            return False
+        if spec.path and not (
+            fnmatch.fnmatchcase(facts.path, spec.path)
+            or fnmatch.fnmatchcase(facts.raw_path, spec.path)
+        ):
+            return False
+        if spec.operation and spec.operation != facts.operation:
+            return False
+        return not spec.job or spec.job == facts.job or spec.job in facts.segments
+
+    @property
+    def exhausted(self) -> bool:
+        spec = self.spec
+        if spec.calls is not None:
+            return self.matched >= max(spec.calls)
+        return spec.times is not None and spec.probability is None and self.fired >= spec.times
+
+    def decide(self) -> bool:
+        """Count one matching request; True if this one fails."""
+        self.matched += 1
+        spec = self.spec
+        if spec.calls is not None:
+            fire = self.matched in spec.calls
+        elif spec.probability is not None:
+            fire = self._rng.random() < spec.probability and (
+                spec.times is None or self.fired < spec.times
+            )
+        else:
+            fire = spec.times is None or self.fired < spec.times
+        if fire:
+            self.fired += 1
+        return fire
+
+    def delay_seconds(self) -> float:
+        delay = self.spec.delay
+        if isinstance(delay, list):
+            return self._rng.uniform(delay[0], delay[1])
+        return float(delay or 0.0)
+
+    def describe(self) -> dict[str, Any]:
+        body = self.spec.model_dump(exclude_none=True, exclude_defaults=True)
+        return {
+            "id": self.id,
+            "vendor": self.vendor,
+            **body,
+            "action": self.spec.action,
+            "matched": self.matched,
+            "fired": self.fired,
+            "origin": self.origin,
+            "exhausted": self.exhausted,
+        }
+
+
+class FaultBook:
+    """The app's fault rules. Reset drops runtime rules and re-arms the fixtures' ones."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._rules: list[Fault] = []
+        self._fixture_specs: list[tuple[str, FaultSpec]] = []
+        self._next_id = 0
+
+    def __bool__(self) -> bool:
+        return bool(self._rules)
+
+    def declare(self, vendor: str, specs: Iterable[FaultSpec]) -> None:
+        """Faults from fixture files: armed now and again after every reset."""
+        for spec in specs:
+            self._fixture_specs.append((vendor, spec))
+            self.add(vendor, spec, origin="fixture")
+
+    def add(self, vendor: str, spec: FaultSpec, origin: str = "api") -> Fault:
+        with self._lock:
+            self._next_id += 1
+            fault = Fault(self._next_id, spec, vendor, origin)
+            self._rules.append(fault)
+            return fault
+
+    def remove(self, fault_id: int) -> bool:
+        with self._lock:
+            before = len(self._rules)
+            self._rules = [f for f in self._rules if f.id != fault_id]
+            return len(self._rules) < before
+
+    def clear(self, vendor: str | None = None) -> None:
+        with self._lock:
+            self._rules = [f for f in self._rules if vendor is not None and f.vendor != vendor]
+
+    def reset(self) -> None:
+        with self._lock:
+            self._rules = []
+            self._next_id = 0
+        for vendor, spec in self._fixture_specs:
+            self.add(vendor, spec, origin="fixture")
+
+    def list(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [f.describe() for f in self._rules]
+
+    def needs_operations(self, vendor: str) -> bool:
+        return any(f.vendor == vendor and (f.spec.operation or f.spec.job) for f in self._rules)
+
+    def evaluate(self, facts: RequestFacts) -> tuple[float, Fault | None]:
+        """Total latency to add, and the rule that answers this request (if any)."""
+        delay = 0.0
+        answer: Fault | None = None
+        with self._lock:
+            for fault in self._rules:
+                if fault.exhausted or not fault.matches(facts):
+                    continue
+                if not fault.decide():
+                    continue
+                delay += fault.delay_seconds()
+                if fault.spec.action != "delay" and answer is None:
+                    answer = fault
+        return delay, answer
+
+
+def fault_specs(files: Iterable[LoadedFile], vendor: str) -> list[FaultSpec]:
+    """The ``faults:`` sections of a vendor's fixture files; errors name file, line and field."""
+    from pydantic import TypeAdapter, ValidationError
+
+    adapter = TypeAdapter(list[FaultSpec])
+    specs: list[FaultSpec] = []
+    problems = []
+    for file in files:
+        if file.faults is None:
+            continue
+        try:
+            found = adapter.validate_python(file.faults)
+        except ValidationError as exc:
+            problems.extend(file.validation_error(exc, ("faults",)).problems)
+            continue
+        for i, spec in enumerate(found):
+            if spec.vendor not in (None, vendor):
+                problems.append(
+                    file.problem(
+                        ("faults", i, "vendor"),
+                        f"a fault in the {vendor} fixtures cannot name vendor {spec.vendor!r}",
+                    )
+                )
+        specs.extend(found)
+    if problems:
+        raise FixtureError(problems)
+    return specs
