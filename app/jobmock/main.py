@@ -17,6 +17,7 @@ from jobmock.core.faults import FaultBook
 from jobmock.core.fixtures import load_dir
 from jobmock.core.gate import new_entry
 from jobmock.core.generate import Generator
+from jobmock.core.operations import nearest_path
 from jobmock.core.ratelimit import RateLimiter
 from jobmock.core.store import Store
 from jobmock.core.vendor import VendorApp, VendorContext
@@ -122,6 +123,8 @@ class JobmockApp:
             f"control API: /{CONTROL_PREFIX}"
         )
         entry.status, entry.error = 404, message
+        bases = [f"/{slug}{v.spec.base_path}" for slug, v in self.runtime.vendors.items()]
+        entry.suggestion = nearest_path(entry.raw_path, bases)
         store.journal.add(entry)
         body = json.dumps({"error": message}).encode()
         await send(

@@ -20,8 +20,12 @@ def test_health(client: httpx.Client) -> None:
     response = client.get("/_mock/health")
     assert response.status_code == 200
     body = response.json()
-    assert body == {"status": "ok", "version": __version__, "vendors": list(SLUGS),
-                    "base_paths": body["base_paths"]}
+    assert body == {
+        "status": "ok",
+        "version": __version__,
+        "vendors": list(SLUGS),
+        "base_paths": body["base_paths"],
+    }
     assert body["base_paths"]["nunu"] == "/nunu/api/v1"
     assert set(body["base_paths"]) == set(SLUGS)
 

@@ -233,11 +233,17 @@ class FaultBook:
         return any(f.vendor == vendor and (f.spec.operation or f.spec.job) for f in self._rules)
 
     def evaluate(self, facts: RequestFacts) -> tuple[float, Fault | None]:
-        """Total latency to add, and the rule that answers this request (if any)."""
+        """Total latency to add, and the rule that answers this request (if any).
+
+        Rules are tried in the order they were added; the first that fires answers, and the
+        answering rules after it do not see the request (delay-only rules always do).
+        """
         delay = 0.0
         answer: Fault | None = None
         with self._lock:
             for fault in self._rules:
+                if answer is not None and fault.spec.action != "delay":
+                    continue
                 if fault.exhausted or not fault.matches(facts):
                     continue
                 if not fault.decide():

@@ -90,6 +90,13 @@ def _ungroup(group: str) -> str:
     return bytes.fromhex(group.rsplit("_", 1)[1]).decode()
 
 
+def nearest_path(path: str, bases: Iterable[str]) -> str | None:
+    """The base path most like the start of ``path`` (for a request outside every vendor)."""
+    head = "/".join(path.split("/")[:4])
+    close = difflib.get_close_matches(head, list(bases), n=1, cutoff=0.0)
+    return close[0] if close else None
+
+
 def nearest(value: str, known: Iterable[str], limit: int = 20_000) -> str | None:
     """The known id most like ``value`` (the first ``limit`` ids are compared)."""
     pool = []
