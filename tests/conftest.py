@@ -11,6 +11,8 @@ from jobmock.main import JobmockApp
 from jobmock.testing.handle import InProcessHandle
 from jobmock.testing.transport import JobmockTransport
 
+pytest_plugins = ["pytester"]
+
 START = datetime(2026, 11, 1, 12, 0, 0, tzinfo=UTC)
 
 

@@ -1,0 +1,177 @@
+"""The pytest plugin, tested with pytest's own pytester: fixtures, overrides, the marker, the
+re-raise of a bug inside the mock, xdist, and remote mode against a running jobmock."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import ROOT, serving
+
+SEED_JOB = "f80f6230-3a4f-431a-9d55-d11b867fed4e"
+
+
+def test_fixtures(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        f"""
+        import httpx
+
+        def test_server_and_handle(jobmock, jobmock_server):
+            assert jobmock_server.url.startswith("http://127.0.0.1:")
+            assert jobmock.base_url("nunu") == jobmock_server.url + "/nunu/api/v1"
+            r = httpx.get(jobmock.base_url("nunu") + "/jobs/{SEED_JOB}",
+                          headers={{"X-Api-Key": "nunu_test_key"}})
+            assert r.json()["status"] == "COMPLETED"
+            assert [e["status"] for e in jobmock.requests(vendor="nunu")] == [200]
+            jobmock.advance("5m")
+            jobmock.add_job("nunu", {{"status": "QUEUED"}})
+
+        def test_each_test_starts_clean(jobmock):
+            assert jobmock.requests() == []
+            assert jobmock.faults() == []
+            assert len(jobmock.job_ids("nunu")) == 20
+
+        def test_in_process_client_without_a_port(jobmock):
+            with jobmock.client("nunu", headers={{"X-Api-Key": "nunu_test_key"}}) as client:
+                assert client.get("/jobs/{SEED_JOB}").status_code == 200
+        """
+    )
+    pytester.runpytest().assert_outcomes(passed=3)
+
+
+def test_settings_override_and_marker(pytester: pytest.Pytester) -> None:
+    fixtures = pytester.mkdir("myfixtures") / "nunu"
+    fixtures.mkdir()
+    (fixtures / "jobs.yaml").write_text(
+        "jobs:\n  - job_id: 11111111-2222-4333-8444-555555555555\n    status: RUNNING\n"
+    )
+    pytester.makeconftest(
+        """
+        import pytest
+        from jobmock import Settings
+
+        @pytest.fixture(scope="session")
+        def jobmock_settings(pytestconfig):
+            return Settings(clock="manual", fixtures=pytestconfig.rootpath / "myfixtures",
+                            start_time="2030-01-01T00:00:00Z")
+        """
+    )
+    pytester.makepyfile(
+        f"""
+        import pytest
+
+        def test_own_fixtures(jobmock):
+            assert jobmock.job_ids("nunu") == ["11111111-2222-4333-8444-555555555555"]
+            assert jobmock.now().isoformat() == "2030-01-01T00:00:00+00:00"
+
+        @pytest.mark.jobmock(now="2031-06-01T08:00:00Z")
+        def test_marker_sets_the_clock(jobmock):
+            assert jobmock.now().isoformat() == "2031-06-01T08:00:00+00:00"
+
+        @pytest.mark.jobmock(fixtures="{ROOT / "fixtures"}")
+        def test_marker_gives_a_server_of_its_own(jobmock, jobmock_server):
+            assert "{SEED_JOB}" in jobmock.job_ids("nunu")
+            assert jobmock.url != jobmock_server.url
+
+        @pytest.mark.jobmock(colour="red")
+        def test_unknown_marker_option(jobmock):
+            pass
+        """
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=3, errors=1)
+    result.stdout.fnmatch_lines(["*unknown @pytest.mark.jobmock option(s): colour*"])
+
+
+def test_a_bug_in_the_mock_fails_the_test_that_hit_it(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        f"""
+        import httpx
+
+        def test_hits_a_bug(jobmock, jobmock_server, monkeypatch):
+            backend = jobmock_server.app.runtime.vendors["nunu"].backend
+            def broken(*args, **kwargs):
+                raise RuntimeError("bug inside the mock")
+            monkeypatch.setattr(backend, "get_job", broken)
+            r = httpx.get(jobmock.base_url("nunu") + "/jobs/{SEED_JOB}",
+                          headers={{"X-Api-Key": "nunu_test_key"}})
+            assert r.status_code == 500
+
+        def test_next_one_is_fine(jobmock):
+            pass
+        """
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=2, errors=1)
+    result.stdout.fnmatch_lines(["*ERROR at teardown of test_hits_a_bug*",
+                                 "*RuntimeError: bug inside the mock*"])
+
+
+def test_xdist_gives_each_worker_its_own_server(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import os
+        import pytest
+
+        @pytest.mark.parametrize("n", range(6))
+        def test_record(jobmock, jobmock_server, n):
+            worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+            with open(f"urls-{worker}.txt", "a") as out:
+                out.write(jobmock_server.url + "\\n")
+            jobmock.advance(n)
+        """
+    )
+    result = pytester.runpytest_subprocess("-n", "2", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=6)
+    urls = {path.read_text().split()[0] for path in pytester.path.glob("urls-gw*.txt")}
+    assert len(urls) == 2
+
+
+def test_remote_mode(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        f"""
+        import httpx
+
+        def test_against_the_running_server(jobmock, jobmock_server):
+            assert type(jobmock).__name__ == "RemoteHandle"
+            jobmock.fail_next("nunu", status=503)
+            url = jobmock.base_url("nunu") + "/jobs/{SEED_JOB}"
+            assert httpx.get(url, headers={{"X-Api-Key": "nunu_test_key"}}).status_code == 503
+            assert [e["status"] for e in jobmock.requests()] == [503]
+        """
+    )
+    with serving(["--port", "0", "--clock", "manual"]) as server:
+        result = pytester.runpytest("--jobmock-url", server.url)
+    result.assert_outcomes(passed=1)
+
+
+def test_remote_mode_skips_markers_that_need_their_own_server(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.mark.jobmock(seed=3)
+        def test_needs_own(jobmock):
+            pass
+        """
+    )
+    with serving(["--port", "0", "--clock", "manual"]) as server:
+        result = pytester.runpytest("--jobmock-url", server.url, "-rs")
+    result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*needs an in-process server*"])
+
+
+def test_unused_plugin_imports_nothing_heavy(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import sys
+
+        def test_nothing_heavy():
+            assert "jobmock.testing.plugin" in sys.modules
+            for heavy in ("fastapi", "uvicorn", "jobmock.main", "httpx"):
+                assert heavy not in sys.modules, heavy
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
