@@ -63,3 +63,11 @@ def test_gate_answers_429_in_the_vendor_envelope(app: JobmockApp) -> None:
     assert limited.notes == ["rate limited: 2 requests per 60 s per path"]
     runtime.clock.advance(timedelta(seconds=60).total_seconds())
     assert asyncio.run(three_calls())[0].status_code == 200
+
+
+def test_reset_restores_the_starting_switch() -> None:
+    clock = AppClock("manual", T0)
+    limiter = RateLimiter(RateLimitRule(limit=1, window=60), clock.now, enabled=False)
+    limiter.enabled = True
+    limiter.reset()
+    assert limiter.enabled is False

@@ -36,7 +36,7 @@ class RateLimiter:
         self, rule: RateLimitRule, clock: Callable[[], datetime], enabled: bool = False
     ) -> None:
         self.rule = rule
-        self.enabled = enabled
+        self.enabled = self._enabled_at_start = enabled
         self._now = clock
         self._window = timedelta(seconds=rule.window)
         self._hits: OrderedDict[str, deque[datetime]] = OrderedDict()
@@ -66,4 +66,6 @@ class RateLimiter:
         return None
 
     def reset(self) -> None:
+        """Forget every window, and undo any switch made since the app started."""
         self._hits.clear()
+        self.enabled = self._enabled_at_start
