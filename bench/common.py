@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import statistics
@@ -76,3 +77,12 @@ def server(cmd: Sequence[str], url: str, env: dict[str, str] | None = None) -> I
 
 def median(values: Sequence[float]) -> float:
     return statistics.median(values)
+
+
+def report(name: str, results: dict[str, float]) -> None:
+    """Print flat results and keep them in ``bench/results/<name>.json``."""
+    out = BENCH / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"{name}.json").write_text(json.dumps(results, indent=2))
+    for key, value in results.items():
+        print(f"{key:<36} {value:10.2f}")

@@ -9,14 +9,13 @@ to be ready (cold, then warm).
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from common import BENCH, median
+from common import median
 
 VARIANTS = {
     "plugins_disabled": ["-p", "no:jobmock", "-p", "no:faker", "-p", "no:anyio"],
@@ -70,11 +69,7 @@ def main() -> None:
     ]
     results["server_ready_cold_ms"] = median([float(r[0]) for r in ready])
     results["server_ready_warm_ms"] = median([float(r[1]) for r in ready])
-    out = BENCH / "results"
-    out.mkdir(exist_ok=True)
-    (out / "plugin.json").write_text(json.dumps(results, indent=2))
-    for name, value in results.items():
-        print(f"{name:<36} {value:8.1f}")
+    report("plugin", results)
 
 
 if __name__ == "__main__":

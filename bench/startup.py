@@ -7,12 +7,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import subprocess
 import sys
 import time
 
-from common import BENCH, SEED_PATH, bare_cmd, free_port, jobmock_cmd, median, server
+from common import SEED_PATH, bare_cmd, free_port, jobmock_cmd, median, server
 
 
 def import_seconds(statement: str, rounds: int) -> float:
@@ -75,11 +74,7 @@ def main() -> None:
     results["first_response_ratio"] = (
         results["jobmock_first_response_ms"] / results["bare_first_response_ms"]
     )
-    out = BENCH / "results"
-    out.mkdir(exist_ok=True)
-    (out / "startup.json").write_text(json.dumps(results, indent=2))
-    for name, value in results.items():
-        print(f"{name:<28} {value:10.2f}")
+    report("startup", results)
 
 
 if __name__ == "__main__":

@@ -8,12 +8,11 @@ ratios).
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import shutil
 import subprocess
 
-from common import BENCH, SEED_PATH, bare_cmd, free_port, jobmock_cmd, server
+from common import SEED_PATH, bare_cmd, free_port, jobmock_cmd, server
 
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
 
@@ -65,11 +64,12 @@ def main() -> None:
     with server([*jobmock_cmd(), "serve", "--port", str(port), "--log-level", "warning"], url):
         results["jobmock_detail"] = wrk(url, args.duration, args.connections)
     bare, mock = results["bare_asgi"], results["jobmock_detail"]
-    results["ratio"] = {"rps": mock["rps"] / bare["rps"], "p99": mock["p99_ms"] / bare["p99_ms"]}
-    out = BENCH / "results"
-    out.mkdir(exist_ok=True)
-    (out / "throughput.json").write_text(json.dumps(results, indent=2))
-    print(json.dumps(results, indent=2))
+    flat = {
+        f"{server}_{key}": value for server, row in results.items() for key, value in row.items()
+    }
+    flat["ratio_rps"] = mock["rps"] / bare["rps"]
+    flat["ratio_p99"] = mock["p99_ms"] / bare["p99_ms"]
+    report("throughput", flat)
 
 
 if __name__ == "__main__":
