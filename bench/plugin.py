@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import median
+from common import median, report
 
 VARIANTS = {
     "plugins_disabled": ["-p", "no:jobmock", "-p", "no:faker", "-p", "no:anyio"],

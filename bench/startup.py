@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 
-from common import SEED_PATH, bare_cmd, free_port, jobmock_cmd, median, server
+from common import SEED_PATH, bare_cmd, free_port, jobmock_cmd, median, report, server
 
 
 def import_seconds(statement: str, rounds: int) -> float:

@@ -12,7 +12,7 @@ import re
 import shutil
 import subprocess
 
-from common import SEED_PATH, bare_cmd, free_port, jobmock_cmd, server
+from common import SEED_PATH, bare_cmd, free_port, jobmock_cmd, report, server
 
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
 
