@@ -18,7 +18,7 @@ def test_example_is_in_the_readme(example: object) -> None:
 def test_quick_start_is_two_commands() -> None:
     readme = (ROOT / "README.md").read_text()
     start = readme.index("## Quick start")
-    blocks = readme[start:readme.index("\n## ", start + 1)].split("```sh\n")[1:3]
+    blocks = readme[start : readme.index("\n## ", start + 1)].split("```sh\n")[1:3]
     commands = [block.split("```")[0].strip() for block in blocks]
     assert commands == ["pip install . && jobmock serve", "pip install '.[test]' && pytest"]
     assert "pip install '.[test]' && pytest" in (ROOT / ".ci" / "run").read_text()

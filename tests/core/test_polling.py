@@ -7,12 +7,27 @@ from typing import Any
 from jobmock.core.polling import check_polling
 
 
-def poll(second: int, status: int = 200, state: str = "RUNNING", terminal: bool = False,
-         retry_after: str | None = None, job: str = "j1") -> dict[str, Any]:
-    return {"vendor": "v", "job": job, "method": "GET", "path": f"/jobs/{job}", "status": status,
-            "at": f"2026-01-01T00:{second // 60:02d}:{second % 60:02d}+00:00",
-            "wall": 1000.0 + second / 10, "state": state, "terminal": terminal,
-            "retry_after": retry_after, "fault": None}
+def poll(
+    second: int,
+    status: int = 200,
+    state: str = "RUNNING",
+    terminal: bool = False,
+    retry_after: str | None = None,
+    job: str = "j1",
+) -> dict[str, Any]:
+    return {
+        "vendor": "v",
+        "job": job,
+        "method": "GET",
+        "path": f"/jobs/{job}",
+        "status": status,
+        "at": f"2026-01-01T00:{second // 60:02d}:{second % 60:02d}+00:00",
+        "wall": 1000.0 + second / 10,
+        "state": state,
+        "terminal": terminal,
+        "retry_after": retry_after,
+        "fault": None,
+    }
 
 
 GOOD = [poll(0), poll(30), poll(60), poll(90, state="DONE", terminal=True)]
@@ -35,16 +50,19 @@ def test_never_polled() -> None:
 def test_counts() -> None:
     assert check_polling(GOOD, "v", "j1", times=3).problems == ["polled 4 times, expected 3"]
     assert check_polling(GOOD, "v", "j1", min_times=5).problems == [
-        "polled 4 times, expected at least 5"]
+        "polled 4 times, expected at least 5"
+    ]
     assert check_polling(GOOD, "v", "j1", max_times=2).problems == [
-        "polled 4 times, expected at most 2"]
+        "polled 4 times, expected at most 2"
+    ]
 
 
 def test_min_interval_on_the_mock_or_the_real_clock() -> None:
     check = check_polling(GOOD, "v", "j1", min_interval="1m")
     assert check.problems == [
         "3 poll(s) came sooner than 1m after the previous one (#2 after 30.0s, #3 after 30.0s, "
-        "#4 after 30.0s)"]
+        "#4 after 30.0s)"
+    ]
     real = check_polling(GOOD, "v", "j1", min_interval=5, clock="real")
     assert real.problems[0].startswith("3 poll(s) came sooner than 5s")
 
@@ -53,7 +71,8 @@ def test_polling_after_terminal() -> None:
     entries = [*GOOD, poll(120, state="DONE", terminal=True)]
     check = check_polling(entries, "v", "j1")
     assert check.problems == [
-        "it kept polling after the job was terminal: 1 more poll(s) after #4 showed DONE"]
+        "it kept polling after the job was terminal: 1 more poll(s) after #4 showed DONE"
+    ]
     assert check_polling(entries, "v", "j1", stops_when_terminal=False).ok
 
 

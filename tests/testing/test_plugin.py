@@ -102,8 +102,9 @@ def test_a_bug_in_the_mock_fails_the_test_that_hit_it(pytester: pytest.Pytester)
     )
     result = pytester.runpytest()
     result.assert_outcomes(passed=2, errors=1)
-    result.stdout.fnmatch_lines(["*ERROR at teardown of test_hits_a_bug*",
-                                 "*RuntimeError: bug inside the mock*"])
+    result.stdout.fnmatch_lines(
+        ["*ERROR at teardown of test_hits_a_bug*", "*RuntimeError: bug inside the mock*"]
+    )
 
 
 def test_xdist_gives_each_worker_its_own_server(pytester: pytest.Pytester) -> None:
