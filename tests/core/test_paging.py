@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from jobmock.core.bulk import BlockMix, Schedule
-from jobmock.core.paging import BulkSource, ListSource, merged_page
+from jobmock.core.paging import BulkSource, ListSource, Source, merged_page
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -64,7 +64,7 @@ def test_pages_match_brute_force(category: int | None) -> None:
     second, expected_second = bulk(500, 610.0, 5, category, set(), 1, "b")
     explicit = [(micros(T0) - rng.randrange(10**11), f"x{i}") for i in range(30)]
     expected = sorted([*expected_first, *expected_second, *explicit], key=lambda p: -p[0])
-    sources = [ListSource(explicit), first, second]
+    sources: list[Source] = [ListSource(explicit), first, second]
     for offset in [0, 1, 19, 20, 333, len(expected) - 5, len(expected) - 1, len(expected)]:
         page, total = merged_page(sources, offset, 20)
         assert total == len(expected)
