@@ -15,6 +15,8 @@ def test_fixtures(pytester: pytest.Pytester) -> None:
         f"""
         import httpx
 
+        ADDED = []
+
         def test_server_and_handle(jobmock, jobmock_server):
             assert jobmock_server.url.startswith("http://127.0.0.1:")
             assert jobmock.base_url("nunu") == jobmock_server.url + "/nunu/api/v1"
@@ -23,12 +25,14 @@ def test_fixtures(pytester: pytest.Pytester) -> None:
             assert r.json()["status"] == "COMPLETED"
             assert [e["status"] for e in jobmock.requests(vendor="nunu")] == [200]
             jobmock.advance("5m")
-            jobmock.add_job("nunu", {{"status": "QUEUED"}})
+            ADDED.append(jobmock.add_job("nunu", {{"status": "QUEUED"}}))
+            jobmock.fail_next("nunu")
 
         def test_each_test_starts_clean(jobmock):
             assert jobmock.requests() == []
             assert jobmock.faults() == []
-            assert len(jobmock.job_ids("nunu")) == 20
+            assert ADDED and ADDED[0] not in jobmock.job_ids("nunu")
+            assert jobmock.now() < jobmock.now().replace(year=3000)
 
         def test_in_process_client_without_a_port(jobmock):
             with jobmock.client("nunu", headers={{"X-Api-Key": "nunu_test_key"}}) as client:

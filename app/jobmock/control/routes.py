@@ -69,9 +69,13 @@ def create_control_app(controller: Controller) -> FastAPI:
     async def post_clock(body: AnyJSON) -> Response:
         return json_response(controller.update_clock(body))
 
-    @app.get("/jobs/{vendor}", summary="Ids of the vendor's jobs")
-    async def list_jobs(vendor: str) -> Response:
-        return json_response({"vendor": vendor, "ids": controller.job_ids(vendor)})
+    @app.get("/jobs/{vendor}", summary="Ids of the vendor's jobs (``limit`` at a time)")
+    async def list_jobs(
+        vendor: str,
+        offset: Annotated[int, Query()] = 0,
+        limit: Annotated[int, Query()] = 1000,
+    ) -> Response:
+        return json_response(controller.job_ids(vendor, offset, limit))
 
     @app.post("/jobs/{vendor}", summary="Add a job, given in fixture format", status_code=201)
     async def add_job(vendor: str, body: AnyJSON) -> Response:

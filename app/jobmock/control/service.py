@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -93,8 +94,12 @@ class Controller:
         job_id = self.vendor(slug).backend.add_job(doc)
         return {"vendor": slug, "id": job_id}
 
-    def job_ids(self, slug: str) -> list[str]:
-        return self.vendor(slug).backend.job_ids()
+    def job_ids(self, slug: str, offset: int = 0, limit: int = 1000) -> dict[str, Any]:
+        if offset < 0 or not 1 <= limit <= 100_000:
+            raise BadRequest("offset must be 0 or more and limit between 1 and 100000")
+        backend = self.vendor(slug).backend
+        ids = list(itertools.islice(backend.job_ids(), offset, offset + limit))
+        return {"vendor": slug, "ids": ids, "total": backend.job_count(), "offset": offset}
 
     def delete_job(self, slug: str, job_id: str) -> None:
         if not self.vendor(slug).backend.delete_job(job_id):

@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from jobmock.core.errors import (
+    CRASH_KEY,
     BadRequest,
     MethodNotAllowed,
     MockError,
@@ -87,8 +88,10 @@ def install_error_handlers(app: FastAPI, render: ErrorRenderer) -> None:
             err = error_for_status(exc.status_code, str(exc.detail), headers=headers, reason="http")
         return render(err)
 
-    async def on_crash(_: Request, __: Exception) -> Response:
-        # Starlette re-raises after sending this; the gate records the exception for the test.
+    async def on_crash(request: Request, exc: Exception) -> Response:
+        # Starlette re-raises after sending this; the gate records the exception for the test,
+        # and must do so before the 500 leaves (the test may look as soon as it has it).
+        request.scope[CRASH_KEY] = exc
         return render(ServerError("Internal server error", reason="crash"))
 
     app.add_exception_handler(MockError, on_mock_error)

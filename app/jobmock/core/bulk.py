@@ -230,9 +230,13 @@ class Schedule:
     every: float
     key: int = 0
 
-    def created(self, index: int) -> datetime:
+    def age(self, index: int) -> float:
+        """Seconds from ``newest`` back to job ``index``'s creation (microsecond precision)."""
         jitter = (_mix64(self.key ^ index) % 1_000_000) / 1_000_000 * self.every * 0.9
-        return self.newest - timedelta(seconds=index * self.every + jitter)
+        return round(index * self.every + jitter, 6)
+
+    def created(self, index: int) -> datetime:
+        return self.newest - timedelta(seconds=self.age(index))
 
     def first_created_before(self, moment: datetime) -> int:
         """The smallest index created at or before ``moment`` (jobs before it are newer)."""

@@ -24,6 +24,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+#: Where a vendor app leaves an exception it turned into a 500, for the gate to record.
+CRASH_KEY = "jobmock.crash"
+
 
 def retry_after_header(seconds: float) -> str:
     """``Retry-After`` in whole seconds, rounded up (HTTP allows no fractions)."""

@@ -14,7 +14,13 @@ import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
-from jobmock.core.errors import ConnectionDropped, Injected, RateLimited, ServerError
+from jobmock.core.errors import (
+    CRASH_KEY,
+    ConnectionDropped,
+    Injected,
+    RateLimited,
+    ServerError,
+)
 from jobmock.core.faults import Fault, FaultBook, RequestFacts
 from jobmock.core.journal import JournalEntry, serving
 from jobmock.core.operations import Match, OperationIndex, nearest
@@ -126,6 +132,20 @@ class VendorGate:
         served = serving()
         body = bytearray()
         response_started = False
+        recorded = False
+        match: Match | None = None
+
+        def record() -> None:
+            # Journaled before the last byte leaves, so a client that got its answer always
+            # finds its request in the journal (no race with the test reading it).
+            nonlocal recorded
+            if recorded:
+                return
+            recorded = True
+            entry.body = body.decode("utf-8", "replace")
+            entry.duration_ms = round((time.perf_counter() - started) * 1000, 3)
+            self._annotate(entry, scope, served, match)
+            self.store.journal.add(entry)
 
         async def journal_receive() -> Message:
             message = await receive()
@@ -141,9 +161,18 @@ class VendorGate:
                 for name, value in message.get("headers", ()):
                     if name.lower() == b"retry-after":
                         entry.retry_after = value.decode("latin-1")
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                crash = scope.get(CRASH_KEY)
+                if crash is not None:
+                    keep(crash)
+                record()
             await send(message)
 
-        match: Match | None = None
+        def keep(exc: BaseException) -> None:
+            if not any(c is exc for c in self.crashes):
+                self.crashes.append(exc)
+                entry.error = f"{type(exc).__name__}: {exc}"
+
         try:
             if self.faults:
                 match = self._match(entry)
@@ -165,16 +194,12 @@ class VendorGate:
             entry.notes.append("connection dropped")
             raise
         except Exception as exc:  # a bug in the mock: keep it for the test, answer like the vendor
-            self.crashes.append(exc)
-            entry.error = f"{type(exc).__name__}: {exc}"
+            keep(exc)
             if not response_started:
                 crash = ServerError("Internal server error", reason="crash")
                 await self.vendor.render_error(crash)(scope, receive, journal_send)
         finally:
-            entry.body = body.decode("utf-8", "replace")
-            entry.duration_ms = round((time.perf_counter() - started) * 1000, 3)
-            self._annotate(entry, scope, served, match)
-            self.store.journal.add(entry)
+            record()
 
     # --- faults --------------------------------------------------------------------------------
 
@@ -271,7 +296,7 @@ class VendorGate:
             if route is None:
                 return self.index.nearest_path(entry.method, entry.path)
             if entry.job:
-                return nearest(entry.job, self.vendor.backend.job_ids())
+                return nearest(entry.job, self.vendor.backend.job_ids(), limit=2000)
         except Exception:  # a suggestion is a courtesy; never let it break a response
             return None
         return None

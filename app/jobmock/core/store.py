@@ -43,14 +43,19 @@ class Table(Generic[K, V]):
     def put(self, key: K, value: V) -> None:
         self._changes[key] = value
 
-    def delete(self, key: K) -> bool:
-        if self.get(key) is None:
+    def delete(self, key: K, exists: bool = False) -> bool:
+        """Remove ``key``; ``exists`` says it lives outside the table (a generated job)."""
+        if not exists and self.get(key) is None:
             return False
         self._changes[key] = _DELETED
         return True
 
     def is_changed(self, key: K) -> bool:
         return key in self._changes
+
+    def changed_keys(self) -> list[K]:
+        """Keys changed or deleted since the last reset."""
+        return list(self._changes)
 
     def reset(self) -> None:
         self._changes.clear()

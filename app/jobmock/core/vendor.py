@@ -8,7 +8,7 @@ and one line in the registry; nothing here changes.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -65,7 +65,10 @@ class VendorBackend(Protocol):
     def add_job(self, doc: Mapping[str, Any]) -> str:
         """Add one job given in fixture format; returns its id. Raises BadRequest if invalid."""
 
-    def job_ids(self) -> list[str]: ...
+    def job_ids(self) -> Iterable[str]:
+        """Every job id, lazily (generated sets can hold millions)."""
+
+    def job_count(self) -> int: ...
 
     def delete_job(self, job_id: str) -> bool: ...
 

@@ -82,8 +82,10 @@ class MockHandle(ABC):
         """Add one job in fixture format; returns its id."""
         return str(self._call("POST", f"/jobs/{vendor}", doc)["id"])
 
-    def job_ids(self, vendor: str) -> list[str]:
-        return list(self._call("GET", f"/jobs/{vendor}")["ids"])
+    def job_ids(self, vendor: str, offset: int = 0, limit: int = 1000) -> list[str]:
+        """Job ids: fixtures and client-made jobs first, then generated ones (paged)."""
+        params = {"offset": offset, "limit": limit}
+        return list(self._call("GET", f"/jobs/{vendor}", params=params)["ids"])
 
     def delete_job(self, vendor: str, job_id: str) -> None:
         self._call("DELETE", f"/jobs/{vendor}/{job_id}")
@@ -248,7 +250,9 @@ class InProcessHandle(MockHandle):
                 case "POST", ["jobs", vendor]:
                     return c.add_job(vendor, json)
                 case "GET", ["jobs", vendor]:
-                    return {"ids": c.job_ids(vendor)}
+                    return c.job_ids(
+                        vendor, int(params.get("offset", 0)), int(params.get("limit", 1000))
+                    )
                 case "DELETE", ["jobs", vendor, job_id]:
                     return c.delete_job(vendor, job_id)
                 case "GET", ["requests"]:

@@ -86,7 +86,10 @@ def test_list_jobs__tags_all_must_match(nunu: Nunu) -> None:
 
 def test_list_jobs__test_filter(nunu: Nunu) -> None:
     jobs = all_pages(nunu, "/jobs", multiplayer_test_id=FAILING_TEST_ID)
-    assert [job["multiplayer_test_id"] for job in jobs] == [FAILING_TEST_ID]
+    assert {job["multiplayer_test_id"] for job in jobs} == {FAILING_TEST_ID}
+    assert "c6f87718-6d76-407e-881e-d162ae2eb154" in {job["job_id"] for job in jobs}
+    everything = all_pages(nunu, "/jobs")
+    assert len(jobs) == sum(job["multiplayer_test_id"] == FAILING_TEST_ID for job in everything)
 
 
 def test_list_runs__items_omit_detail_fields(nunu: Nunu) -> None:

@@ -51,11 +51,12 @@ def create(ctx: VendorContext) -> VendorApp:
     from jobmock.vendors.nunu import schemas
     from jobmock.vendors.nunu.backend import NunuBackend
     from jobmock.vendors.nunu.errors import render_error
+    from jobmock.vendors.nunu.generated import load_sets
     from jobmock.vendors.nunu.loader import load
     from jobmock.vendors.nunu.routes import create_router
 
     data = load(ctx.fixture_files(), ctx.generator)
-    backend = NunuBackend(data, ctx.store, ctx.generator)
+    backend = NunuBackend(data, ctx.store, ctx.generator, load_sets(data, ctx.generator))
     app = build_vendor_app(
         title=SPEC.title,
         version=SPEC.api_version,
@@ -74,10 +75,13 @@ def create(ctx: VendorContext) -> VendorApp:
 def check_fixtures(directory: Path) -> str:
     from jobmock.core.fixtures import load_dir
     from jobmock.core.generate import Generator
+    from jobmock.vendors.nunu.generated import load_sets
     from jobmock.vendors.nunu.loader import load
 
     data = load(load_dir(directory), Generator())
+    sets = load_sets(data, Generator())
+    generated = f", {sum(s.count for s in sets)} generated" if sets else ""
     return (
-        f"{len(data.jobs)} jobs, {len(data.keys)} keys, {len(data.projects)} projects, "
-        f"{len(data.tests)} tests"
+        f"{len(data.jobs)} jobs{generated}, {len(data.keys)} keys, {len(data.projects)} "
+        f"projects, {len(data.tests)} tests"
     )

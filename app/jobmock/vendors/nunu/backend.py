@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from pydantic import ValidationError
@@ -22,10 +23,12 @@ from jobmock.core.fixtures import describe_error, format_loc
 from jobmock.core.generate import Generator
 from jobmock.core.journal import note_served
 from jobmock.core.lifecycle import Timeline
+from jobmock.core.paging import ListSource, Source, merged_page
 from jobmock.core.store import Store, Table
 from jobmock.vendors.nunu import render
 from jobmock.vendors.nunu import schemas as s
 from jobmock.vendors.nunu.fixtures import UUID_RE, JobFixture, TestFixture
+from jobmock.vendors.nunu.generated import Category, GeneratedSet, micros
 from jobmock.vendors.nunu.loader import (
     Invalid,
     NunuData,
@@ -91,16 +94,22 @@ def _tags(query: Mapping[str, str]) -> set[str]:
     return {t.strip() for t in query.get("tags", "").split(",") if t.strip()}
 
 
-def paginate(items: list[Any], page: int, size: int) -> tuple[list[Any], s.Pagination]:
-    total = len(items)
-    return items[page * size : (page + 1) * size], s.Pagination(
+def pagination(page: int, size: int, total: int) -> s.Pagination:
+    return s.Pagination(
         page=page, page_size=size, total_count=total, total_pages=math.ceil(total / size)
     )
 
 
+def _found_bugs(job: NunuJob) -> bool:
+    return bool(job.run.bug_info and job.run.bug_info.get("bug_count", 0) > 0)
+
+
 class NunuBackend:
-    def __init__(self, data: NunuData, store: Store, generator: Generator) -> None:
+    def __init__(
+        self, data: NunuData, store: Store, generator: Generator, sets: Sequence[GeneratedSet] = ()
+    ) -> None:
         self.data = data
+        self.sets = tuple(sets)
         self.store = store
         self.generator = generator
         self.auth = ApiKeyHeader("X-Api-Key", data.api_keys(), store.clock.now)
@@ -156,8 +165,31 @@ class NunuBackend:
             polls = self.store.polls(VENDOR, job.job_id)
         return render.view(job, self.store.epoch, now, polls)
 
+    def lookup(self, job_id: str) -> NunuJob | None:
+        """A job by id: fixtures and client changes first, then the generated sets."""
+        job = self.jobs.get(job_id)
+        if job is not None or self.jobs.is_changed(job_id):
+            return job
+        for generated in self.sets:
+            index = generated.index_of(job_id)
+            if index is not None:
+                return generated.job(index)
+        return None
+
+    def lookup_run(self, run_id: str) -> NunuJob | None:
+        job_id = self.run_index.get(run_id)
+        if job_id is not None:
+            return self.jobs.get(job_id)
+        if self.run_index.is_changed(run_id):
+            return None
+        for generated in self.sets:
+            index = generated.index_of_run(run_id)
+            if index is not None:
+                return self.lookup(generated.codec.uuid(index))
+        return None
+
     def _job_in(self, project: str, job_id: str) -> NunuJob:
-        job = self.jobs.get(job_id.lower())
+        job = self.lookup(job_id.lower())
         if job is None or job.project_id != project:
             raise NotFound("Job not found", reason="job")
         return job
@@ -173,8 +205,7 @@ class NunuBackend:
 
     def get_run(self, api_key: str | None, run_id: str, project: str | None = None) -> s.RunDetails:
         caller = self.authorize(api_key, project, READ_RUNS)
-        job_id = self.run_index.get(run_id)
-        job = self.jobs.get(job_id) if job_id else None
+        job = self.lookup_run(run_id)
         if job is None or job.project_id != caller.project:
             raise NotFound("Run not found", reason="run")
         view = self._view(job, poll=True)
@@ -189,9 +220,13 @@ class NunuBackend:
         """The project's jobs that pass the record-level filters named in ``filters``."""
         tags = _tags(query)
         wanted = [(FIELD_FILTERS[name], query[name]) for name in filters if name in query]
+        candidates: Iterable[NunuJob] = self.jobs.values()
+        if "job_id" in filters and "job_id" in query:
+            found = self.lookup(query["job_id"].lower())
+            candidates = [found] if found is not None else []
         return [
             job
-            for job in self.jobs.values()
+            for job in candidates
             if job.project_id == project
             and tags <= set(job.tags)
             and all(get(job) == value for get, value in wanted)
@@ -203,15 +238,28 @@ class NunuBackend:
         caller = self.authorize(api_key, project, READ_RUNS)
         status = _choice(query, "status", JOB_STATUS_FILTERS)
         page, size = _page(query)
-        views = []
+
+        def wanted(state: str) -> bool:
+            return status == "all" or state in JOB_STATUS_FILTERS[status]
+
+        explicit = []
         for job in self._matching(caller.project, query, JOB_LIST_FILTERS):
             view = self._view(job)
-            if status == "all" or view.status in JOB_STATUS_FILTERS[status]:
-                views.append(view)
-        views.sort(key=lambda v: (v.anchor, v.job.job_id), reverse=True)
-        chosen, pagination = paginate(views, page, size)
+            if wanted(view.status):
+                explicit.append((micros(view.anchor), view))
+        sources: list[Source] = [self._explicit(explicit)]
+        if "test_plan_execution_id" not in query:
+            sources += self._generated(
+                caller.project,
+                query,
+                fresh_ok=lambda job: wanted(self._view(job).status),
+                tail_ok=wanted("COMPLETED"),
+                key=lambda _set, _index, created: created,
+            )
+        views, total = merged_page(sources, page * size, size)
         return s.JobList(
-            data=[render.job_document(v, self.texts(v.job)) for v in chosen], pagination=pagination
+            data=[render.job_document(v, self.texts(v.job)) for v in views],
+            pagination=pagination(page, size, total),
         )
 
     def list_runs(
@@ -223,21 +271,94 @@ class NunuBackend:
         bugs = query.get("bugs", "").lower() or None
         if bugs not in (None, "true", "false"):
             raise BadRequest("Invalid query parameters: bugs must be true or false", reason="query")
-        runs: list[tuple[render.JobView, render.RunView]] = []
+
+        def wanted(view: render.JobView) -> bool:
+            return view.run is not None and (
+                state == "all" or view.run.state in RUN_STATE_FILTERS[state]
+            )
+
+        explicit = []
         for job in self._matching(caller.project, query, RUN_LIST_FILTERS):
-            found_bugs = bool(job.run.bug_info and job.run.bug_info.get("bug_count", 0) > 0)
-            if bugs is not None and found_bugs != (bugs == "true"):
+            if bugs is not None and _found_bugs(job) != (bugs == "true"):
                 continue
             view = self._view(job)
-            if view.run is not None and (
-                state == "all" or view.run.state in RUN_STATE_FILTERS[state]
-            ):
-                runs.append((view, view.run))
-        runs.sort(key=lambda pair: (pair[1].created_at, pair[0].job.run.run_id), reverse=True)
-        chosen, pagination = paginate([view for view, _ in runs], page, size)
+            if wanted(view) and view.run is not None:
+                explicit.append((micros(view.run.created_at), view))
+        sources: list[Source] = [self._explicit(explicit)]
+        if not {"job_id", "test_plan_execution_id"} & set(query):
+            sources += self._generated(
+                caller.project,
+                query,
+                fresh_ok=lambda job: wanted(self._view(job)),
+                tail_ok=state in ("all", "completed"),
+                key=lambda generated, i, created: (
+                    created
+                    + timedelta(seconds=generated.job(i).timeline.offset_of("STARTING") or 0.0)
+                ),
+                bugs=bugs,
+            )
+        views, total = merged_page(sources, page * size, size)
         return s.RunList(
-            data=[render.run_item(v, self.texts(v.job)) for v in chosen], pagination=pagination
+            data=[render.run_item(v, self.texts(v.job)) for v in views],
+            pagination=pagination(page, size, total),
         )
+
+    @staticmethod
+    def _explicit(items: list[tuple[int, render.JobView]]) -> ListSource:
+        # Newest first; among equal times, the larger id first (stable for every page).
+        items.sort(key=lambda pair: (pair[0], pair[1].job.job_id), reverse=True)
+        return ListSource(items)
+
+    def _generated(
+        self,
+        project: str,
+        query: Mapping[str, str],
+        fresh_ok: Callable[[NunuJob], bool],
+        tail_ok: bool,
+        key: Callable[[GeneratedSet, int, datetime], datetime],
+        bugs: str | None = None,
+    ) -> list[Source]:
+        """The project's generated sets, filtered by what the query asks of a job's test."""
+        tags = _tags(query)
+        test_id, test_type = query.get("multiplayer_test_id"), query.get("test_type")
+        now, epoch = self.store.clock.now(), self.store.epoch
+        changed = self.jobs.changed_keys()
+        sources: list[Source] = []
+        for generated in self.sets:
+            if generated.project != project:
+                continue
+
+            def category_ok(
+                category: Category, extra: tuple[str, ...] = tuple(generated.spec.tags)
+            ) -> bool:
+                test = category.test
+                return (
+                    (test_id is None or test.id == test_id)
+                    and (test_type is None or test.type == test_type)
+                    and tags <= {*test.tags, *extra}
+                    and (
+                        bugs is None
+                        or (test.type == "verification" and category.result == "FAILED")
+                        == (bugs == "true")
+                    )
+                )
+
+            excluded = frozenset(
+                i for job_id in changed if (i := generated.index_of(job_id)) is not None
+            )
+            sources.append(
+                generated.source(
+                    epoch,
+                    now,
+                    category_ok,
+                    fresh_ok,
+                    tail_ok,
+                    self._view,
+                    excluded,
+                    partial(key, generated),
+                )
+            )
+        return sources
 
     # --- writes --------------------------------------------------------------------------------
 
@@ -456,14 +577,25 @@ class NunuBackend:
         self._put(job)
         return job.job_id
 
-    def job_ids(self) -> list[str]:
-        return list(self.jobs.keys())
+    def job_ids(self) -> Iterator[str]:
+        """Fixture and client-made jobs first, then the generated ones (lazily)."""
+        yield from self.jobs.keys()
+        for generated in self.sets:
+            for job_id in generated.job_ids():
+                if not self.jobs.is_changed(job_id):
+                    yield job_id
+
+    def job_count(self) -> int:
+        changed = [
+            k for k in self.jobs.changed_keys() if any(g.index_of(k) is not None for g in self.sets)
+        ]
+        return len(self.jobs) + sum(g.count for g in self.sets) - len(changed)
 
     def delete_job(self, job_id: str) -> bool:
         with self.store.lock:
-            job = self.jobs.get(job_id)
+            job = self.lookup(job_id)
             if job is None:
                 return False
-            self.jobs.delete(job_id)
-            self.run_index.delete(job.run.run_id)
+            self.jobs.delete(job_id, exists=True)
+            self.run_index.delete(job.run.run_id, exists=True)
             return True

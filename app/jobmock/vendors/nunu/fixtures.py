@@ -33,6 +33,7 @@ Permission = Literal[
     "project:view-configs",
 ]
 DEFAULT_PERMISSIONS: tuple[Permission, ...] = ("project:read-runs", "project:operate-runs")
+DEFAULT_RESULTS: dict[RunResult, int] = {"SUCCESS": 85, "FAILED": 8, "ERROR": 4, "STOPPED": 3}
 
 
 def _uuid(value: Any) -> Any:
@@ -254,6 +255,8 @@ class JobFixture(FixtureModel):
     project_id: str | None = None
     status: JobStatus | None = None
     created_at: Timestamp | None = None
+    created_ago: Duration | None = None
+    """Instead of ``created_at``: created this long before the server starts (and resets)."""
     completed_at: Timestamp | None = None
     multiplayer_test_id: Uuid | None = None
     test_name: str | None = None
@@ -272,11 +275,46 @@ class JobFixture(FixtureModel):
 
     @model_validator(mode="after")
     def _status_or_timeline(self) -> JobFixture:
+        if self.created_at is not None and self.created_ago is not None:
+            raise ValueError("give 'created_at' or 'created_ago', not both")
         if self.status is not None and self.timeline is not None:
             raise ValueError(
                 "give either 'status' (a job that stays there) or 'timeline' "
                 "(a job that moves on the clock), not both"
             )
+        return self
+
+
+class GenerateFixture(FixtureModel):
+    """A generated set: ``count`` jobs computed from their index, never stored."""
+
+    name: str = "generated"
+    """Part of the set's key: two sets in one project need different names."""
+    count: int = Field(ge=0, le=1_000_000_000)
+    seed: int = 0
+    project: str | None = None
+    tests: list[Uuid] | None = None
+    """Fixture tests the jobs run, equally often (default: every test of the project)."""
+    results: dict[RunResult, int] = Field(default_factory=lambda: dict(DEFAULT_RESULTS))
+    """The outcome mix, as weights: exact in every block of ``sum(weights)`` jobs per test."""
+    every: Duration = 1800.0
+    """How far apart jobs are created, newest first."""
+    until: Duration = 0.0
+    """How long before the server starts the newest job was created."""
+    duration: tuple[Duration, Duration] = (120.0, 600.0)
+    """How long runs take, between these two."""
+    platform: str = "lt_phone"
+    tags: list[str] = Field(default_factory=list)
+    """Added to the test's own tags."""
+
+    @model_validator(mode="after")
+    def _sane(self) -> GenerateFixture:
+        if self.every <= 0:
+            raise ValueError("'every' must be more than 0s")
+        if self.duration[0] > self.duration[1]:
+            raise ValueError("'duration' is [shortest, longest]")
+        if not any(self.results.values()):
+            raise ValueError("'results' needs at least one weight above 0")
         return self
 
 
@@ -291,6 +329,7 @@ class NunuFixtureFile(FixtureModel):
     jobs: list[JobFixture] = Field(default_factory=list)
     runs: list[RunFixture] = Field(default_factory=list)
     """Run documents (``GET /runs/{id}``) merged into the job named by their ``job_id``."""
+    generate: list[GenerateFixture] = Field(default_factory=list)
 
 
 def ids(items: Iterable[Any], attr: str = "id") -> list[str]:

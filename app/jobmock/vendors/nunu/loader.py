@@ -18,6 +18,7 @@ from jobmock.core.lifecycle import Step, Timeline
 from jobmock.vendors.nunu.fixtures import (
     BuildFixture,
     DeploymentConfigFixture,
+    GenerateFixture,
     JobFixture,
     KeyFixture,
     NunuFixtureFile,
@@ -84,6 +85,8 @@ class NunuData:
     builds: dict[str, BuildFixture] = field(default_factory=dict)
     plans: dict[str, TestPlanFixture] = field(default_factory=dict)
     jobs: dict[str, NunuJob] = field(default_factory=dict)
+    generate: list[tuple[LoadedFile, int, GenerateFixture]] = field(default_factory=list)
+    """The ``generate:`` blocks, with where they were written (built by ``generated.py``)."""
 
     def api_keys(self) -> list[ApiKey]:
         return [
@@ -143,6 +146,7 @@ def load(files: Sequence[LoadedFile], generator: Generator) -> NunuData:
         for i, key in enumerate(doc.keys):
             if unique("key", key.key, f, ("keys", i, "key")):
                 data.keys.append(key)
+        data.generate.extend((f, i, spec) for i, spec in enumerate(doc.generate))
     if not data.projects:
         data.projects[DEFAULT_PROJECT] = ProjectFixture(id=DEFAULT_PROJECT)
     if not data.keys:
@@ -406,7 +410,10 @@ def job_record(
         else:
             line, static = timeline_for_status(status, result, rng, times), True
     run_plan = _run_plan(fx, run, test, test_type, project, data, rng)
-    created_offset = -line.duration if static and fx.created_at is None else 0.0
+    if fx.created_ago is not None:
+        created_offset = -fx.created_ago
+    else:
+        created_offset = -line.duration if static and fx.created_at is None else 0.0
     created_at = fx.created_at
     if created_at is None and now is not None:
         created_at = now + timedelta(seconds=created_offset)
@@ -454,7 +461,7 @@ def _run_plan(
     default_steps: list[StepFixture] | int = test.steps if test else 1
     device = DEVICES[rng.randrange(len(DEVICES))]
     players = tuple(
-        _player_plan(
+        player_plan(
             run_id, i, players_fx[i] if i < len(players_fx) else None, default_steps, device, rng
         )
         for i in range(count)
@@ -494,7 +501,7 @@ def _run_plan(
     )
 
 
-def _player_plan(
+def player_plan(
     run_id: str,
     index: int,
     fx: PlayerFixture | None,

@@ -1,0 +1,215 @@
+"""nunu jobs generated from an index (a ``generate:`` block): ids, tests, outcomes, timelines,
+players and steps, all derived from (app seed, set, index) and computed when asked for.
+
+Job ``i`` is created ``every`` seconds before job ``i - 1``; its test and outcome come from an
+exact weighted mix (``BlockMix``), its durations from a generator seeded by ``i``. Nothing is
+stored per job: a detail request decodes the id back to ``i``; a list request pages through the
+set with ``core.paging`` and only builds the jobs it returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from jobmock.core.bulk import BlockMix, IdCodec, Schedule
+from jobmock.core.fixtures import FixtureError
+from jobmock.core.generate import Generator, derive_seed
+from jobmock.core.paging import BulkSource
+from jobmock.vendors.nunu.fixtures import GenerateFixture, TestFixture
+from jobmock.vendors.nunu.loader import DEVICES, NunuData, player_plan
+from jobmock.vendors.nunu.records import STOP_TO_COMPLETED, NunuJob, RunPlan, timeline_for_status
+
+#: The longest a generated job can still be moving, beyond its run's duration.
+_SLACK = 6.0 + 2.0 + STOP_TO_COMPLETED + 1.0
+_CACHED_JOBS = 4096
+
+
+def micros(when: datetime) -> int:
+    return int(when.timestamp() * 1_000_000)
+
+
+@dataclass(frozen=True)
+class Category:
+    test: TestFixture
+    result: str
+
+
+class GeneratedSet:
+    def __init__(
+        self,
+        spec: GenerateFixture,
+        project: str,
+        tests: list[TestFixture],
+        data: NunuData,
+        generator: Generator,
+    ) -> None:
+        self.spec = spec
+        self.project = project
+        self.tests = tests
+        self.generator = generator
+        key = ("nunu", generator.seed, spec.seed, project, spec.name)
+        self.key = key
+        self.codec = IdCodec(*key)
+        self.runs = IdCodec(*key, "runs")
+        results = [(r, w) for r, w in spec.results.items() if w > 0]
+        self.categories = [Category(t, r) for t in tests for r, _ in results]
+        self.mix = BlockMix([w for _ in tests for _, w in results], *key)
+        self.schedule = Schedule(datetime.min, spec.every, key=derive_seed(*key) & 0xFFFFFFFF)
+        self.initiator = {"type": "api", "value": {"key_id": data.initiator_key(project)}}
+        self.longest = spec.duration[1] + _SLACK
+        self.job = lru_cache(maxsize=_CACHED_JOBS)(self._build)
+
+    @property
+    def count(self) -> int:
+        return self.spec.count
+
+    # --- ids ---------------------------------------------------------------------------------
+
+    def index_of(self, job_id: str) -> int | None:
+        index = self.codec.index_of_uuid(job_id)
+        return index if index is not None and index < self.count else None
+
+    def index_of_run(self, run_id: str) -> int | None:
+        index = self.runs.index_of_base36(run_id)
+        return index if index is not None and index < self.count else None
+
+    def job_ids(self) -> Iterator[str]:
+        return (self.codec.uuid(i) for i in range(self.count))
+
+    # --- one job -----------------------------------------------------------------------------
+
+    def category(self, index: int) -> Category:
+        return self.categories[self.mix.category(index)]
+
+    def created_offset(self, index: int) -> float:
+        """Seconds from the epoch (server start) to the job's creation: negative."""
+        return -(self.spec.until + self.schedule.age(index))
+
+    def _build(self, index: int) -> NunuJob:
+        spec, category = self.spec, self.category(index)
+        test = category.test
+        rng = self.generator.rng(*self.key, index)
+        queued = min(rng.uniform(2.0, 6.0), 0.09 * spec.every)
+        started = queued + rng.uniform(0.5, 2.0)
+        completed = started + rng.uniform(*spec.duration)
+        times = {"run_created": queued, "started": started, "completed": completed}
+        if category.result == "STOPPED":
+            times["completed"] += STOP_TO_COMPLETED
+        timeline = timeline_for_status("COMPLETED", category.result, rng, times)
+        run_id = self.runs.base36(index)
+        device = DEVICES[rng.randrange(len(DEVICES))]
+        players = tuple(
+            player_plan(run_id, p, None, test.steps, device, rng) for p in range(test.players)
+        )
+        bug_info = None
+        if test.type == "verification":
+            bugs = rng.randint(1, 3) if category.result == "FAILED" else 0
+            bug_info = {"bug_label": "bugs_found" if bugs else "no_bugs", "bug_count": bugs}
+        tags = (*test.tags, *(t for t in spec.tags if t not in test.tags))
+        job_id = self.codec.uuid(index)
+        return NunuJob(
+            job_id=job_id,
+            project_id=self.project,
+            timeline=timeline,
+            test_id=test.id,
+            test_type=test.type,
+            run=RunPlan(
+                run_id=run_id,
+                players=players,
+                initiator=self.initiator,
+                bug_info=bug_info,
+                completion_lag=round(rng.uniform(0.15, 0.25), 6),
+            ),
+            test_name=test.name,
+            created_offset=self.created_offset(index),
+            platform=spec.platform,
+            tags=tags,
+            text_key=job_id,
+        )
+
+    # --- listing -----------------------------------------------------------------------------
+
+    def source(
+        self,
+        epoch: datetime,
+        now: datetime,
+        category_ok: Callable[[Category], bool],
+        fresh_ok: Callable[[NunuJob], bool],
+        tail_ok: bool,
+        make: Callable[[NunuJob], Any],
+        excluded: frozenset[int],
+        key: Callable[[int, datetime], datetime],
+    ) -> BulkSource:
+        """The set seen through a list filter. ``key(index, created)`` is the list's sort time."""
+        newest = epoch - timedelta(seconds=self.spec.until)
+        schedule = Schedule(newest, self.spec.every, key=self.schedule.key)
+        ok = [category_ok(c) for c in self.categories]
+
+        def bound_of(micro: int) -> int:
+            moment = datetime.fromtimestamp(micro / 1_000_000, epoch.tzinfo)
+            return schedule.first_created_before(moment)
+
+        return BulkSource(
+            mix=self.mix,
+            key_of=lambda i: micros(key(i, schedule.created(i))),
+            bound_of=bound_of,
+            start=min(schedule.first_created_before(now), self.count),
+            stop=self.count,
+            settled=schedule.first_created_before(now - timedelta(seconds=self.longest)),
+            category_ok=ok.__getitem__,
+            fresh_ok=lambda i: fresh_ok(self.job(i)),
+            tail_ok=tail_ok,
+            make=lambda i: make(self.job(i)),
+            excluded=excluded,
+        )
+
+
+def load_sets(data: NunuData, generator: Generator) -> list[GeneratedSet]:
+    """The sets of the fixtures' ``generate:`` blocks; problems name file, line and field."""
+    sets: list[GeneratedSet] = []
+    problems = []
+    seen: dict[tuple[str, str], str] = {}
+    for file, i, spec in data.generate:
+        loc: tuple[str | int, ...] = ("generate", i)
+        project = spec.project or next(iter(data.projects))
+        if project not in data.projects:
+            problems.append(file.problem((*loc, "project"), f"unknown project {project!r}"))
+            continue
+        if (project, spec.name) in seen:
+            problems.append(
+                file.problem(
+                    (*loc, "name"),
+                    f"a second set named {spec.name!r} in "
+                    f"project {project!r} (first at "
+                    f"{seen[(project, spec.name)]})",
+                )
+            )
+            continue
+        seen[(project, spec.name)] = f"{file.name}:{file.line_of(loc)}"
+        if spec.tests is not None:
+            missing = [t for t in spec.tests if t not in data.tests]
+            if missing:
+                problems.append(
+                    file.problem((*loc, "tests"), f"unknown test(s): {', '.join(missing)}")
+                )
+                continue
+            tests = [data.tests[t] for t in spec.tests]
+        else:
+            tests = [t for t in data.tests.values() if t.project in (None, project)]
+        if not tests:
+            problems.append(
+                file.problem(
+                    loc,
+                    "a generated set needs at least one test: define "
+                    "tests, or list some under 'tests'",
+                )
+            )
+            continue
+        sets.append(GeneratedSet(spec, project, tests, data, generator))
+    if problems:
+        raise FixtureError(problems)
+    return sets
