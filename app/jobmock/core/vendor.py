@@ -87,6 +87,9 @@ class VendorApp:
     asgi: ASGIApp
     backend: VendorBackend
     render_error: ErrorRenderer
+    rate_limit: RateLimitRule | None = None
+    """A limit the vendor's fixtures ask for: enforced even without ``rate_limits``, and in
+    place of ``spec.rate_limit``."""
 
 
 @dataclass(frozen=True)
