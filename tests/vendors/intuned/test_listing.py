@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jobmock.testing.handle import InProcessHandle
 from tests.vendors.intuned.conftest import PROJECT_ID, SEED_JOB, WORKSPACE, Intuned
 
 LIST_KEYS = [
@@ -164,3 +165,13 @@ def test_static_fixture_runs(intuned: Intuned) -> None:
     assert generated["results"]["key"] == "results/jr_completed00000000000.json"
     explicit = intuned.get("/jobs/every-status-job/runs/jr_success0000000000000").json()
     assert explicit["results"]["signed_url"].startswith("https://results.example.com/")
+
+
+def test_journal_names_the_operation_and_the_job(intuned: Intuned, handle: InProcessHandle) -> None:
+    intuned.get(f"/jobs/{SEED_JOB}/runs/jr_abc123def456ghi789xyz")
+    intuned.post("/jobs/running-job/trigger")
+    (entry,) = handle.requests(vendor="intuned", job=SEED_JOB)
+    assert (entry["operation"], entry["status"], entry["method"]) == ("getJobRun", 200, "GET")
+    assert entry["path"].startswith(f"/api/v1/workspace/{WORKSPACE}/projects/my-project/jobs/")
+    (trigger,) = handle.requests(vendor="intuned", method="POST")
+    assert (trigger["operation"], trigger["job"]) == ("triggerJob", "running-job")

@@ -9,7 +9,14 @@ from intuned_client.exceptions import AuthenticationError, NotFoundError, Valida
 from intuned_client.models import JobsCreateRequestBody, JobsUpdateRequestBody
 
 from jobmock.testing.handle import InProcessHandle
-from tests.vendors.intuned.conftest import NEW_JOB, PROJECT, PROJECT_ID, SEED_JOB, SEED_RUN
+from tests.vendors.intuned.conftest import (
+    NEW_JOB,
+    PROJECT,
+    PROJECT_ID,
+    SEED_JOB,
+    SEED_RUN,
+    WORKSPACE,
+)
 
 TERMINAL = {"SUCCESS", "FAILURE", "COMPLETED", "CANCELED", "TERMINATED"}
 
@@ -161,3 +168,21 @@ def test_400_for_an_invalid_body(sdk: IntunedClient) -> None:
     assert info.value.body["details"] == [
         {"path": ["id"], "message": "String should have at least 7 characters (got 'short')"}
     ]
+
+
+def test_the_sdk_on_a_port_with_the_real_paths() -> None:
+    """``jobmock serve --vendor intuned``: the real paths at the root, the SDK's own client."""
+    from tests.helpers import serving
+
+    with serving(["--port", "0", "--vendor", "intuned", "--clock", "manual"]) as server:
+        base = f"{server.url}/api/v1/workspace"
+        with IntunedClient(api_key="intuned_test_key", workspace_id=WORKSPACE, base_url=base) as c:
+            run = c.projects.jobs.runs.get(
+                project_name=PROJECT, job_id=SEED_JOB, job_run_id=SEED_RUN
+            )
+            assert run.job_run.id == SEED_RUN
+            triggered = c.projects.jobs.trigger(project_name=PROJECT, job_id="running-job")
+            assert triggered.job_run_id.startswith("jr_")
+        anonymous = IntunedClient(api_key=None, workspace_id=WORKSPACE, base_url=base)
+        with anonymous, pytest.raises(AuthenticationError):
+            anonymous.projects.jobs.list(project_name=PROJECT)
