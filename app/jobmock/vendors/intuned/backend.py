@@ -68,6 +68,8 @@ SORTABLE = (
     "successful_runs",
     "failed_runs",
 )
+#: Computed scheduled runs kept for reuse (a cache: dropped whole when full).
+FIRED_KEPT = 100_000
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
 TRIGGERED = "Job triggered successfully."
@@ -153,10 +155,14 @@ class IntunedBackend:
         self.runs: Table[RunKey, RunRecord] = store.table(data.runs)
         self.run_ids: Table[str, tuple[str, ...]] = store.table(data.run_ids)
         self._created = 0
+        self._fired_ids: dict[tuple[str, int, datetime], str] = {}
+        self._fired_runs: dict[tuple[str, int, datetime, bool], RunRecord] = {}
         store.on_reset(self._on_reset)
 
     def _on_reset(self) -> None:
         self._created = 0
+        self._fired_ids.clear()
+        self._fired_runs.clear()
 
     # --- who and what ----------------------------------------------------------------------------
 
@@ -203,24 +209,40 @@ class IntunedBackend:
     def _run_id(self, *key: object) -> str:
         return "jr_" + self.generator.rng(VENDOR, "run", *key).base36(21)
 
-    def _views(self, job: IntunedJob, now: datetime) -> list[RunView]:
-        """Every run of ``job`` at ``now``: stored ones (fixtures, triggers), then scheduled."""
-        views = []
-        for run_id in self.run_ids.get(job.uid) or ():
-            run = self.runs.get((job.uid, run_id))
-            if run is not None:
-                views.append(self._view(run, now))
-        return views + self._scheduled(job, now, views)
+    def _stored(self, job: IntunedJob) -> list[RunRecord]:
+        """Runs from fixtures and triggers, oldest first."""
+        return [
+            run
+            for run_id in self.run_ids.get(job.uid) or ()
+            if (run := self.runs.get((job.uid, run_id))) is not None
+        ]
 
-    def _scheduled(self, job: IntunedJob, now: datetime, earlier: list[RunView]) -> list[RunView]:
+    def _views(self, job: IntunedJob, now: datetime) -> list[RunView]:
+        """Every run of ``job`` at ``now``: stored ones, then those its schedule fired."""
+        stored = self._stored(job)
+        runs = stored + self._scheduled(job, now, stored)
+        return [self._view(run, now) for run in runs]
+
+    def _until(self, run: RunRecord, now: datetime) -> datetime | None:
+        """When ``run`` stops being active; None if it has not ended by ``now`` (nor is planned
+        to on the clock)."""
+        planned = run.planned_end(self.store.epoch)
+        if planned is not None:
+            return planned
+        view = self._view(run, now)
+        return view.progress.since if view.finished else None
+
+    def _scheduled(
+        self, job: IntunedJob, now: datetime, stored: list[RunRecord], want: str | None = None
+    ) -> list[RunRecord]:
         """Runs fired by the job's schedule since the server started (not before), each era
-        with its own configuration; a fire while another run is active is CANCELED."""
+        with its own configuration; a fire while another run is active is CANCELED. With
+        ``want``, stops at that run id."""
         epoch = self.store.epoch
         anchor = job.anchor(epoch)
-        # Until when each earlier run was active (None: it still is).
-        busy = [(v.anchor, v.progress.since if v.finished else None) for v in earlier]
-        views: list[RunView] = []
-        latest: datetime | None = epoch
+        busy = [(run.anchor(epoch), self._until(run, now)) for run in stored]
+        fired: list[RunRecord] = []
+        latest: datetime | None = epoch  # when the last scheduled run ends (None: it does not)
         for index, era in enumerate(job.eras):
             if era.paused or not era.config.intervals:
                 continue
@@ -229,39 +251,55 @@ class IntunedBackend:
             if index + 1 < len(job.eras):
                 end = min(now, anchor + timedelta(seconds=job.eras[index + 1].at))
             for fire in fire_times(era.config.intervals, begin, end):
-                run_id = self._run_id(job.uid, "scheduled", fire.isoformat())
-                run = self.runs.get((job.uid, run_id))
-                if run is None:
-                    active = latest is None or latest > fire
-                    active = active or any(
-                        start <= fire and (until is None or fire < until) for start, until in busy
-                    )
-                    if active:
-                        run = canceled_run(run_id, job, era.config, "SCHEDULED", fire)
-                    else:
-                        run = new_run(run_id, job, era.config, "SCHEDULED", job.run_timeline, fire)
-                view = self._view(run, now)
-                views.append(view)
-                until = view.progress.since if view.finished else None
+                run = self._fired(job, index, fire, latest, busy)
+                fired.append(run)
+                if want is not None and run.id == want:
+                    return fired
+                until = self._until(run, now)
                 latest = None if until is None or latest is None else max(latest, until)
-        return views
+        return fired
+
+    def _fired(
+        self,
+        job: IntunedJob,
+        era: int,
+        fire: datetime,
+        latest: datetime | None,
+        busy: list[tuple[datetime, datetime | None]],
+    ) -> RunRecord:
+        """The run fired at ``fire``: a client's change to it if any, else computed (and kept:
+        it is a pure function of the job, the era and the time)."""
+        key = (job.uid, era, fire)
+        run_id = self._fired_ids.get(key)
+        if run_id is None:
+            run_id = self._fired_ids[key] = self._run_id(job.uid, "scheduled", fire.isoformat())
+        changed = self.runs.get((job.uid, run_id))
+        if changed is not None:
+            return changed
+        active = latest is None or latest > fire
+        active = active or any(s <= fire and (u is None or fire < u) for s, u in busy)
+        cached = self._fired_runs.get((*key, active))
+        if cached is None:
+            config = job.eras[era].config
+            if active:
+                cached = canceled_run(run_id, job, config, "SCHEDULED", fire)
+            else:
+                cached = new_run(run_id, job, config, "SCHEDULED", job.run_timeline, fire)
+            if len(self._fired_runs) >= FIRED_KEPT:
+                self._fired_runs.clear()
+                self._fired_ids.clear()
+            self._fired_runs[(*key, active)] = cached
+        return cached
 
     def _find(self, job: IntunedJob, run_id: str, now: datetime, poll: bool = False) -> RunView:
         run = self.runs.get((job.uid, run_id))
-        if run is not None:
-            return self._view(run, now, poll)
-        if run_id.startswith("jr_") and any(era.config.intervals for era in job.eras):
-            for view in self._scheduled(job, now, self._views_stored(job, now)):
-                if view.run.id == run_id:
-                    return self._view(view.run, now, poll) if poll else view
-        raise NotFound(f"JobRun '{run_id}' not found.", reason="run")
-
-    def _views_stored(self, job: IntunedJob, now: datetime) -> list[RunView]:
-        return [
-            self._view(run, now)
-            for run_id in self.run_ids.get(job.uid) or ()
-            if (run := self.runs.get((job.uid, run_id))) is not None
-        ]
+        if run is None and run_id.startswith("jr_") and any(e.config.intervals for e in job.eras):
+            fired = self._scheduled(job, now, self._stored(job), want=run_id)
+            if fired and fired[-1].id == run_id:
+                run = fired[-1]
+        if run is None:
+            raise NotFound(f"JobRun '{run_id}' not found.", reason="run")
+        return self._view(run, now, poll)
 
     def _run_times(self, job: IntunedJob, now: datetime) -> tuple[datetime | None, datetime | None]:
         """The job's ``next_run_time`` and ``last_run_time``."""

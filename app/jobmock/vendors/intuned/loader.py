@@ -341,7 +341,7 @@ def run_record(
             else None,
         )
     else:
-        snapshot = config.snapshot()
+        snapshot = config.snapshot
     results_given = "results" in given
     common: dict[str, Any] = {
         "id": run_id,

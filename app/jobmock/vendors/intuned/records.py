@@ -65,15 +65,18 @@ class JobConfig:
     notifications: tuple[s.Notification, ...] | None = None
     intervals: tuple[float, ...] = ()
     """Seconds between fires of ``schedule.intervals``."""
+    snapshot: s.JobConfigurationSnapshot = field(init=False)
+    """What its runs show as ``job_configuration_snapshot``, built once."""
 
-    def snapshot(self) -> s.JobConfigurationSnapshot:
-        return s.JobConfigurationSnapshot(
+    def __post_init__(self) -> None:
+        snapshot = s.JobConfigurationSnapshot(
             configuration=self.configuration,
             sink=self.sink,
             auth_session=self.auth_session,
             proxy=s.Proxy(version="v1", url=self.proxy) if self.proxy else None,
             notifications=list(self.notifications) if self.notifications is not None else None,
         )
+        object.__setattr__(self, "snapshot", snapshot)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +162,13 @@ class RunRecord:
             return self.created_at
         return epoch + timedelta(seconds=self.created_offset)
 
+    def planned_end(self, epoch: datetime) -> datetime | None:
+        """When it ends, if its timeline says so on the clock alone (no reads involved)."""
+        last = self.timeline.last
+        if self.polled or last.state not in TERMINAL or last.at is None:
+            return None
+        return self.anchor(epoch) + timedelta(seconds=last.at)
+
 
 def work_of(timeline: Timeline) -> float | None:
     """Seconds spent PENDING along ``timeline`` if all of it is on the clock."""
@@ -208,7 +218,7 @@ def new_run(
         job_uid=job.uid,
         type=run_type,
         timeline=timeline,
-        snapshot=config.snapshot(),
+        snapshot=config.snapshot,
         payloads=payloads,
         planned=planned_counts(timeline, payloads),
         work=work_of(timeline),
