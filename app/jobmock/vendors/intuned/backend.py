@@ -195,6 +195,13 @@ class IntunedBackend:
             raise NotFound(f"Job '{job_id}' not found.", reason="job")
         return job
 
+    def _current(self, job: IntunedJob) -> IntunedJob:
+        """``job`` as stored now (read again under the lock before changing it)."""
+        current = self.jobs.get(job.key)
+        if current is None or current.uid != job.uid:
+            raise NotFound(f"Job '{job.id}' not found.", reason="job")
+        return current
+
     # --- runs ------------------------------------------------------------------------------------
 
     def _view(self, run: RunRecord, now: datetime, poll: bool = False) -> RunView:
@@ -400,6 +407,7 @@ class IntunedBackend:
         self._refuse_code_job(job, "updated")
         config = self._config(body)
         with self.store.lock:
+            job = self._current(job)
             now = self.store.clock.now()
             self.jobs.put(job.key, job.then(self._offset(job, now), config=config))
         return s.UpdateJobResponse(id=job.id, message="updated job successfully")
@@ -419,6 +427,7 @@ class IntunedBackend:
         """Pausing a paused job changes nothing (Temporal schedules pause idempotently)."""
         job = self._job(api_key, workspace_id, project_name, job_id)
         with self.store.lock:
+            job = self._current(job)
             if not job.paused:
                 now = self.store.clock.now()
                 for view in self._views(job, now):
@@ -435,6 +444,7 @@ class IntunedBackend:
     ) -> s.ResumeJobResponse:
         job = self._job(api_key, workspace_id, project_name, job_id)
         with self.store.lock:
+            job = self._current(job)
             if job.paused:
                 now = self.store.clock.now()
                 for view in self._views(job, now):
@@ -479,6 +489,7 @@ class IntunedBackend:
         if timeline_header:
             timeline = parse_timeline_header(timeline_header)
         with self.store.lock:
+            job = self._current(job)
             if job.paused:
                 raise BadRequest(
                     f"Job '{job.id}' is paused: resume it before triggering it.", reason="paused"
