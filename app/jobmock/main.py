@@ -163,8 +163,10 @@ def create_app(settings: Settings | None = None) -> JobmockApp:
         vendor = spec.package().create(ctx)
         runtime.vendors[slug] = vendor
         limiter = None
-        if spec.rate_limit is not None:
-            limiter = RateLimiter(spec.rate_limit, clock.now, enabled=settings.rate_limits)
+        rule = vendor.rate_limit or spec.rate_limit
+        if rule is not None:
+            enabled = settings.rate_limits or vendor.rate_limit is not None
+            limiter = RateLimiter(rule, clock.now, enabled=enabled)
             runtime.limiters[slug] = limiter
             store.on_reset(limiter.reset)
         mounts[slug] = VendorGate(vendor, store, runtime.crashes, runtime.faults, limiter)

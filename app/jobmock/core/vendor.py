@@ -103,6 +103,9 @@ class VendorApp:
     render_error: ErrorRenderer
     openapi_document: Callable[[], dict[str, Any]] | None = None
     """The vendor's OpenAPI document; defaults to ``asgi.openapi()`` (a FastAPI app)."""
+    rate_limit: RateLimitRule | None = None
+    """A limit the vendor's fixtures ask for: enforced even without ``rate_limits``, and in
+    place of ``spec.rate_limit``."""
 
     def openapi(self) -> dict[str, Any]:
         if self.openapi_document is not None:

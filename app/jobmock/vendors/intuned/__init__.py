@@ -1,0 +1,98 @@
+"""Intuned: the Jobs and JobRuns API (``https://app.intuned.io/api/v1/workspace``).
+
+Emulated, under ``/{workspaceId}/projects/{projectName}``, with Intuned's operation ids:
+
+- ``GET /jobs`` (getJobs), ``POST /jobs`` (createJob, 201), ``GET|PUT|DELETE /jobs/{jobId}``
+  (getJob, updateJob, deleteJob 204)
+- ``POST /jobs/{jobId}/pause|resume|trigger`` (pauseJob ``Paused``, resumeJob ``Resumed``,
+  triggerJob -> a ``jr_...`` JobRun that moves ``PENDING`` -> ``SUCCESS`` on the clock)
+- ``GET /jobs/{jobId}/runs`` (getJobRuns: ``pageSize``, ``pageNumber``, ``sortBy``),
+  ``GET /jobs/{jobId}/runs/{jobRunId}`` (getJobRun, the seed document),
+  ``POST /jobs/{jobId}/runs/{jobRunId}/terminate`` (terminateJobRun)
+
+Auth: ``x-api-key``, scoped to one workspace. Errors are Intuned's envelope
+``{code, category, message, retirable, details?, correlationId}``. Rate limit (with
+``--rate-limits`` or the fixtures' ``rate_limit``): 20 requests a minute per path, 429 with
+``Retry-After``.
+
+Version: the "Intuned Client" OpenAPI excerpts 0.0.2, as parsed by ``intuned-client`` 1.1.1.
+Choices where the docs are silent or contradict themselves follow spec/intuned.md §9: ``jr_`` run
+ids (any id accepted), mixed casing exactly as documented, pages from 0.
+
+Known gaps: schedule ``calendars`` are stored but do not fire, and ``jitter`` is not applied;
+payloads are counted, not run (no Runs, attempts or per-payload results); sinks and
+notifications are stored, never called; auth sessions, projects and the Runs API
+(``projects.runs``) have no endpoints.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jobmock.core.durations import format_duration
+from jobmock.core.ratelimit import RateLimitRule
+from jobmock.core.vendor import VendorSpec
+
+if TYPE_CHECKING:
+    from jobmock.core.vendor import VendorApp, VendorContext
+
+
+def rate_limit(limit: int = 20, window: float = 60.0) -> RateLimitRule:
+    """Intuned's limit: "20 requests per minute per URI path" (Client APIs intro)."""
+    per = "minute" if window == 60 else format_duration(window)
+    message = f"Too many requests: the limit is {limit} requests per {per} per path."
+    return RateLimitRule(limit=limit, window=window, per="path", message=message)
+
+
+SPEC = VendorSpec(
+    slug="intuned",
+    title="Intuned Client",
+    api_version="0.0.2",
+    real_base_url="https://app.intuned.io/api/v1/workspace",
+    base_path="/api/v1/workspace",
+    module="jobmock.vendors.intuned",
+    job_params=("runId", "jobId"),
+    default_credentials=(
+        "x-api-key: intuned_test_key (workspace 123e4567-e89b-12d3-a456-426614174000)"
+    ),
+    rate_limit=rate_limit(),
+)
+
+
+def create(ctx: VendorContext) -> VendorApp:
+    from jobmock.core.asgi import build_vendor_app
+    from jobmock.core.vendor import VendorApp
+    from jobmock.vendors.intuned import schemas
+    from jobmock.vendors.intuned.backend import IntunedBackend
+    from jobmock.vendors.intuned.errors import render_error
+    from jobmock.vendors.intuned.loader import load
+    from jobmock.vendors.intuned.routes import create_router
+
+    data = load(ctx.fixture_files(), ctx.generator)
+    backend = IntunedBackend(data, ctx.store, ctx.generator)
+    app = build_vendor_app(
+        title=SPEC.title,
+        version=SPEC.api_version,
+        description=__doc__ or "",
+        servers=[{"url": "https://app.intuned.io", "description": "the real Intuned"}],
+        routers=[create_router(backend)],
+        render=render_error,
+        request_models=[schemas.CreateJobRequest, schemas.UpdateJobRequest],
+    )
+    wanted = data.rate_limit
+    limit = rate_limit(wanted.limit, wanted.window) if wanted and wanted.enabled else None
+    return VendorApp(SPEC, app, backend, render_error, rate_limit=limit)
+
+
+def check_fixtures(directory: Path) -> str:
+    from jobmock.core.fixtures import load_dir
+    from jobmock.core.generate import Generator
+    from jobmock.vendors.intuned.loader import load
+
+    data = load(load_dir(directory), Generator())
+    runs = sum(len(ids) for ids in data.run_ids.values())
+    return (
+        f"{len(data.jobs)} jobs, {runs} runs, {len(data.projects)} projects, "
+        f"{len(data.workspaces)} workspaces"
+    )

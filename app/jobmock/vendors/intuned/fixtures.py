@@ -1,0 +1,182 @@
+"""Intuned fixture files: workspaces and their API keys, projects, jobs and their runs.
+
+Jobs and runs are written in Intuned's own field names, so a Get Job document or a Get Job Run
+response copied from the docs works (``{"jobRun": ..., "results": ...}`` is unwrapped). jobmock
+adds ``run_timeline`` (how the job's runs progress) and, on a run, ``timeline`` instead of a fixed
+``status``. Whatever is left out is generated, seeded by the job and run ids.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, model_validator
+
+from jobmock.core.clock import as_utc
+from jobmock.core.durations import parse_duration
+from jobmock.core.fixtures import FixtureModel
+from jobmock.vendors.intuned import schemas as s
+
+UUID_RE = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
+DEFAULT_WORKSPACE = "123e4567-e89b-12d3-a456-426614174000"
+DEFAULT_KEY = "intuned_test_key"
+DEFAULT_PROJECT = "my-project"
+
+
+def _uuid(value: Any) -> Any:
+    if isinstance(value, str) and not UUID_RE.fullmatch(value):
+        raise ValueError("must be a UUID such as 123e4567-e89b-12d3-a456-426614174000")
+    return value
+
+
+def _utc(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"must be an ISO 8601 timestamp, got {value!r}") from None
+    if isinstance(value, datetime):
+        return as_utc(value)
+    return value
+
+
+def _duration(value: Any) -> float:
+    return parse_duration(value)
+
+
+def _proxy_url(value: Any) -> Any:
+    # The job list shows the proxy as {version, url}; Get Job and Create Job as a URL.
+    if isinstance(value, dict) and set(value) <= {"version", "url"} and "url" in value:
+        return value["url"]
+    return value
+
+
+Uuid = Annotated[str, BeforeValidator(_uuid)]
+Timestamp = Annotated[datetime, BeforeValidator(_utc)]
+Duration = Annotated[float, BeforeValidator(_duration)]
+ProxyUrl = Annotated[s.Uri, BeforeValidator(_proxy_url)]
+
+
+class WorkspaceFixture(FixtureModel):
+    id: Uuid
+    keys: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    """API keys that open this workspace (``x-api-key``)."""
+
+
+class ProjectFixture(FixtureModel):
+    name: str = Field(min_length=1, pattern=r"^[^/]+$")
+    id: Uuid | None = None
+    """The project's UUID (``project_id`` of its jobs and runs); generated when left out."""
+    workspace: Uuid | None = None
+    """Its workspace; the first workspace defined when left out."""
+
+
+class RunStepFixture(FixtureModel):
+    """One step of a run's timeline: a status, reached ``at`` a time or ``after_polls`` reads."""
+
+    status: s.RunStatus
+    at: Duration | None = None
+    after_polls: int | None = Field(default=None, ge=0)
+    successful_runs: int | None = Field(default=None, ge=0)
+    failed_runs: int | None = Field(default=None, ge=0)
+    error: s.RunError | None = None
+    reason: s.RunReason | None = None
+
+    @model_validator(mode="after")
+    def _when(self) -> RunStepFixture:
+        if self.at is None and self.after_polls is None:
+            raise ValueError("give 'at' (e.g. '30s') or 'after_polls' (e.g. 3)")
+        return self
+
+
+class RunFixture(FixtureModel):
+    """A JobRun as Get Job Run shows it, plus ``results`` beside it and an optional timeline."""
+
+    id: str | None = Field(default=None, min_length=1, pattern=r"^[^/]+$")
+    start_time: Timestamp | None = None
+    end_time: Timestamp | None = None
+    workspace_id: Uuid | None = None
+    project_id: Uuid | None = None
+    job_id: str | None = None
+    created_at: Timestamp | None = None
+    updated_at: Timestamp | None = None
+    type: s.RunType = "MANUAL"
+    status: s.RunStatus | None = None
+    payloads: int | None = Field(default=None, ge=0)
+    successful_runs: int | None = Field(default=None, ge=0)
+    failed_runs: int | None = Field(default=None, ge=0)
+    error: s.RunError | None = None
+    reason: s.RunReason | None = None
+    job_configuration_snapshot: s.JobConfigurationSnapshot | None = None
+    results: s.Results | None = None
+    timeline: list[RunStepFixture] | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unwrap(cls, data: Any) -> Any:
+        # A whole Get Job Run response: {"jobRun": {...}, "results": {...}}.
+        if isinstance(data, dict) and "jobRun" in data:
+            rest = {k: v for k, v in data.items() if k != "jobRun"}
+            inner = data["jobRun"]
+            if isinstance(inner, dict):
+                return {**inner, **rest}
+        return data
+
+    @model_validator(mode="after")
+    def _status_or_timeline(self) -> RunFixture:
+        if self.status is not None and self.timeline is not None:
+            raise ValueError(
+                "give either 'status' (a run that stays there) or 'timeline' "
+                "(a run that moves on the clock), not both"
+            )
+        return self
+
+
+class RateLimitFixture(FixtureModel):
+    """Enforce Intuned's documented limit even without ``--rate-limits``."""
+
+    enabled: bool = True
+    limit: int = Field(default=20, ge=1)
+    window: Duration = 60.0
+
+
+class JobFixture(FixtureModel):
+    """A job in Intuned's field names (Get Job or a Get Jobs item), plus ``project``,
+    ``run_timeline`` and ``runs``."""
+
+    id: s.Slug | None = None
+    project: str | None = None
+    """The project's name; the default project when left out."""
+    workspace_id: Uuid | None = None
+    project_id: Uuid | None = None
+    projectId: Uuid | None = None
+    payload: list[s.PayloadItem] | None = None
+    configuration: s.Configuration | None = None
+    schedule: s.Schedule | None = None
+    sink: s.Sink | None = None
+    proxy: ProxyUrl | None = None
+    auth_session: s.AuthSession | None = None
+    notifications: list[s.Notification] | None = None
+    state: s.JobState = "ACTIVE"
+    reason: s.JobReason | None = None
+    source: s.JobSource = "API"
+    schedule_id: str | None = None
+    created_at: Timestamp | None = None
+    next_run_time: str | None = None
+    """Accepted so that a copied document loads; jobmock derives it from the schedule."""
+    last_run_time: str | None = None
+    """Accepted so that a copied document loads; jobmock derives it from the runs."""
+    run_timeline: list[RunStepFixture] | None = Field(default=None, min_length=1)
+    """How runs triggered or scheduled from now on progress (default: PENDING for a minute,
+    then SUCCESS)."""
+    runs: list[RunFixture] = Field(default_factory=list)
+
+
+class IntunedFixtureFile(FixtureModel):
+    schema_version: Literal[1] = 1
+    workspaces: list[WorkspaceFixture] = Field(default_factory=list)
+    projects: list[ProjectFixture] = Field(default_factory=list)
+    jobs: list[JobFixture] = Field(default_factory=list)
+    rate_limit: RateLimitFixture | None = None

@@ -1,0 +1,408 @@
+"""Intuned wire models, in the vendor's own casing and key order (spec/intuned.md sections 3-6).
+
+The casing is mixed on purpose: JobRun and Job rows are snake_case, configuration objects and
+response wrappers camelCase, and Get Job says ``projectId`` where the job list says
+``project_id``. Field names are the wire names, so there are no aliases to get wrong.
+
+Responses are dumped with ``exclude_unset``: the top-level keys of a document are always set (a
+nullable key is sent as ``null``), while the optional keys of nested objects (``details``,
+``doc_url``, ``maxRuns``...) appear only when they have a value, as the vendor's examples show.
+
+Request bodies are parsed leniently (unknown keys are allowed and dropped, as the OpenAPI
+excerpts do not forbid them); fixtures use the same models and reject unknown keys themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal, TypeVar
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
+
+RunStatus = Literal[
+    "CANCELED",
+    "PENDING",
+    "PAUSED",
+    "PAUSING",
+    "RESUMING",
+    "SUCCESS",
+    "FAILURE",
+    "TERMINATED",
+    "COMPLETED",
+]
+RunType = Literal["MANUAL", "SCHEDULED"]
+JobState = Literal["ACTIVE", "PAUSED"]
+JobSource = Literal["API", "CODE"]
+RunErrorCode = Literal["internal-server-error", "insufficient-resource-credits"]
+RunErrorCategory = Literal["billing", "infrastructure"]
+RunReasonType = Literal[
+    "terminated",
+    "user-request",
+    "auth-session-not-found",
+    "auth-session-invalid-mid-job",
+    "auth-session-validate-dependency-failed",
+    "auth-session-locked",
+    "another-job-run-active",
+    "insufficient-resource-credits",
+    "s3-sink-error",
+]
+JobReasonType = Literal["paused", "terminated"]
+DayOfWeek = Literal["SUNDAY", "MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY"]
+Month = Literal[
+    "JANUARY",
+    "FEBRUARY",
+    "MARCH",
+    "APRIL",
+    "MAY",
+    "JUNE",
+    "JULY",
+    "AUGUST",
+    "SEPTEMBER",
+    "OCTOBER",
+    "NOVEMBER",
+    "DECEMBER",
+]
+
+#: A job id: "a valid URL slug" of at least 7 characters (Create Job, [D]).
+SLUG_PATTERN = r"^[a-zA-Z0-9\-_]+$"
+SLUG_MIN_LENGTH = 7
+
+
+def _uri(value: str) -> str:
+    parts = urlsplit(value)
+    if not parts.scheme or not parts.netloc:
+        raise ValueError("must be an absolute URL such as http://user:pass@proxy.example.com:8080")
+    return value
+
+
+def _concurrency(value: float) -> float:
+    if not 1 <= value <= 25:
+        raise ValueError("must be between 1 and 25")
+    return value
+
+
+Uri = Annotated[str, AfterValidator(_uri)]
+Slug = Annotated[str, Field(min_length=SLUG_MIN_LENGTH, pattern=SLUG_PATTERN)]
+
+
+class Body(BaseModel):
+    """Configuration objects: shared by request bodies, fixtures and responses."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class Retry(Body):
+    maximumAttempts: int = Field(default=3, ge=1)
+
+
+class Configuration(Body):
+    retry: Retry | None = None
+    maxConcurrentRequests: Annotated[StrictInt | float, AfterValidator(_concurrency)] | None = None
+    requestTimeout: int = Field(default=600, ge=1)
+    maxRuns: int | None = Field(default=None, ge=1)
+    proxy: Uri | None = None
+
+
+class PayloadItem(Body):
+    apiName: str = Field(min_length=1)
+    parameters: dict[str, Any]
+    requestTimeout: int = Field(default=600, ge=1)
+    retry: Retry | None = None
+
+
+class WebhookSink(Body):
+    type: Literal["webhook"]
+    url: str
+    headers: dict[str, str] | None = None
+    skipOnFail: bool = False
+    apisToSend: list[str] | None = Field(default=None, min_length=1)
+
+
+class S3Sink(Body):
+    type: Literal["s3"]
+    bucket: str
+    accessKeyId: str
+    secretAccessKey: str
+    region: str
+    prefix: str | None = None
+    skipOnFail: bool = False
+    apisToSend: list[str] | None = Field(default=None, min_length=1)
+    endpoint: str | None = None
+    forcePathStyle: bool | None = None
+
+
+Sink = Annotated[WebhookSink | S3Sink, Field(discriminator="type")]
+
+
+class AuthSession(Body):
+    id: str
+    checkAttempts: int = 3
+    createAttempts: int = 3
+    saveTrace: bool | None = None
+
+
+class Notification(Body):
+    type: Literal["webhook"]
+    url: str
+    headers: dict[str, str] | None = None
+
+
+class Interval(Body):
+    every: StrictInt | str
+    """A duration: ``"1h"``, ``"30 minutes"``, ``"1d"``, or milliseconds as a number."""
+
+
+class CalendarRange(Body):
+    start: int | str
+    end: int | str | None = None
+    step: int | None = None
+
+
+CalendarValue = int | str | CalendarRange | list[int | str | CalendarRange]
+
+
+class Calendar(Body):
+    second: CalendarValue | None = None
+    minute: CalendarValue | None = None
+    hour: CalendarValue | None = None
+    dayOfWeek: CalendarValue | None = None
+    dayOfMonth: CalendarValue | None = None
+    month: CalendarValue | None = None
+    year: CalendarValue | None = None
+    comment: str | None = None
+
+
+class Schedule(Body):
+    jitter: int | str | None = None
+    intervals: list[Interval] | None = None
+    calendars: list[Calendar] | None = None
+
+
+class Proxy(Body):
+    """The proxy as the job list and the run snapshot show it (Get Job shows a plain URL)."""
+
+    version: Literal["v1"]
+    url: str
+
+
+class RunError(Body):
+    message: str
+    code: RunErrorCode
+    details: Any = None
+    category: RunErrorCategory
+    correlationId: str | None = None
+    retirable: bool | None = None
+    doc_url: str | None = None
+
+
+class RunReason(Body):
+    type: RunReasonType
+    message: str
+    details: Any = None
+    doc_url: str | None = None
+
+
+class JobReason(Body):
+    type: JobReasonType
+    message: str
+    details: Any = None
+    timestamp: str | None = None
+
+
+class Results(Body):
+    signed_url: str
+    signed_url_expiration: str | None = None
+    size: StrictInt | float | None = None
+    key: str | None = None
+    format: str
+
+
+# --- requests ------------------------------------------------------------------------------------
+
+
+class UpdateJobRequest(Body):
+    """``PUT .../jobs/{jobId}``: the whole job but its id."""
+
+    payload: list[PayloadItem]
+    configuration: Configuration
+    schedule: Schedule | None = None
+    sink: Sink | None = None
+    proxy: Uri | None = None
+    auth_session: AuthSession | None = None
+    notifications: list[Notification] | None = None
+
+
+class CreateJobRequest(Body):
+    """``POST .../jobs``."""
+
+    id: Slug
+    payload: list[PayloadItem]
+    configuration: Configuration
+    schedule: Schedule | None = None
+    sink: Sink | None = None
+    proxy: Uri | None = None
+    auth_session: AuthSession | None = None
+    notifications: list[Notification] | None = None
+
+
+# --- responses -----------------------------------------------------------------------------------
+
+
+class Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorBody(Wire):
+    """The envelope of every error (``retirable`` is the vendor's spelling)."""
+
+    code: str
+    category: str
+    message: str
+    retirable: bool
+    details: Any = None
+    correlationId: str
+
+
+class JobConfigurationSnapshot(Wire):
+    """Always rendered with every key set (``null`` when empty), as the vendor sends it."""
+
+    configuration: Configuration
+    sink: Sink | None = None
+    auth_session: AuthSession | None = None
+    proxy: Proxy | None = None
+    notifications: list[Notification] | None = None
+
+
+class JobRun(Wire):
+    id: str
+    start_time: str
+    end_time: str | None
+    workspace_id: str
+    project_id: str
+    job_id: str
+    created_at: str
+    updated_at: str
+    type: RunType
+    status: RunStatus
+    payloads: int | None
+    successful_runs: int | None
+    failed_runs: int | None
+    error: RunError | None
+    reason: RunReason | None
+    job_configuration_snapshot: JobConfigurationSnapshot
+
+
+class GetJobRunResponse(Wire):
+    jobRun: JobRun
+    results: Results | None = None
+
+
+class JobRunList(Wire):
+    jobRuns: list[JobRun]
+    totalCount: int
+
+
+class Job(Wire):
+    """Get Job: ``projectId`` in camelCase and ``proxy`` as a plain URL."""
+
+    id: str
+    configuration: Configuration
+    sink: Sink | None
+    created_at: str
+    next_run_time: str | None
+    last_run_time: str | None
+    state: JobState
+    payload: list[PayloadItem]
+    schedule: Schedule | None
+    projectId: str
+    auth_session: AuthSession | None
+    proxy: str | None
+
+
+class JobListItem(Wire):
+    """Get Jobs: ``project_id`` in snake_case and ``proxy`` as an object."""
+
+    id: str
+    workspace_id: str
+    project_id: str
+    configuration: Configuration
+    payload: list[PayloadItem]
+    sink: Sink | None
+    schedule: Schedule | None
+    next_run_time: str | None
+    last_run_time: str | None
+    created_at: str
+    auth_session: AuthSession | None
+    notifications: list[Notification] | None
+    proxy: Proxy | None
+    reason: JobReason | None
+    state: JobState
+    schedule_id: str | None
+    source: JobSource
+
+
+class CreateJobResponse(Wire):
+    id: str
+    message: Literal["created"]
+
+
+class UpdateJobResponse(Wire):
+    id: str
+    message: Literal["updated job successfully"]
+
+
+class PauseJobResponse(Wire):
+    message: Literal["Paused"]
+
+
+class ResumeJobResponse(Wire):
+    message: Literal["Resumed"]
+
+
+class TriggerJobResponse(Wire):
+    jobRunId: str
+    message: str
+
+
+class TerminateJobRunResponse(Wire):
+    message: str
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+B = TypeVar("B", bound=BaseModel)
+
+
+def plain(value: Any) -> Any:
+    """``value`` as JSON-ready data: declared fields only (extras dropped), ``None`` left out."""
+    if isinstance(value, BaseModel):
+        out: dict[str, Any] = {}
+        for name in type(value).model_fields:
+            item = getattr(value, name)
+            if item is not None:
+                out[name] = plain(item)
+        return out
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    return value
+
+
+def settled(model: B) -> B:
+    """``model`` rebuilt from its own values, so that defaults count as set (and are sent) and
+    unknown keys are gone."""
+    return type(model).model_validate(plain(model))
+
+
+def unknown_keys(value: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
+    """Where ``value`` holds keys its models do not declare (for fixtures, which are strict)."""
+    if isinstance(value, BaseModel):
+        for key in value.model_extra or {}:
+            yield (*loc, key)
+        for name in type(value).model_fields:
+            yield from unknown_keys(getattr(value, name), (*loc, name))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from unknown_keys(item, (*loc, index))
