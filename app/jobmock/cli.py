@@ -71,6 +71,19 @@ def _parser() -> argparse.ArgumentParser:
     openapi = sub.add_parser("openapi", help="print a vendor's OpenAPI document")
     openapi.add_argument("vendor", metavar="SLUG")
 
+    generate = sub.add_parser("generate", help="write generated jobs as plain fixture YAML")
+    generate.add_argument("vendor", metavar="SLUG")
+    generate.add_argument("--count", type=int, required=True)
+    generate.add_argument("--seed", type=int, default=0, help="the set's seed (default 0)")
+    generate.add_argument("--name", default="generated", help="the set's name (part of its key)")
+    generate.add_argument("--out", type=Path, metavar="FILE", help="default: standard output")
+    generate.add_argument(
+        "--fixtures",
+        type=Path,
+        metavar="DIR",
+        help="fixtures the jobs refer to (tests, projects; default: bundled)",
+    )
+
     token = sub.add_parser("token", help="print a signed token for a token-based vendor")
     token.add_argument("vendor", metavar="SLUG")
     token.add_argument("--sub", help="the token's subject")
@@ -129,6 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return health(args.url, args.timeout)
         if args.command == "token":
             return token(args)
+        if args.command == "generate":
+            return generate(args)
     except FixtureError as exc:
         return _fail(f"invalid fixtures:\n{exc}")
     except ValidationError as exc:
@@ -245,6 +260,61 @@ def openapi(slug: str) -> int:
     document = app.runtime.vendors[slug].asgi.openapi()  # type: ignore[attr-defined]
     _out(json.dumps(document, indent=2))
     return 0
+
+
+def generate(args: argparse.Namespace) -> int:
+    """The jobs a ``generate:`` block would hold, written out as ordinary fixture jobs."""
+    import yaml
+
+    settings = _settings(vendors=args.vendor, fixtures=args.fixtures)
+    from jobmock.vendors import get_spec
+
+    spec = get_spec(args.vendor)
+    export = getattr(spec.package(), "export_generated", None)
+    if export is None:
+        return _fail(f"{spec.slug} has no generated jobs")
+    if args.count < 0:
+        return _fail("--count must be 0 or more")
+    jobs = export(settings.fixtures_dir / spec.slug, args.count, args.seed, args.name)
+    out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
+    progress = Progress(args.count, sys.stderr if args.out and sys.stderr.isatty() else None)
+    try:
+        out.write(
+            f"# jobmock generate {spec.slug} --count {args.count} --seed {args.seed} "
+            f"--name {args.name}\n# (as served by a jobmock with --seed 0)\n"
+            "schema_version: 1\njobs:\n"
+        )
+        for number, job in enumerate(jobs, 1):
+            out.write(yaml.safe_dump([job], sort_keys=False, width=100))
+            progress.update(number)
+    finally:
+        progress.done()
+        if args.out:
+            out.close()
+    return 0
+
+
+class Progress:
+    """A one-line progress bar, only on a terminal and only for counts worth one."""
+
+    def __init__(self, total: int, stream: TextIO | None, threshold: int = 10_000) -> None:
+        self.total = total
+        self.stream = stream if total >= threshold else None
+        self.shown = -1
+
+    def update(self, done: int) -> None:
+        if self.stream is None:
+            return
+        percent = done * 100 // max(1, self.total)
+        if percent != self.shown:
+            self.shown = percent
+            bar = "#" * (percent // 4)
+            self.stream.write(f"\r[{bar:<25}] {percent:3d}% {done}/{self.total}")
+            self.stream.flush()
+
+    def done(self) -> None:
+        if self.stream is not None:
+            self.stream.write("\n")
 
 
 def _csv(value: str | None) -> tuple[str, ...] | None:

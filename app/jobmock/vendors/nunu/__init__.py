@@ -25,8 +25,9 @@ of their own.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jobmock.core.vendor import VendorSpec
 
@@ -85,3 +86,20 @@ def check_fixtures(directory: Path) -> str:
         f"{len(data.jobs)} jobs{generated}, {len(data.keys)} keys, {len(data.projects)} "
         f"projects, {len(data.tests)} tests"
     )
+
+
+def export_generated(
+    directory: Path, count: int, seed: int, name: str = "generated", project: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """The jobs a ``generate:`` block with these settings would hold, as fixture jobs (for
+    ``jobmock generate nunu``). The fixtures in ``directory`` provide the tests they run."""
+    from jobmock.core.fixtures import load_dir
+    from jobmock.core.generate import Generator
+    from jobmock.vendors.nunu.fixtures import GenerateFixture
+    from jobmock.vendors.nunu.generated import build_set
+    from jobmock.vendors.nunu.loader import load
+
+    data = load(load_dir(directory), Generator())
+    spec = GenerateFixture(count=count, seed=seed, name=name, project=project)
+    generated = build_set(spec, data, Generator())
+    return (generated.fixture(i) for i in range(count))

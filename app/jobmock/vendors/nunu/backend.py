@@ -511,8 +511,7 @@ class NunuBackend:
         found = {
             job_id: job
             for job_id in body.job_ids
-            if (job := self.jobs.get(job_id.lower())) is not None
-            and job.project_id == caller.project
+            if (job := self.lookup(job_id.lower())) is not None and job.project_id == caller.project
         }
         if not found:
             raise NotFound("no jobs found in your project matching the provided IDs", reason="stop")

@@ -21,7 +21,14 @@ from jobmock.core.generate import Generator, derive_seed
 from jobmock.core.paging import BulkSource
 from jobmock.vendors.nunu.fixtures import GenerateFixture, TestFixture
 from jobmock.vendors.nunu.loader import DEVICES, NunuData, player_plan
-from jobmock.vendors.nunu.records import STOP_TO_COMPLETED, NunuJob, RunPlan, timeline_for_status
+from jobmock.vendors.nunu.records import (
+    STOP_TO_COMPLETED,
+    NunuJob,
+    PlayerPlan,
+    RunPlan,
+    completion_lag,
+    timeline_for_status,
+)
 
 #: The longest a generated job can still be moving, beyond its run's duration.
 _SLACK = 6.0 + 2.0 + STOP_TO_COMPLETED + 1.0
@@ -93,14 +100,15 @@ class GeneratedSet:
         spec, category = self.spec, self.category(index)
         test = category.test
         rng = self.generator.rng(*self.key, index)
-        queued = min(rng.uniform(2.0, 6.0), 0.09 * spec.every)
-        started = queued + rng.uniform(0.5, 2.0)
-        completed = started + rng.uniform(*spec.duration)
+        queued = round(min(rng.uniform(2.0, 6.0), 0.09 * spec.every), 6)
+        started = round(queued + rng.uniform(0.5, 2.0), 6)
+        completed = round(started + rng.uniform(*spec.duration), 6)
         times = {"run_created": queued, "started": started, "completed": completed}
         if category.result == "STOPPED":
             times["completed"] += STOP_TO_COMPLETED
         timeline = timeline_for_status("COMPLETED", category.result, rng, times)
         run_id = self.runs.base36(index)
+        job_id = self.codec.uuid(index)
         device = DEVICES[rng.randrange(len(DEVICES))]
         players = tuple(
             player_plan(run_id, p, None, test.steps, device, rng) for p in range(test.players)
@@ -110,7 +118,6 @@ class GeneratedSet:
             bugs = rng.randint(1, 3) if category.result == "FAILED" else 0
             bug_info = {"bug_label": "bugs_found" if bugs else "no_bugs", "bug_count": bugs}
         tags = (*test.tags, *(t for t in spec.tags if t not in test.tags))
-        job_id = self.codec.uuid(index)
         return NunuJob(
             job_id=job_id,
             project_id=self.project,
@@ -122,14 +129,47 @@ class GeneratedSet:
                 players=players,
                 initiator=self.initiator,
                 bug_info=bug_info,
-                completion_lag=round(rng.uniform(0.15, 0.25), 6),
+                completion_lag=completion_lag(job_id),
             ),
             test_name=test.name,
             created_offset=self.created_offset(index),
             platform=spec.platform,
+            stopped_by=self.initiator if category.result == "STOPPED" else None,
             tags=tags,
             text_key=job_id,
         )
+
+    def fixture(self, index: int) -> dict[str, Any]:
+        """Job ``index`` as a plain fixture job: loading it renders the same documents."""
+        job = self.job(index)
+        run: dict[str, Any] = {
+            "multiplayer_run_id": job.run.run_id,
+            "bug_info": job.run.bug_info,
+            "initiator": job.run.initiator,
+            "players": [_player_fixture(p) for p in job.run.players],
+        }
+        doc: dict[str, Any] = {
+            "job_id": job.job_id,
+            "project_id": job.project_id,
+            "created_ago": -job.created_offset,
+            "multiplayer_test_id": job.test_id,
+            "test_name": job.test_name,
+            "test_type": job.test_type,
+            "platform": job.platform,
+            "tags": list(job.tags),
+        }
+        if job.stopped_by is not None:
+            doc["stopped_by"] = job.stopped_by
+        doc["runs"] = [{k: v for k, v in run.items() if v is not None}]
+        doc["timeline"] = [
+            {
+                "status": step.state,
+                "at": step.at,
+                **({"result": step.get("result")} if step.get("result") else {}),
+            }
+            for step in job.timeline.steps
+        ]
+        return doc
 
     # --- listing -----------------------------------------------------------------------------
 
@@ -168,6 +208,58 @@ class GeneratedSet:
         )
 
 
+def _player_fixture(player: PlayerPlan) -> dict[str, Any]:
+    steps = []
+    for step in player.steps:
+        test = {
+            "test_step_id": step.test_step_id,
+            "goal": step.goal,
+            "finish_condition": step.finish_condition or None,
+        }
+        out: dict[str, Any] = {"test": {k: v for k, v in test.items() if v is not None}}
+        if step.report is not None:
+            out["report"] = step.report
+        if step.items is not None:
+            out["items"] = [dict(item) for item in step.items]
+        steps.append(out)
+    device = player.device
+    return {
+        "player_number": player.number,
+        "composite_test_id": player.composite_test_id,
+        "platform": {
+            "kind": device.kind,
+            "config": {"device": {"name": device.name, "os_version": device.os_version}},
+        },
+        "artifacts": [{"filename": a.filename, "size": a.size} for a in player.artifacts],
+        "steps": steps,
+    }
+
+
+class SetError(ValueError):
+    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
+def build_set(spec: GenerateFixture, data: NunuData, generator: Generator) -> GeneratedSet:
+    """One set; ``SetError`` names the field that is wrong."""
+    project = spec.project or next(iter(data.projects))
+    if project not in data.projects:
+        raise SetError(("project",), f"unknown project {project!r}")
+    if spec.tests is not None:
+        missing = [t for t in spec.tests if t not in data.tests]
+        if missing:
+            raise SetError(("tests",), f"unknown test(s): {', '.join(missing)}")
+        tests = [data.tests[t] for t in spec.tests]
+    else:
+        tests = [t for t in data.tests.values() if t.project in (None, project)]
+    if not tests:
+        raise SetError(
+            (), "a generated set needs at least one test: define tests, or list some under 'tests'"
+        )
+    return GeneratedSet(spec, project, tests, data, generator)
+
+
 def load_sets(data: NunuData, generator: Generator) -> list[GeneratedSet]:
     """The sets of the fixtures' ``generate:`` blocks; problems name file, line and field."""
     sets: list[GeneratedSet] = []
@@ -175,41 +267,24 @@ def load_sets(data: NunuData, generator: Generator) -> list[GeneratedSet]:
     seen: dict[tuple[str, str], str] = {}
     for file, i, spec in data.generate:
         loc: tuple[str | int, ...] = ("generate", i)
-        project = spec.project or next(iter(data.projects))
-        if project not in data.projects:
-            problems.append(file.problem((*loc, "project"), f"unknown project {project!r}"))
+        try:
+            generated = build_set(spec, data, generator)
+        except SetError as exc:
+            problems.append(file.problem((*loc, *exc.loc), str(exc)))
             continue
-        if (project, spec.name) in seen:
+        key = (generated.project, spec.name)
+        if key in seen:
             problems.append(
                 file.problem(
                     (*loc, "name"),
                     f"a second set named {spec.name!r} in "
-                    f"project {project!r} (first at "
-                    f"{seen[(project, spec.name)]})",
+                    f"project {generated.project!r} (first at "
+                    f"{seen[key]})",
                 )
             )
             continue
-        seen[(project, spec.name)] = f"{file.name}:{file.line_of(loc)}"
-        if spec.tests is not None:
-            missing = [t for t in spec.tests if t not in data.tests]
-            if missing:
-                problems.append(
-                    file.problem((*loc, "tests"), f"unknown test(s): {', '.join(missing)}")
-                )
-                continue
-            tests = [data.tests[t] for t in spec.tests]
-        else:
-            tests = [t for t in data.tests.values() if t.project in (None, project)]
-        if not tests:
-            problems.append(
-                file.problem(
-                    loc,
-                    "a generated set needs at least one test: define "
-                    "tests, or list some under 'tests'",
-                )
-            )
-            continue
-        sets.append(GeneratedSet(spec, project, tests, data, generator))
+        seen[key] = f"{file.name}:{file.line_of(loc)}"
+        sets.append(generated)
     if problems:
         raise FixtureError(problems)
     return sets

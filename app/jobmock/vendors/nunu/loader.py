@@ -40,6 +40,7 @@ from jobmock.vendors.nunu.records import (
     PlayerPlan,
     RunPlan,
     StepPlan,
+    completion_lag,
     timeline_for_status,
 )
 
@@ -409,7 +410,7 @@ def job_record(
             static = True
         else:
             line, static = timeline_for_status(status, result, rng, times), True
-    run_plan = _run_plan(fx, run, test, test_type, project, data, rng)
+    run_plan = _run_plan(job_id, fx, run, test, test_type, project, data, rng)
     if fx.created_ago is not None:
         created_offset = -fx.created_ago
     else:
@@ -443,6 +444,7 @@ def job_record(
 
 
 def _run_plan(
+    job_id: str,
     fx: JobFixture,
     run: RunFixture | None,
     test: TestFixture | None,
@@ -495,7 +497,7 @@ def _run_plan(
         initiator=initiator,
         bug_info=bug_info,
         build=build,
-        completion_lag=round(rng.uniform(0.15, 0.25), 6),
+        completion_lag=completion_lag(job_id),
         completed_at=completed,
         duration_ms=duration,
     )
