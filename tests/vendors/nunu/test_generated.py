@@ -4,7 +4,7 @@ fixture jobs, and changed one at a time."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,11 @@ from jobmock.main import JobmockApp
 from jobmock.testing import InProcessHandle, JobmockTransport
 from tests.conftest import START
 from tests.helpers import ROOT
+from tests.vendors.nunu.conftest import Nunu
 from tests.vendors.nunu.test_consistency import check
+
+Doc = dict[str, Any]
+Case = tuple[dict[str, str], Callable[[Doc], bool]]
 
 KEY = {"X-Api-Key": "nunu_test_key"}
 
@@ -106,9 +110,11 @@ def test_thousands_of_generated_jobs_are_consistent(big: Client) -> None:
     ids = set(big.generated_ids(3000))
     generated = [j for j in jobs if j["job_id"] in ids]
     assert len(generated) == 3000
-    client = type("N", (), {"get": lambda self, p, **q: big.http.get(p, params=q)})()
-    for job in generated[::3]:
-        check(client, job)  # type: ignore[arg-type]
+    with httpx.Client(transport=JobmockTransport(big.app), base_url="http://jobmock",
+                      headers=KEY) as http:
+        nunu = Nunu(http)
+        for job in generated[::3]:
+            check(nunu, job)
 
 
 def test_mix_and_timeline(big: Client) -> None:
@@ -126,7 +132,7 @@ def test_list_filters_over_a_mixed_set(big: Client) -> None:
     assert [j["created_at"] for j in everything] == sorted(
         (j["created_at"] for j in everything), reverse=True
     )
-    cases = [
+    cases: list[Case] = [
         ({"status": "completed"}, lambda j: j["status"] == "COMPLETED"),
         (
             {"status": "running"},
@@ -153,7 +159,7 @@ def test_run_filters_over_a_mixed_set(big: Client) -> None:
     assert [r["created_at"] for r in everything] == sorted(
         (r["created_at"] for r in everything), reverse=True
     )
-    for query, keep in [
+    run_cases: list[Case] = [
         ({"bugs": "true"}, lambda r: (r["bug_info"] or {}).get("bug_count", 0) > 0),
         ({"test_type": "verification"}, lambda r: r["test"]["type"] == "verification"),
         (
@@ -236,7 +242,7 @@ def test_export_renders_the_same_documents(
 
 
 def test_bad_generate_blocks_name_file_line_and_field(tmp_path: Path) -> None:
-    for block, message in [
+    blocks: list[tuple[dict[str, Any], str]] = [
         (
             {"count": 5, "tests": ["00000000-0000-4000-8000-000000000000"]},
             "generate[0].tests: unknown test(s): 00000000-0000-4000-8000-000000000000",
@@ -244,7 +250,8 @@ def test_bad_generate_blocks_name_file_line_and_field(tmp_path: Path) -> None:
         ({"count": 5, "every": "0s"}, "generate[0]: 'every' must be more than 0s"),
         ({"count": 5, "project": "nowhere"}, "generate[0].project: unknown project 'nowhere'"),
         ({"count": -1}, "generate[0].count: Input should be greater than or equal to 0"),
-    ]:
+    ]
+    for block, message in blocks:
         path = fixtures(tmp_path / str(abs(hash(message))), block)
         with pytest.raises(FixtureError) as info:
             app_for(path)
