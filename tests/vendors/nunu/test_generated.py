@@ -110,8 +110,9 @@ def test_thousands_of_generated_jobs_are_consistent(big: Client) -> None:
     ids = set(big.generated_ids(3000))
     generated = [j for j in jobs if j["job_id"] in ids]
     assert len(generated) == 3000
-    with httpx.Client(transport=JobmockTransport(big.app), base_url="http://jobmock",
-                      headers=KEY) as http:
+    with httpx.Client(
+        transport=JobmockTransport(big.app), base_url="http://jobmock", headers=KEY
+    ) as http:
         nunu = Nunu(http)
         for job in generated[::3]:
             check(nunu, job)
@@ -166,7 +167,8 @@ def test_run_filters_over_a_mixed_set(big: Client) -> None:
             {"state": "completed", "tags": "login"},
             lambda r: r["state"] == "COMPLETED" and "login" in r["tags"],
         ),
-    ]:
+    ]
+    for query, keep in run_cases:
         expected = [r["multiplayer_run_id"] for r in everything if keep(r)]
         assert expected
         assert [r["multiplayer_run_id"] for r in big.pages("/runs", **query)] == expected, query
@@ -252,7 +254,7 @@ def test_bad_generate_blocks_name_file_line_and_field(tmp_path: Path) -> None:
         ({"count": -1}, "generate[0].count: Input should be greater than or equal to 0"),
     ]
     for block, message in blocks:
-        path = fixtures(tmp_path / str(abs(hash(message))), block)
+        path = fixtures(tmp_path / str(blocks.index((block, message))), block)
         with pytest.raises(FixtureError) as info:
             app_for(path)
         assert message in str(info.value)
