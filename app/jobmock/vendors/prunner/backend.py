@@ -52,6 +52,14 @@ def schedule_request(body: Any) -> tuple[str, dict[str, Any] | None]:
     return pipeline, variables
 
 
+def _describe(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        where = format_loc(err["loc"])
+        parts.append(f"{where}: {describe_error(err)}" if where else describe_error(err))
+    return "; ".join(parts)
+
+
 class PrunnerBackend:
     def __init__(self, data: PrunnerData, store: Store, generator: Generator, secret: str) -> None:
         self.data = data
@@ -231,10 +239,7 @@ class PrunnerBackend:
         try:
             return _OUTCOMES.validate_json(value)
         except ValidationError as exc:
-            details = "; ".join(
-                f"{format_loc(err['loc'])}: {describe_error(err)}" for err in exc.errors()
-            )
-            raise BadRequest(f"X-Jobmock-Tasks: {details}", reason="tasks") from None
+            raise BadRequest(f"X-Jobmock-Tasks: {_describe(exc)}", reason="tasks") from None
 
     def cancel(self, query_string: str) -> bytes:
         with self.store.lock:
@@ -255,12 +260,7 @@ class PrunnerBackend:
         try:
             fixture = JobFixture.model_validate(doc)
         except ValidationError as exc:
-            raise BadRequest(
-                "; ".join(
-                    f"{format_loc(err['loc'])}: {describe_error(err)}" for err in exc.errors()
-                ),
-                reason="fixture",
-            ) from None
+            raise BadRequest(_describe(exc), reason="fixture") from None
         with self.store.lock:
             try:
                 job = job_record(
