@@ -82,12 +82,13 @@ def create(ctx: VendorContext) -> VendorApp:
 
     data = load(load_dir(ctx.fixtures_dir), ctx.generator, ctx.store.epoch)
     backend = PrunnerBackend(data, ctx.store, ctx.generator, secret(data.jwt_secret))
+    router = create_router(backend)
     app = build_vendor_app(
         title=SPEC.title,
         version=SPEC.api_version,
         description=__doc__ or "",
         servers=[{"url": SPEC.real_base_url, "description": "a real prunner, on its default port"}],
-        routers=[create_router(backend)],
+        routers=[router],
         render=render_error,
         request_models=[schemas.ScheduleRequest],
     )
@@ -103,7 +104,7 @@ def create(ctx: VendorContext) -> VendorApp:
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]
-    asgi = AuthBeforeRouting(app, backend, render_error)
+    asgi = AuthBeforeRouting(app, backend, render_error, router.routes)
     return VendorApp(SPEC, asgi, backend, render_error)
 
 

@@ -15,6 +15,7 @@ Requests that pass go on to the FastAPI app with the token's user in ``scope["st
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from fastapi.routing import APIRoute
@@ -24,6 +25,7 @@ from jobmock.core.gate import vendor_path
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
+    from starlette.routing import BaseRoute
     from starlette.types import Receive, Scope, Send
 
     from jobmock.core.vendor import ErrorRenderer
@@ -74,16 +76,23 @@ def cookies(scope: Scope) -> dict[str, str]:
 
 
 class AuthBeforeRouting:
-    def __init__(self, app: FastAPI, backend: PrunnerBackend, render: ErrorRenderer) -> None:
+    def __init__(
+        self,
+        app: FastAPI,
+        backend: PrunnerBackend,
+        render: ErrorRenderer,
+        routes: Iterable[BaseRoute] = (),
+    ) -> None:
         self.app = app
         self.backend = backend
         self.render = render
         self.routes: dict[tuple[str, str], APIRoute] = {
             (route.path, method): route
-            for route in app.routes
+            for route in routes
             if isinstance(route, APIRoute)
             for method in route.methods or ()
         }
+        """The vendor's routes, so the journal can name the operation of a refused request."""
 
     def openapi(self) -> dict[str, Any]:
         return self.app.openapi()
