@@ -150,15 +150,22 @@ class PrunnerBackend:
             if self.visible(fate, s.pipeline, now)
         ]
         fates.sort(key=lambda pair: (pair[0].created, pair[0].job.seq), reverse=True)
-        success = self.data.success_exit_code
-        jobs = ",".join(render.job_json(fate, p, now, success) for fate, p in fates)
+        jobs = ",".join(self.job_json(fate, p, now) for fate, p in fates)
         pipelines = render.pipelines_json(schedules, now)
         return render.document('{"pipelines":' + pipelines + ',"jobs":[' + jobs + "]}")
+
+    def job_json(self, fate: JobFate, pipeline: Pipeline, now: int) -> str:
+        span = fate.span(now)
+        text = fate.rendered.get(span)
+        if text is None:
+            text = render.job_json(fate, pipeline, now, self.data.success_exit_code)
+            fate.rendered[span] = text
+        return text
 
     def job_detail(self, query_string: str) -> bytes:
         now = self._now()
         pipeline, fate = self._find(self._job_id(query_string), now)
-        return render.document(render.job_json(fate, pipeline, now, self.data.success_exit_code))
+        return render.document(self.job_json(fate, pipeline, now))
 
     def job_logs(self, query_string: str) -> bytes:
         now = self._now()

@@ -15,6 +15,7 @@ client requests, which keep their order of arrival.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import itertools
 from collections.abc import Iterable
@@ -61,6 +62,22 @@ class JobFate:
     refused: Action | None = None
     """prunner would have refused it (only possible for fixtures or a clock moved back)."""
     generation: int = 0
+    rendered: dict[int, str] = field(default_factory=dict)
+    """Its document per span between two changes (see ``span``), rendered once."""
+    _changes: tuple[int, ...] | None = None
+
+    def span(self, now: int) -> int:
+        """Which stretch of the job's life ``now`` falls in: its document is the same all along
+        one stretch, since every field flips at one of these instants."""
+        if self._changes is None:
+            times = {self.canceled_at} if self.canceled_at is not None else set()
+            if self.run is not None:
+                times |= {self.run.start, self.run.main_end, self.run.end}
+                for task in (*self.run.tasks, self.run.on_error):
+                    if task is not None:
+                        times |= {task.start, task.end}
+            self._changes = tuple(sorted(times))
+        return bisect.bisect_right(self._changes, now)
 
     def started(self, now: int) -> bool:
         return self.run is not None and self.run.start <= now
