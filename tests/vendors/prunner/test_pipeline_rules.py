@@ -285,3 +285,48 @@ def test_secret_from_fixtures_and_environment(
     env = {"Authorization": f"Bearer {mint_jwt('an-environment-secret', {})}"}
     assert w2.client.get("/prunner/pipelines/", headers=env).status_code == 200
     assert w2.client.get("/prunner/pipelines/", headers=ok).status_code == 401
+
+
+ON_ERROR = """
+pipelines:
+  guarded:
+    tasks:
+      work: {script: [work], duration: 4s}
+      side: {script: [side], duration: 10s, allow_failure: true}
+    on_error: {script: [notify], duration: 3s, exit_code: 9, stderr: "smtp down\\n"}
+"""
+
+
+def test_on_error_runs_only_after_an_error_and_may_fail(world_of: Callable[[str], World]) -> None:
+    w = world_of(ON_ERROR)
+    fine = w.prunner.schedule("guarded")
+    w.handle.advance("10s")
+    job = w.prunner.detail(fine)
+    assert [t["name"] for t in job["tasks"]] == ["side", "work"]
+    assert job["completed"] is True and "lastError" not in job
+
+    headers = {**w.prunner.headers, "X-Jobmock-Tasks": '{"work": {"exit_code": 5}}'}
+    response = w.client.post(
+        "/prunner/pipelines/schedule", json={"pipeline": "guarded"}, headers=headers
+    )
+    failed = response.json()["jobId"]
+    w.handle.advance("4s")
+    job = w.prunner.detail(failed)
+    # side has allow_failure: killed, it reports no error, so lastError stays the failure's.
+    assert [(t["name"], t["status"]) for t in job["tasks"]] == [
+        ("side", "canceled"),
+        ("work", "error"),
+        ("on_error", "running"),
+    ]
+    assert job["completed"] is False and "lastError" not in job
+    w.handle.advance("3s")
+    job = w.prunner.detail(failed)
+    on_error = job["tasks"][-1]
+    assert (on_error["status"], on_error["exitCode"], on_error["error"]) == (
+        "error",
+        9,
+        "exit status 9",
+    )
+    assert (job["completed"], job["canceled"], job["errored"]) == (True, False, True)
+    assert job["lastError"] == "exit status 5"
+    assert w.prunner.logs(failed, "on_error")["stderr"] == "smtp down\n"
