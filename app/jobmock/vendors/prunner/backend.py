@@ -21,35 +21,13 @@ from jobmock.core.store import Store, Table
 from jobmock.vendors.prunner import gojson, render
 from jobmock.vendors.prunner.fixtures import JobFixture, Outcome
 from jobmock.vendors.prunner.loader import Invalid, PrunnerData, job_record
-from jobmock.vendors.prunner.params import parse_job_id, query_value
+from jobmock.vendors.prunner.params import parse_job_id, query_value, schedule_request
 from jobmock.vendors.prunner.records import ON_ERROR, Pipeline, PrunnerJob
 from jobmock.vendors.prunner.schedule import JobFate, PipelineSchedule, simulate
 from jobmock.vendors.prunner.texts import generated_output
 
 TRUE = b"true\n"
 _OUTCOMES = TypeAdapter(dict[str, Outcome])
-
-
-def schedule_request(body: Any) -> tuple[str, dict[str, Any] | None]:
-    """``pipeline`` and ``variables`` as Go decodes them into prunner's request struct: field
-    names match case-insensitively (ASCII only), the last match wins, unknown fields and a
-    ``null`` body are ignored."""
-    if body is None:
-        return "", None
-    if not isinstance(body, gojson.Pairs):
-        raise gojson.DecodeError("expected a JSON object for the request body")
-    pipeline, variables = "", None
-    for key, item in body.pairs:
-        name = key.encode().lower()
-        if name == b"pipeline":
-            if item is not None and not isinstance(item, str):
-                raise gojson.DecodeError("pipeline: expected a string")
-            pipeline = item if item is not None else pipeline
-        elif name == b"variables":
-            if item is not None and not isinstance(item, dict):
-                raise gojson.DecodeError("variables: expected a JSON object")
-            variables = item
-    return pipeline, variables
 
 
 def _describe(exc: ValidationError) -> str:

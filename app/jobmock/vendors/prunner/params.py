@@ -3,6 +3,8 @@
 - Query strings follow ``net/url.ParseQuery`` (Go 1.17+): pairs split on ``&`` only, a pair with
   a ``;`` or a bad ``%`` escape is dropped, ``+`` is a space, and ``Query().Get`` takes the
   first value of a repeated name.
+- The schedule body is decoded into prunner's request struct as Go does: field names match
+  case-insensitively (ASCII only), the last match wins, unknown fields are ignored.
 - Job ids follow gofrs/uuid v4.4.0 ``FromString``: canonical, 32 hex digits, either wrapped in
   braces or prefixed with ``urn:uuid:``; hex is case-insensitive and the id prunner looks up
   is always the lowercase canonical form (spec/prunner.md §4.1).
@@ -11,7 +13,10 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import unquote_plus
+
+from jobmock.vendors.prunner.gojson import DecodeError, Pairs
 
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _HEX32 = re.compile(r"[0-9A-Fa-f]{32}")
@@ -57,3 +62,25 @@ def parse_job_id(text: str) -> str | None:
         return None
     d = digits.lower()
     return f"{d[:8]}-{d[8:12]}-{d[12:16]}-{d[16:20]}-{d[20:]}"
+
+
+def schedule_request(body: Any) -> tuple[str, dict[str, Any] | None]:
+    """``pipeline`` and ``variables`` as Go decodes them into prunner's request struct: field
+    names match case-insensitively (ASCII only), the last match wins, unknown fields and a
+    ``null`` body are ignored."""
+    if body is None:
+        return "", None
+    if not isinstance(body, Pairs):
+        raise DecodeError("expected a JSON object for the request body")
+    pipeline, variables = "", None
+    for key, item in body.pairs:
+        name = key.encode().lower()
+        if name == b"pipeline":
+            if item is not None and not isinstance(item, str):
+                raise DecodeError("pipeline: expected a string")
+            pipeline = item if item is not None else pipeline
+        elif name == b"variables":
+            if item is not None and not isinstance(item, dict):
+                raise DecodeError("variables: expected a JSON object")
+            variables = item
+    return pipeline, variables
