@@ -50,7 +50,7 @@ class PrunnerBackend:
         self._seq = self._first_seq
         self._scheduled = 0
         self._schedules: dict[str, PipelineSchedule] = {}
-        self._outputs: dict[tuple[str, str], tuple[str, str]] = {}
+        self._outputs: dict[tuple[str, str, bool], tuple[str, str]] = {}
         store.on_reset(self._on_reset)
 
     def _on_reset(self) -> None:
@@ -170,7 +170,7 @@ class PrunnerBackend:
         assert outcome is not None
         if outcome.stdout is not None and (outcome.stderr is not None or not outcome.exit_code):
             return outcome.stdout, outcome.stderr or ""
-        key = (job.job_id, task)
+        key = (job.job_id, task, outcome.exit_code != 0)
         generated = self._outputs.get(key)
         if generated is None:
             generated = generated_output(self.generator, job.job_id, task, outcome.exit_code)
