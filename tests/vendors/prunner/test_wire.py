@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from jobmock.vendors.prunner import gojson
+from jobmock.vendors.prunner.graph import task_order
 from jobmock.vendors.prunner.params import parse_job_id, query_value
 
 
@@ -148,3 +149,40 @@ def test_uuid_spellings(text: str) -> None:
 )
 def test_invalid_uuids(text: str) -> None:
     assert parse_job_id(text) is None
+
+
+# --- task order (prunner.go sortTasksByDependencies, its own test cases) -------------------------
+
+
+@pytest.mark.parametrize(
+    ("graph", "order"),
+    [
+        ({"zeta": [], "alpha": []}, ["alpha", "zeta"]),
+        (
+            {
+                "a": [],
+                "b": ["a", "e"],
+                "c": ["d", "b"],
+                "d": ["a"],
+                "e": ["a"],
+                "f": ["b", "e"],
+                "g": ["c", "f"],
+            },
+            ["a", "d", "e", "b", "c", "f", "g"],
+        ),
+        (
+            {
+                "test": [],
+                "lint": [],
+                "generate": [],
+                "build": ["generate"],
+                "deploy": ["build", "test", "lint"],
+            },
+            ["generate", "build", "lint", "test", "deploy"],
+        ),
+        ({"B": [], "a": [], "_": []}, ["B", "_", "a"]),  # byte order, as Go compares strings
+        ({"a": ["b"], "b": ["a"]}, None),
+    ],
+)
+def test_task_order(graph: dict[str, list[str]], order: list[str] | None) -> None:
+    assert task_order(graph) == order
