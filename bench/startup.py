@@ -10,6 +10,7 @@ import argparse
 import subprocess
 import sys
 import time
+from typing import Any
 
 from common import SEED_PATH, bare_cmd, free_port, jobmock_cmd, median, report, server
 
@@ -33,15 +34,24 @@ def first_response(cmd_for_port: object, path: str, rounds: int) -> float:
     return median(samples)
 
 
+PRUNNER_QUERY = "id=52a5cb79-7556-4c52-8e6f-dd6aaf1bc4c8"
+
+
 def in_process(rounds: int) -> dict[str, float]:
     from jobmock import Settings, create_app
+    from jobmock.core.auth import mint_jwt
 
     start = time.perf_counter()
     app = create_app(Settings(clock="manual"))
     build = time.perf_counter() - start
     backend = app.runtime.vendors["nunu"].backend
+    prunner: Any = app.runtime.vendors["prunner"].backend
+    bearer = "Bearer " + mint_jwt("jobmock-prunner-secret-0123456789", {"sub": "bench"})
     store = app.runtime.store
-    resets, reads = [], []
+    resets: list[float] = []
+    reads: list[float] = []
+    prunner_cold: list[float] = []
+    prunner_warm: list[float] = []
     for _ in range(rounds * 200):
         t = time.perf_counter()
         store.reset()
@@ -49,10 +59,17 @@ def in_process(rounds: int) -> dict[str, float]:
         t = time.perf_counter()
         backend.get_job("nunu_test_key", "f80f6230-3a4f-431a-9d55-d11b867fed4e")  # type: ignore[attr-defined]
         reads.append(time.perf_counter() - t)
+        for samples in (prunner_cold, prunner_warm):  # after a reset, then again
+            t = time.perf_counter()
+            prunner.authenticate(bearer, {})
+            prunner.job_detail(PRUNNER_QUERY)
+            samples.append(time.perf_counter() - t)
     return {
         "create_app_ms": build * 1000,
         "reset_us": median(resets) * 1e6,
         "detail_backend_us": median(reads) * 1e6,
+        "prunner_detail_cold_us": median(prunner_cold) * 1e6,
+        "prunner_detail_us": median(prunner_warm) * 1e6,
     }
 
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from jobmock.core.vendor import VendorSpec
-from jobmock.vendors import intuned, nunu
+from jobmock.vendors import intuned, nunu, prunner
 
-VENDORS: tuple[VendorSpec, ...] = (nunu.SPEC, intuned.SPEC)
+VENDORS: tuple[VendorSpec, ...] = (
+    nunu.SPEC,
+    intuned.SPEC,
+    prunner.SPEC,
+)
 
 
 def get_spec(slug: str) -> VendorSpec:

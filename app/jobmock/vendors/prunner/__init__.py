@@ -1,0 +1,142 @@
+"""prunner: pipelines and jobs of its REST API (``http://localhost:9009``), version v1.3.0.
+
+Emulated (spec/prunner.md §1):
+
+- ``GET /pipelines/`` (and ``/pipelines``): pipelines, ``schedulable`` and ``running``
+- ``GET /pipelines/jobs``: pipelines and every job, newest first
+- ``POST /pipelines/schedule``: 202 ``{"jobId"}``; 400 for a bad body, an unknown pipeline, or a
+  queue that refuses the job
+- ``GET /job/detail?id=``, ``GET /job/logs?id=&task=``, ``POST /job/cancel?id=`` (200 ``true``;
+  500 ``Error canceling job`` once the job completed)
+
+Jobs run their pipeline's task graph on the clock (tasks start when their dependencies are done),
+under the pipeline's concurrency, wait list, ``queue_limit``, ``queue_strategy`` (append,
+replace) and ``start_delay``, with fail-fast or ``continue_running_tasks_after_failure``,
+``on_error``, cancellation of running and queued jobs, and ``retention_period``/``count``.
+
+Auth: an HS256 JWT from ``Authorization: Bearer`` or the ``jwt`` cookie, checked before routing
+inside ``/pipelines`` and ``/job``; failures are 401 plain text with prunner's five messages.
+The token's ``sub`` is the job's ``user``. Secret: ``JOBMOCK_PRUNNER_JWT_SECRET``, else a
+fixture's ``jwt_secret``, else ``jobmock-prunner-secret-0123456789``.
+
+Wire format: prunner's byte for byte (compact JSON and a newline, HTML-escaped, sorted map keys,
+RFC 3339 UTC whole seconds, ``start``/``end`` always present).
+
+Known gaps: scripts are never executed (a task's duration, exit code and output come from the
+fixture or are generated); no 503 while shutting down, no restart semantics, no ``/debug/pprof``;
+decode errors of a malformed schedule body say what is wrong in jobmock's words after prunner's
+``Error decoding JSON: `` (``EOF`` for an empty body is exact); the v1.4.0-beta1 additions
+(``queuePartition``, ``partitioned_replace``) are not emulated.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jobmock.core.vendor import VendorSpec
+
+if TYPE_CHECKING:
+    from jobmock.core.vendor import TokenRequest, VendorApp, VendorContext
+
+DEFAULT_SECRET = "jobmock-prunner-secret-0123456789"
+SECRET_ENV = "JOBMOCK_PRUNNER_JWT_SECRET"
+
+SPEC = VendorSpec(
+    slug="prunner",
+    title="prunner API",
+    api_version="v1.3.0",
+    real_base_url="http://localhost:9009",
+    base_path="",
+    module="jobmock.vendors.prunner",
+    job_params=("id",),
+    default_credentials="Authorization: Bearer $(jobmock token prunner) (HS256 JWT)",
+)
+
+
+def secret(fixture_secret: str | None) -> str:
+    """The HS256 secret: the environment, else the fixtures, else the default (as prunner, where
+    ``PRUNNER_JWT_SECRET`` wins over ``.prunner.yml``). At least 16 characters, as prunner."""
+    from jobmock.core.fixtures import FixtureError
+    from jobmock.vendors.prunner.fixtures import MIN_SECRET
+
+    value = os.environ.get(SECRET_ENV) or fixture_secret or DEFAULT_SECRET
+    if len(value) < MIN_SECRET:
+        raise FixtureError.single(
+            SECRET_ENV, None, "", f"the JWT secret must be at least {MIN_SECRET} characters"
+        )
+    return value
+
+
+def create(ctx: VendorContext) -> VendorApp:
+    from jobmock.core.asgi import build_vendor_app
+    from jobmock.core.vendor import VendorApp
+    from jobmock.vendors.prunner import schemas
+    from jobmock.vendors.prunner.backend import PrunnerBackend
+    from jobmock.vendors.prunner.errors import render_error
+    from jobmock.vendors.prunner.loader import load
+    from jobmock.vendors.prunner.middleware import AuthBeforeRouting
+    from jobmock.vendors.prunner.routes import create_router
+
+    data = load(ctx.fixture_files(), ctx.generator, ctx.store.epoch)
+    backend = PrunnerBackend(data, ctx.store, ctx.generator, secret(data.jwt_secret))
+    router = create_router(backend)
+    app = build_vendor_app(
+        title=SPEC.title,
+        version=SPEC.api_version,
+        description=__doc__ or "",
+        servers=[{"url": SPEC.real_base_url, "description": "a real prunner, on its default port"}],
+        routers=[router],
+        render=render_error,
+        request_models=[schemas.ScheduleRequest],
+    )
+    app.router.redirect_slashes = False  # chi does not redirect: /job/detail/ is a 404
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        document = generate()
+        document.setdefault("components", {})["securitySchemes"] = {
+            "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+            "jwtCookie": {"type": "apiKey", "in": "cookie", "name": "jwt"},
+        }
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    asgi = AuthBeforeRouting(app, backend, render_error, router.routes)
+    return VendorApp(SPEC, asgi, backend, render_error, openapi_document=openapi)
+
+
+def check_fixtures(directory: Path) -> str:
+    from jobmock.core.clock import utcnow
+    from jobmock.core.fixtures import load_dir
+    from jobmock.core.generate import Generator
+    from jobmock.vendors.prunner.loader import load
+
+    data = load(load_dir(directory), Generator(), utcnow())
+    return f"{len(data.pipelines)} pipelines, {len(data.jobs)} jobs"
+
+
+def mint_token(directory: Path, request: TokenRequest) -> str:
+    """An HS256 token for the fixture folder's secret: ``sub`` if asked, ``exp`` if asked.
+
+    No ``iat``: a token minted on the wall clock must also work against a jobmock whose manual
+    clock is set in the past (prunner checks ``iat`` when present).
+    """
+    from jobmock.core.auth import mint_jwt
+    from jobmock.core.fixtures import load_dir
+    from jobmock.core.generate import Generator
+    from jobmock.vendors.prunner.loader import load
+
+    data = load(load_dir(directory), Generator(), request.now)
+    claims: dict[str, Any] = {}
+    if request.subject is not None:
+        claims["sub"] = request.subject
+    if request.expires_in is not None:
+        claims["exp"] = int(request.now.timestamp() + request.expires_in)
+    if request.roles is not None:
+        claims["roles"] = list(request.roles)
+    if request.permissions is not None:
+        claims["permissions"] = list(request.permissions)
+    claims.update(request.claims)
+    return mint_jwt(secret(data.jwt_secret), claims)
