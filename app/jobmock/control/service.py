@@ -98,7 +98,7 @@ class Controller:
         if offset < 0 or not 1 <= limit <= 100_000:
             raise BadRequest("offset must be 0 or more and limit between 1 and 100000")
         backend = self.vendor(slug).backend
-        ids = list(itertools.islice(backend.job_ids(), offset, offset + limit))
+        ids = list(itertools.islice(backend.job_ids(offset), limit))
         return {"vendor": slug, "ids": ids, "total": backend.job_count(), "offset": offset}
 
     def delete_job(self, slug: str, job_id: str) -> None:

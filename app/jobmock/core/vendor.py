@@ -65,8 +65,8 @@ class VendorBackend(Protocol):
     def add_job(self, doc: Mapping[str, Any]) -> str:
         """Add one job given in fixture format; returns its id. Raises BadRequest if invalid."""
 
-    def job_ids(self) -> Iterable[str]:
-        """Every job id, lazily (generated sets can hold millions)."""
+    def job_ids(self, offset: int = 0) -> Iterable[str]:
+        """Every job id from ``offset`` on, lazily (generated sets can hold millions)."""
 
     def job_count(self) -> int: ...
 

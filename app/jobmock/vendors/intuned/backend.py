@@ -607,8 +607,8 @@ class IntunedBackend:
                 self.runs.put((job.uid, run.id), run)
         return self.control_id(job)
 
-    def job_ids(self) -> list[str]:
-        return [self.control_id(job) for job in self.jobs.values()]
+    def job_ids(self, offset: int = 0) -> list[str]:
+        return [self.control_id(job) for job in self.jobs.values()][offset:]
 
     def job_count(self) -> int:
         return len(self.jobs)

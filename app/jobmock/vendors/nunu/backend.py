@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from jobmock.core.auth import ApiKey, ApiKeyHeader
 from jobmock.core.bodies import parse_body
+from jobmock.core.cache import LRU
 from jobmock.core.errors import BadRequest, Forbidden, NotFound, Unauthorized
 from jobmock.core.fixtures import describe_error, format_loc
 from jobmock.core.generate import Generator
@@ -40,6 +41,8 @@ from jobmock.vendors.nunu.records import OPERATE_RUNS, READ_RUNS, NunuJob
 from jobmock.vendors.nunu.texts import fill_texts
 
 VENDOR = "nunu"
+#: Jobs whose generated free text is kept (bounded: a million generated jobs must not grow it).
+TEXTS_CACHED = 1024
 JOB_STATUS_FILTERS = {
     "queued": {"QUEUED"},
     "running": {"STARTING", "RUNNING", "STOPPING", "CLEANING_UP"},
@@ -117,7 +120,7 @@ class NunuBackend:
         self.run_index: Table[str, str] = store.table(
             {job.run.run_id: job.job_id for job in data.jobs.values()}
         )
-        self._texts: dict[tuple[str, str], render.Texts] = {}
+        self._texts: LRU[tuple[str, str], render.Texts] = LRU(TEXTS_CACHED)
         self._started = 0
         store.on_reset(self._on_reset)
 
@@ -150,18 +153,17 @@ class NunuBackend:
 
     def texts(self, job: NunuJob) -> render.Texts:
         cache_key = (job.job_id, job.text_key)
-        texts = self._texts.get(cache_key)
-        if texts is None:
-            texts = self._texts[cache_key] = fill_texts(job, self.generator)
-        return texts
+        return self._texts.get(cache_key, lambda: fill_texts(job, self.generator))
 
     def _view(self, job: NunuJob, poll: bool = False) -> render.JobView:
         """The job as it stands now; ``poll`` counts this read towards poll-driven steps."""
         now = self.store.clock.now()
         polls: list[datetime] = []
-        if poll:
-            self.store.record_poll(VENDOR, job.job_id, now)
+        # Only poll-driven jobs keep a poll log: every other read would make memory grow with
+        # the number of jobs read (the journal already records each read).
         if any(step.after_polls is not None for step in job.timeline.steps):
+            if poll:
+                self.store.record_poll(VENDOR, job.job_id, now)
             polls = self.store.polls(VENDOR, job.job_id)
         return render.view(job, self.store.epoch, now, polls)
 
@@ -576,13 +578,21 @@ class NunuBackend:
         self._put(job)
         return job.job_id
 
-    def job_ids(self) -> Iterator[str]:
-        """Fixture and client-made jobs first, then the generated ones (lazily)."""
-        yield from self.jobs.keys()
+    def job_ids(self, offset: int = 0) -> Iterator[str]:
+        """Fixture and client-made jobs first, then the generated ones (lazily); ``offset``
+        jumps into a generated set by index arithmetic."""
+        explicit = list(self.jobs.keys())
+        yield from explicit[offset:]
+        offset = max(0, offset - len(explicit))
         for generated in self.sets:
-            for job_id in generated.job_ids():
+            if offset >= generated.count:
+                offset -= generated.count
+                continue
+            for index in range(offset, generated.count):
+                job_id = generated.codec.uuid(index)
                 if not self.jobs.is_changed(job_id):
                     yield job_id
+            offset = 0
 
     def job_count(self) -> int:
         changed = [

@@ -32,7 +32,8 @@ from jobmock.vendors.nunu.records import (
 
 #: The longest a generated job can still be moving, beyond its run's duration.
 _SLACK = 6.0 + 2.0 + STOP_TO_COMPLETED + 1.0
-_CACHED_JOBS = 4096
+#: Generated jobs kept built (bounded, so memory stays flat whatever the set's size).
+_CACHED_JOBS = 512
 
 
 def micros(when: datetime) -> int:

@@ -282,8 +282,8 @@ class PrunnerBackend:
                 self._changed(previous.pipeline)
         return job.job_id
 
-    def job_ids(self) -> list[str]:
-        return list(self.jobs.keys())
+    def job_ids(self, offset: int = 0) -> list[str]:
+        return list(self.jobs.keys())[offset:]
 
     def job_count(self) -> int:
         return len(self.jobs)
