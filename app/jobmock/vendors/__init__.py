@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from jobmock.core.vendor import VendorSpec
-from jobmock.vendors import nunu
+from jobmock.vendors import nunu, osapi
 
-VENDORS: tuple[VendorSpec, ...] = (nunu.SPEC,)
+VENDORS: tuple[VendorSpec, ...] = (nunu.SPEC, osapi.SPEC)
 
 
 def get_spec(slug: str) -> VendorSpec:

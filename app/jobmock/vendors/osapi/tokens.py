@@ -1,0 +1,327 @@
+"""OSAPI's bearer tokens: golang-jwt v4.5.2 parsing and OSAPI's claim rules, with their texts.
+
+The order of checks and the message each one produces follow ``jwt.ParseWithClaims``: split,
+decode the header, decode the claims, look up ``alg``, the key function (HMAC only), the
+registered time claims (``exp``, then ``iat``, then ``nbf``: the last failure is reported), then
+the signature, whose failure replaces any claim failure. OSAPI then validates ``roles``
+(``required,dive,oneof=read write admin``) and resolves permissions.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from jobmock.vendors.osapi import golang
+from jobmock.vendors.osapi.gojson import (
+    Check,
+    GoJSONError,
+    Node,
+    TypeMismatch,
+    field_types,
+    kind_name,
+    parse,
+    string_field,
+    strings_field,
+)
+
+HMAC_HASHES = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
+#: Every method golang-jwt v4 registers; any other ``alg`` is "unavailable".
+KNOWN_METHODS = frozenset(HMAC_HASHES) | {
+    *(f"{family}{bits}" for family in ("RS", "PS", "ES") for bits in (256, 384, 512)),
+    "EdDSA",
+    "none",
+}
+VALID_ROLES = ("read", "write", "admin")
+_B64URL = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+_B64_VALUE = {c: i for i, c in enumerate(_B64URL)}
+
+
+class TokenRejected(Exception):
+    """Why a token is refused, in golang-jwt's or the validator's words."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Claims:
+    roles: tuple[str, ...]
+    permissions: tuple[str, ...]
+    subject: str | None
+
+
+def b64_decode(segment: str) -> bytes:
+    """``base64.RawURLEncoding.DecodeString`` (non-strict: CR and LF are skipped)."""
+    src = segment.encode("latin-1", "replace")
+    out = bytearray()
+    si = 0
+    while True:
+        quantum: list[int] = []
+        while len(quantum) < 4:
+            if si == len(src):
+                if len(quantum) == 1:
+                    raise TokenRejected(f"illegal base64 data at input byte {si - 1}")
+                break
+            c = src[si]
+            si += 1
+            if c in (0x0A, 0x0D):
+                continue
+            value = _B64_VALUE.get(c)
+            if value is None:
+                raise TokenRejected(f"illegal base64 data at input byte {si - 1}")
+            quantum.append(value)
+        if not quantum:
+            return bytes(out)
+        bits = 0
+        for value in quantum:
+            bits = bits << 6 | value
+        bits <<= 6 * (4 - len(quantum))
+        out.extend(bits.to_bytes(3, "big")[: len(quantum) - 1])
+        if len(quantum) < 4:
+            return bytes(out)
+
+
+def b64_encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+# --- claims decoding ----------------------------------------------------------------------------
+
+_GO_NUMBER = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$")
+
+
+def _numeric_date(node: Node) -> GoJSONError | None:
+    """``jwt.NumericDate.UnmarshalJSON``: a JSON number, or a string holding one."""
+    if node.kind == "number":
+        text = node.text
+    elif node.kind == "string":
+        text = node.value
+        if not _GO_NUMBER.match(text):
+            raw = json.dumps(text, ensure_ascii=False)
+            return GoJSONError(
+                "could not parse NumericData: json: invalid number literal, trying to unmarshal "
+                f"{golang.quote(raw)} into Number"
+            )
+    elif node.kind == "null":
+        return None
+    else:
+        return GoJSONError(
+            f"could not parse NumericData: json: cannot unmarshal {kind_name(node)} into Go "
+            "value of type json.Number"
+        )
+    if math.isinf(float(text)):
+        return GoJSONError(
+            "could not convert json number value to float: strconv.ParseFloat: parsing "
+            f"{golang.quote(text)}: value out of range"
+        )
+    return None
+
+
+_GO_TYPES = {"number": "float64", "true": "bool", "false": "bool", "null": "<nil>"}
+_GO_TYPES.update({"object": "map[string]interface {}", "array": "[]interface {}"})
+
+
+def _claim_strings(node: Node) -> GoJSONError | None:
+    """``jwt.ClaimStrings.UnmarshalJSON``: a string or an array of strings."""
+    if node.kind in ("string", "null"):
+        return None
+    if node.kind == "array":
+        for item in node.value:
+            if item.kind != "string":
+                return GoJSONError(f"json: unsupported type: {_GO_TYPES[item.kind]}")
+        return None
+    return GoJSONError(f"json: unsupported type: {_GO_TYPES[node.kind]}")
+
+
+CLAIM_FIELDS: dict[str, Check] = {
+    "roles": strings_field("roles"),
+    "permissions": strings_field("permissions"),
+    "iss": string_field("iss"),
+    "sub": string_field("sub"),
+    "aud": _claim_strings,
+    "exp": _numeric_date,
+    "nbf": _numeric_date,
+    "iat": _numeric_date,
+    "jti": string_field("jti"),
+}
+
+
+def _type_error(problem: TypeMismatch) -> TokenRejected:
+    return TokenRejected(
+        f"json: cannot unmarshal {problem.value} into Go struct field "
+        f"CustomClaims.{problem.field} of type {problem.type}"
+    )
+
+
+def _decode_claims(data: bytes) -> dict[str, Node]:
+    try:
+        node = parse(data, decoder=True)
+        if node.kind == "null":
+            return {}
+        if node.kind != "object":
+            raise TokenRejected(
+                f"json: cannot unmarshal {kind_name(node)} into Go value of type "
+                "authtoken.CustomClaims"
+            )
+        found, mismatch = field_types(node, CLAIM_FIELDS)
+    except GoJSONError as exc:
+        raise TokenRejected(exc.message) from None
+    if mismatch is not None:
+        raise _type_error(mismatch)
+    return found
+
+
+def _decode_header(data: bytes) -> Mapping[str, Any]:
+    try:
+        node = parse(data)
+    except GoJSONError as exc:
+        raise TokenRejected(exc.message) from None
+    if node.kind == "null":
+        return {}
+    if node.kind != "object":
+        raise TokenRejected(
+            f"json: cannot unmarshal {kind_name(node)} into Go value of type "
+            "map[string]interface {}"
+        )
+    return dict(node.plain())
+
+
+def _seconds(node: Node | None) -> int | None:
+    if node is None:
+        return None
+    value = float(node.text if node.kind == "number" else node.value)
+    return math.floor(value)  # NumericDate keeps whole seconds
+
+
+def _time_problem(claims: Mapping[str, Node], now_ns: int) -> str | None:
+    """``RegisteredClaims.Valid``: exp, iat, nbf in that order; the last failure wins."""
+    problem = None
+    exp = _seconds(claims.get("exp"))
+    if exp is not None and now_ns >= exp * golang.NS_PER_SECOND:
+        problem = f"token is expired by {golang.duration(now_ns - exp * golang.NS_PER_SECOND)}"
+    iat = _seconds(claims.get("iat"))
+    if iat is not None and now_ns < iat * golang.NS_PER_SECOND:
+        problem = "token used before issued"
+    nbf = _seconds(claims.get("nbf"))
+    if nbf is not None and now_ns < nbf * golang.NS_PER_SECOND:
+        problem = "token is not valid yet"
+    return problem
+
+
+def _strings(node: Node | None) -> tuple[str, ...] | None:
+    if node is None:
+        return None
+    return tuple(item.value if item.kind == "string" else "" for item in node.value)
+
+
+def validate(token: str, key: bytes, now_ns: int) -> Claims:
+    """The claims of a token OSAPI accepts, or ``TokenRejected`` with OSAPI's reason."""
+    parts = token.split(".")
+    if len(parts) != 3:
+        raise TokenRejected("token contains an invalid number of segments")
+    try:
+        header_bytes = b64_decode(parts[0])
+    except TokenRejected:
+        if token.lower().startswith("bearer "):
+            raise TokenRejected("tokenstring should not contain 'bearer '") from None
+        raise
+    header = _decode_header(header_bytes)
+    claims = _decode_claims(b64_decode(parts[1]))
+    alg = header.get("alg")
+    if not isinstance(alg, str):
+        raise TokenRejected("signing method (alg) is unspecified.")
+    if alg not in KNOWN_METHODS:
+        raise TokenRejected("signing method (alg) is unavailable.")
+    if alg not in HMAC_HASHES:
+        raise TokenRejected("unexpected signing method")
+    problem = _time_problem(claims, now_ns)
+    signature = b64_decode(parts[2])
+    signing_input = f"{parts[0]}.{parts[1]}".encode("latin-1", "replace")
+    expected = hmac.new(key, signing_input, HMAC_HASHES[alg]).digest()
+    if not hmac.compare_digest(signature, expected):
+        raise TokenRejected("signature is invalid")
+    if problem is not None:
+        raise TokenRejected(problem)
+    roles = _strings(claims.get("roles"))
+    if roles is None:
+        raise TokenRejected(
+            "Key: 'CustomClaims.Roles' Error:Field validation for 'Roles' failed on the "
+            "'required' tag"
+        )
+    bad = [
+        f"Key: 'CustomClaims.Roles[{i}]' Error:Field validation for 'Roles[{i}]' failed on "
+        "the 'oneof' tag"
+        for i, role in enumerate(roles)
+        if role not in VALID_ROLES
+    ]
+    if bad:
+        raise TokenRejected("\n".join(bad))
+    subject = claims.get("sub")
+    return Claims(
+        roles=roles,
+        permissions=_strings(claims.get("permissions")) or (),
+        subject=subject.value if subject is not None else None,
+    )
+
+
+def resolve(claims: Claims, roles: Mapping[str, frozenset[str]]) -> dict[str, bool]:
+    """``authtoken.ResolvePermissions``: explicit permissions win; otherwise the roles' union."""
+    if claims.permissions:
+        return dict.fromkeys(claims.permissions, True)
+    resolved: dict[str, bool] = {}
+    for role in claims.roles:
+        resolved.update(dict.fromkeys(roles.get(role, ()), True))
+    return resolved
+
+
+# --- minting ------------------------------------------------------------------------------------
+
+
+def add_months(when: datetime, months: int) -> datetime:
+    """Go's ``AddDate(0, months, 0)``: an overflowing day rolls into the next month."""
+    index = when.month - 1 + months
+    first = when.replace(year=when.year + index // 12, month=index % 12 + 1, day=1)
+    return first + timedelta(days=when.day - 1)
+
+
+def mint(
+    key: bytes,
+    *,
+    roles: tuple[str, ...],
+    permissions: tuple[str, ...] = (),
+    subject: str,
+    issued_at: datetime,
+    expires_at: datetime,
+    extra: Mapping[str, Any] | None = None,
+    algorithm: str = "HS256",
+) -> str:
+    """A token in the shape ``osapi token generate`` writes (claims in Go's field order)."""
+    claims: dict[str, Any] = {"roles": list(roles)}
+    if permissions:
+        claims["permissions"] = list(permissions)
+    claims.update(
+        {
+            "iss": "osapi",
+            "sub": subject,
+            "aud": ["https://localhost", "http://localhost"],
+            "exp": int(expires_at.timestamp()),
+            "iat": int(issued_at.timestamp()),
+        }
+    )
+    claims.update(extra or {})
+    header = b64_encode(
+        json.dumps({"alg": algorithm, "typ": "JWT"}, separators=(",", ":")).encode()
+    )
+    payload = b64_encode(json.dumps(claims, separators=(",", ":")).encode())
+    signature = hmac.new(key, f"{header}.{payload}".encode(), HMAC_HASHES[algorithm]).digest()
+    return f"{header}.{payload}.{b64_encode(signature)}"
