@@ -373,7 +373,7 @@ def test_retried_query_stays_a_query(osapi: Osapi, handle: InProcessHandle) -> N
     job = osapi.job(FIRST_JOB)
     assert job["status"] == "completed"
     assert job["changed"] is None
-    assert [e["event"] for e in job["timeline"]][0] == "submitted"
+    assert next(e["event"] for e in job["timeline"]) == "submitted"
 
 
 def test_delete(osapi: Osapi) -> None:

@@ -91,7 +91,7 @@ def test_paging(osapi: Osapi, params: dict[str, str], expected: list[str]) -> No
 @pytest.mark.parametrize(
     "status, expected",
     [
-        ("submitted", NEWEST_FIRST[:2] + [NEWEST_FIRST[3]]),
+        ("submitted", [*NEWEST_FIRST[:2], NEWEST_FIRST[3]]),
         ("completed", [NEWEST_FIRST[2], NEWEST_FIRST[8]]),
         ("failed", [NEWEST_FIRST[4]]),
         ("partial_failure", [NEWEST_FIRST[7]]),
