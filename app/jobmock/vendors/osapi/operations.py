@@ -35,7 +35,7 @@ def failure_text(operation: str, outcome: Outcome) -> str:
         return outcome.error
     if outcome.status == "skipped":
         return SKIPPED_ERROR
-    return DEFAULT_ERRORS.get(operation, f"{operation.rsplit('.', 1)[0]} failed")
+    return DEFAULT_ERRORS.get(operation, f"{operation}: operation failed")
 
 
 @dataclass(frozen=True, slots=True)
