@@ -57,6 +57,7 @@ class OsapiBackend:
         self.key = key.encode()
         self.jobs: Table[str, OsapiJob] = store.table(data.jobs)
         self._documents: dict[tuple[str, int, int, int], tuple[OsapiJob, bytes]] = {}
+        self._tokens: dict[str, tokens.Parsed] = {}
         self._created = 0
         self._requests = 0
         self._revision = data.kv_writes
@@ -87,8 +88,14 @@ class OsapiBackend:
         """OSAPI's ScopeMiddleware: a Bearer JWT, then the permission the operation needs."""
         if not authorization or not authorization.startswith("Bearer "):
             raise Unauthorized("Bearer token required", reason="missing")
+        token = authorization[7:]
+        parsed = self._tokens.get(token)
+        if parsed is None:
+            if len(self._tokens) >= _CACHE_LIMIT:
+                self._tokens.clear()
+            parsed = self._tokens[token] = tokens.parse(token, self.key)
         try:
-            claims = tokens.validate(authorization[7:], self.key, self.now())
+            claims = tokens.check(parsed, self.now())
         except tokens.TokenRejected as exc:
             raise Unauthorized(f"Invalid token: {exc.message}", reason="invalid") from None
         resolved = tokens.resolve(claims, self.data.roles)
@@ -122,12 +129,11 @@ class OsapiBackend:
         self.authorize(authorization, JOB_READ)
         now = self.now()
         job, anchor = self._found(job_id, now)
-        snap = render.snapshot(job, anchor, now)
-        key = (job_id, anchor, snap.events, snap.replies)
+        key = (job_id, anchor, *render.reached(job, anchor, now))
         cached = self._documents.get(key)
         if cached is not None and cached[0] is job:
             return cached[1]
-        document = golang.body(render.detail(job, anchor, snap))
+        document = golang.body(render.detail(job, anchor, render.snapshot(job, anchor, now)))
         if len(self._documents) >= _CACHE_LIMIT:
             self._documents.clear()
         self._documents[key] = (job, document)

@@ -51,6 +51,15 @@ class Snapshot:
     replies: int
 
 
+def reached(job: OsapiJob, anchor: int, now: int) -> tuple[int, int]:
+    """How many of the job's events and replies have happened at ``now``: all a document
+    depends on besides the record, so documents can be cached by it."""
+    limit = now - anchor
+    events = sum(1 for event in job.events if event.offset <= limit)
+    replies = sum(1 for reply in job.replies if reply.offset <= limit)
+    return events, replies
+
+
 def snapshot(job: OsapiJob, anchor: int, now: int | None) -> Snapshot:
     """The job at ``now`` (ns); ``now=None`` once every event has happened."""
     limit = None if now is None else now - anchor

@@ -16,7 +16,7 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -28,9 +28,11 @@ from jobmock.vendors.osapi.gojson import (
     TypeMismatch,
     field_types,
     kind_name,
-    parse,
     string_field,
     strings_field,
+)
+from jobmock.vendors.osapi.gojson import (
+    parse as parse_json,
 )
 
 HMAC_HASHES = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
@@ -165,7 +167,7 @@ def _type_error(problem: TypeMismatch) -> TokenRejected:
 
 def _decode_claims(data: bytes) -> dict[str, Node]:
     try:
-        node = parse(data, decoder=True)
+        node = parse_json(data, decoder=True)
         if node.kind == "null":
             return {}
         if node.kind != "object":
@@ -183,7 +185,7 @@ def _decode_claims(data: bytes) -> dict[str, Node]:
 
 def _decode_header(data: bytes) -> Mapping[str, Any]:
     try:
-        node = parse(data)
+        node = parse_json(data)
     except GoJSONError as exc:
         raise TokenRejected(exc.message) from None
     if node.kind == "null":
@@ -203,17 +205,15 @@ def _seconds(node: Node | None) -> int | None:
     return math.floor(value)  # NumericDate keeps whole seconds
 
 
-def _time_problem(claims: Mapping[str, Node], now_ns: int) -> str | None:
+def _time_problem(parsed: Parsed, now_ns: int) -> str | None:
     """``RegisteredClaims.Valid``: exp, iat, nbf in that order; the last failure wins."""
     problem = None
-    exp = _seconds(claims.get("exp"))
-    if exp is not None and now_ns >= exp * golang.NS_PER_SECOND:
-        problem = f"token is expired by {golang.duration(now_ns - exp * golang.NS_PER_SECOND)}"
-    iat = _seconds(claims.get("iat"))
-    if iat is not None and now_ns < iat * golang.NS_PER_SECOND:
+    second = golang.NS_PER_SECOND
+    if parsed.exp is not None and now_ns >= parsed.exp * second:
+        problem = f"token is expired by {golang.duration(now_ns - parsed.exp * second)}"
+    if parsed.iat is not None and now_ns < parsed.iat * second:
         problem = "token used before issued"
-    nbf = _seconds(claims.get("nbf"))
-    if nbf is not None and now_ns < nbf * golang.NS_PER_SECOND:
+    if parsed.nbf is not None and now_ns < parsed.nbf * second:
         problem = "token is not valid yet"
     return problem
 
@@ -224,8 +224,31 @@ def _strings(node: Node | None) -> tuple[str, ...] | None:
     return tuple(item.value if item.kind == "string" else "" for item in node.value)
 
 
-def validate(token: str, key: bytes, now_ns: int) -> Claims:
-    """The claims of a token OSAPI accepts, or ``TokenRejected`` with OSAPI's reason."""
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """Everything about a token that does not depend on the time: what the checks before the
+    time claims found, the time claims, and what the checks after them found."""
+
+    rejected: str | None = None
+    """Set when a check before the time claims failed (nothing else counts then)."""
+    exp: int | None = None
+    iat: int | None = None
+    nbf: int | None = None
+    after: str | None = None
+    """A signature failure (which replaces a time failure), else a roles failure."""
+    signature_failed: bool = False
+    claims: Claims | None = None
+
+
+def parse(token: str, key: bytes) -> Parsed:
+    """Parse and verify ``token`` once; ``check(parsed, now)`` finishes the job per request."""
+    try:
+        return _parse(token, key)
+    except TokenRejected as exc:
+        return Parsed(rejected=exc.message)
+
+
+def _parse(token: str, key: bytes) -> Parsed:
     parts = token.split(".")
     if len(parts) != 3:
         raise TokenRejected("token contains an invalid number of segments")
@@ -244,19 +267,25 @@ def validate(token: str, key: bytes, now_ns: int) -> Claims:
         raise TokenRejected("signing method (alg) is unavailable.")
     if alg not in HMAC_HASHES:
         raise TokenRejected("unexpected signing method")
-    problem = _time_problem(claims, now_ns)
-    signature = b64_decode(parts[2])
+    times = Parsed(
+        exp=_seconds(claims.get("exp")),
+        iat=_seconds(claims.get("iat")),
+        nbf=_seconds(claims.get("nbf")),
+    )
+    try:
+        signature = b64_decode(parts[2])
+    except TokenRejected as exc:
+        return replace(times, after=exc.message, signature_failed=True)
     signing_input = f"{parts[0]}.{parts[1]}".encode("latin-1", "replace")
     expected = hmac.new(key, signing_input, HMAC_HASHES[alg]).digest()
     if not hmac.compare_digest(signature, expected):
-        raise TokenRejected("signature is invalid")
-    if problem is not None:
-        raise TokenRejected(problem)
+        return replace(times, after="signature is invalid", signature_failed=True)
     roles = _strings(claims.get("roles"))
     if roles is None:
-        raise TokenRejected(
-            "Key: 'CustomClaims.Roles' Error:Field validation for 'Roles' failed on the "
-            "'required' tag"
+        return replace(
+            times,
+            after="Key: 'CustomClaims.Roles' Error:Field validation for 'Roles' failed on the "
+            "'required' tag",
         )
     bad = [
         f"Key: 'CustomClaims.Roles[{i}]' Error:Field validation for 'Roles[{i}]' failed on "
@@ -265,13 +294,33 @@ def validate(token: str, key: bytes, now_ns: int) -> Claims:
         if role not in VALID_ROLES
     ]
     if bad:
-        raise TokenRejected("\n".join(bad))
+        return replace(times, after="\n".join(bad))
     subject = claims.get("sub")
-    return Claims(
+    found = Claims(
         roles=roles,
         permissions=_strings(claims.get("permissions")) or (),
         subject=subject.value if subject is not None else None,
     )
+    return replace(times, claims=found)
+
+
+def check(parsed: Parsed, now_ns: int) -> Claims:
+    """The claims of a parsed token at ``now_ns``, or ``TokenRejected`` with OSAPI's reason."""
+    if parsed.rejected is not None:
+        raise TokenRejected(parsed.rejected)
+    if parsed.signature_failed:
+        raise TokenRejected(parsed.after or "signature is invalid")
+    problem = _time_problem(parsed, now_ns)
+    if problem is not None:
+        raise TokenRejected(problem)
+    if parsed.claims is None:
+        raise TokenRejected(parsed.after or "token is invalid")
+    return parsed.claims
+
+
+def validate(token: str, key: bytes, now_ns: int) -> Claims:
+    """The claims of a token OSAPI accepts, or ``TokenRejected`` with OSAPI's reason."""
+    return check(parse(token, key), now_ns)
 
 
 def resolve(claims: Claims, roles: Mapping[str, frozenset[str]]) -> dict[str, bool]:
