@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from jobmock.vendors.osapi.tokens import b64_encode, mint
+from jobmock.vendors.osapi.minting import b64_encode, mint
 from tests.conftest import START
 
 BASE = "/osapi"

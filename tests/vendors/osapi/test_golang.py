@@ -135,6 +135,10 @@ def test_go_json_syntax_errors(
     assert (info.value.message, info.value.offset) == (message, offset)
 
 
+def test_lone_surrogates_decode_to_the_replacement_character() -> None:
+    assert parse(b'"a\\ud800b\\ud83d\\ude00"').plain() == "a\ufffdb\U0001f600"
+
+
 def test_decoder_ignores_what_follows_the_value() -> None:
     assert parse(b'{"a": [1, 2.5, "x"]} trailing', decoder=True).plain() == {"a": [1, 2.5, "x"]}
 

@@ -89,7 +89,7 @@ def mint_token(directory: Path, request: TokenRequest) -> str:
     from jobmock.core.fixtures import load_dir
     from jobmock.core.generate import Generator
     from jobmock.vendors.osapi.loader import load, signing_key
-    from jobmock.vendors.osapi.tokens import add_months, mint
+    from jobmock.vendors.osapi.minting import add_months, mint
 
     key = signing_key(load(load_dir(directory), Generator()), dict(os.environ))
     expires = (

@@ -11,15 +11,16 @@ import string
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
-from jobmock.core.errors import BadRequest, Forbidden, NotFound, Unauthorized
+from jobmock.core.errors import BadRequest, NotFound
 from jobmock.core.fixtures import describe_error, format_loc
 from jobmock.core.generate import Generator
 from jobmock.core.store import Store, Table
 from jobmock.vendors.osapi import binding, golang, nodes, render, targets, tokens
-from jobmock.vendors.osapi.fixtures import JobFixture, OutcomeFixture
-from jobmock.vendors.osapi.jobs import job_record, new_job
+from jobmock.vendors.osapi.fixture_jobs import job_record
+from jobmock.vendors.osapi.fixtures import JobFixture
+from jobmock.vendors.osapi.jobs import new_job
 from jobmock.vendors.osapi.loader import OsapiData
 from jobmock.vendors.osapi.permissions import COMMAND_EXECUTE, JOB_READ, JOB_WRITE, NODE_READ
 from jobmock.vendors.osapi.records import (
@@ -31,6 +32,7 @@ from jobmock.vendors.osapi.records import (
     is_query,
     is_query_on_retry,
 )
+from jobmock.vendors.osapi.security import Scopes
 from jobmock.vendors.osapi.targets import Invalid
 
 VENDOR = "osapi"
@@ -41,12 +43,8 @@ NODE_PERMISSIONS = {
     "command.shell.execute": COMMAND_EXECUTE,
 }
 _ALPHANUMERIC = string.ascii_letters + string.digits
+#: Rendered documents kept at most (keyed by job and how far it has got).
 _CACHE_LIMIT = 4096
-_OUTCOMES = TypeAdapter(dict[str, OutcomeFixture])
-
-
-def validator_error(struct: str, field: str, tag: str) -> str:
-    return f"Key: '{struct}.{field}' Error:Field validation for '{field}' failed on the '{tag}' tag"
 
 
 class OsapiBackend:
@@ -57,11 +55,10 @@ class OsapiBackend:
         self.key = key.encode()
         self.jobs: Table[str, OsapiJob] = store.table(data.jobs)
         self._documents: dict[tuple[str, int, int, int], tuple[OsapiJob, bytes]] = {}
-        self._tokens: dict[str, tokens.Parsed] = {}
+        self.scopes = Scopes(self.key, data.roles, self.now)
         self._created = 0
         self._requests = 0
         self._revision = data.kv_writes
-        self._last_revision = self._revision
         store.on_reset(self._on_reset)
 
     def _on_reset(self) -> None:
@@ -82,30 +79,8 @@ class OsapiBackend:
         rng = self.generator.rng(VENDOR, "request", self._requests)
         return "".join(rng.choice(_ALPHANUMERIC) for _ in range(32))
 
-    # --- auth ----------------------------------------------------------------------------------
-
     def authorize(self, authorization: str | None, permission: str) -> tokens.Claims:
-        """OSAPI's ScopeMiddleware: a Bearer JWT, then the permission the operation needs."""
-        if not authorization or not authorization.startswith("Bearer "):
-            raise Unauthorized("Bearer token required", reason="missing")
-        token = authorization[7:]
-        parsed = self._tokens.get(token)
-        if parsed is None:
-            if len(self._tokens) >= _CACHE_LIMIT:
-                self._tokens.clear()
-            parsed = self._tokens[token] = tokens.parse(token, self.key)
-        try:
-            claims = tokens.check(parsed, self.now())
-        except tokens.TokenRejected as exc:
-            raise Unauthorized(f"Invalid token: {exc.message}", reason="invalid") from None
-        resolved = tokens.resolve(claims, self.data.roles)
-        if not resolved.get(permission):
-            raise Forbidden(
-                f"Insufficient permissions. Required: [{permission}], resolved: "
-                f"{golang.bool_map(resolved)}",
-                reason="permission",
-            )
-        return claims
+        return self.scopes.authorize(authorization, permission)
 
     # --- jobs ----------------------------------------------------------------------------------
 
@@ -146,11 +121,13 @@ class OsapiBackend:
         self.authorize(authorization, JOB_READ)
         problems = []
         if status is not None and status not in LIST_FILTERS:
-            problems.append(validator_error("GetJobParams", "Status", "oneof"))
+            problems.append(binding.validator_error("GetJobParams", "Status", "oneof"))
         if limit is not None and not 1 <= limit <= 100:
-            problems.append(validator_error("GetJobParams", "Limit", "min" if limit < 1 else "max"))
+            problems.append(
+                binding.validator_error("GetJobParams", "Limit", "min" if limit < 1 else "max")
+            )
         if offset is not None and offset < 0:
-            problems.append(validator_error("GetJobParams", "Offset", "min"))
+            problems.append(binding.validator_error("GetJobParams", "Offset", "min"))
         if problems:
             raise binding.bad_request("; ".join(problems))
         now = self.now()
@@ -198,11 +175,11 @@ class OsapiBackend:
             raw_body, content_type, binding.RETRY_FIELDS, "gen.RetryJobRequest"
         )
         self.authorize(authorization, JOB_WRITE)
-        outcomes = parse_outcomes(outcomes_header)
+        outcomes = nodes.parse_outcomes(outcomes_header)
         target = body.get("target_hostname")
         if target is not None and target != "" and not targets.is_valid(target, self.data.agents):
             raise binding.bad_request(
-                validator_error("RetryJobRequest", "TargetHostname", "valid_target")
+                binding.validator_error("RetryJobRequest", "TargetHostname", "valid_target")
                 + ": "
                 + targets.not_found_hint(target)
             )
@@ -212,7 +189,7 @@ class OsapiBackend:
             if original.operation is None:
                 raise binding.bad_request(f"job has no operation data: {job_id}")
             kind = original.operation_type or ""
-            job = self._create(
+            job, revision = self._create(
                 original.operation,
                 target or targets.ANY,
                 now,
@@ -223,7 +200,6 @@ class OsapiBackend:
             retried = Event(now - anchor, "retried", API_HOST, new_job_id=job.job_id)
             self.jobs.put(job_id, original.with_event(retried))
             self._revision += 1
-            revision = self._last_revision
         return golang.body(
             {
                 "job_id": job.job_id,
@@ -241,7 +217,9 @@ class OsapiBackend:
         modify: bool,
         submitted: bool = False,
         outcomes: Mapping[str, Outcome] | None = None,
-    ) -> OsapiJob:
+    ) -> tuple[OsapiJob, int]:
+        """A new job, stored, and the KV revision of its ``jobs.<id>`` key (every key a job
+        writes counts one revision; jobmock counts them all when the job is created)."""
         self._created += 1
         job_id = self.generator.rng(VENDOR, "job", self._created).uuid4()
         job = new_job(
@@ -258,9 +236,9 @@ class OsapiBackend:
             outcomes=outcomes,
         )
         self.jobs.put(job_id, job)
-        self._last_revision = self._revision + 1
+        revision = self._revision + 1
         self._revision += 1 + len(job.events) + len(job.replies)
-        return job
+        return job, revision
 
     # --- node operations -----------------------------------------------------------------------
 
@@ -288,7 +266,7 @@ class OsapiBackend:
                 raw_body, content_type, binding.SHELL_FIELDS, "gen.CommandShellRequest"
             )
         self.authorize(authorization, NODE_PERMISSIONS[operation])
-        outcomes = parse_outcomes(outcomes_header)
+        outcomes = nodes.parse_outcomes(outcomes_header)
         if not targets.is_valid(hostname, self.data.agents):
             raise binding.bad_request(
                 "Key: '' Error:Field validation for '' failed on the 'valid_target' tag: "
@@ -296,9 +274,9 @@ class OsapiBackend:
             )
         data: dict[str, Any] = {}
         if operation == "command.shell.execute":
-            data = _shell_data(body)
+            data = nodes.shell_data(body)
         with self.store.lock:
-            job = self._create(
+            job, _ = self._create(
                 {"data": data, "type": operation},
                 hostname,
                 self.now(),
@@ -335,39 +313,3 @@ class OsapiBackend:
     def delete_job(self, job_id: str) -> bool:
         with self.store.lock:
             return self.jobs.delete(job_id)
-
-
-def parse_outcomes(header: str | None) -> dict[str, Outcome] | None:
-    """``X-Jobmock-Outcomes``: what the agents do with this job, by hostname (or ``"*"``), e.g.
-    ``{"db-01": {"status": "failed", "error": "disk full"}}``."""
-    if not header:
-        return None
-    try:
-        given = _OUTCOMES.validate_json(header)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{format_loc(err['loc']) or 'value'}: {describe_error(err)}"
-            for err in exc.errors(include_url=False)
-        )
-        raise BadRequest(f"X-Jobmock-Outcomes: {problems}", reason="outcomes") from None
-    return {host: Outcome(o.status, o.error, o.failures) for host, o in given.items()}
-
-
-def _shell_data(body: Mapping[str, Any]) -> dict[str, Any]:
-    """Validate a CommandShellRequest and build ``job.CommandShellData`` (empty fields omitted)."""
-    problems = []
-    command = body.get("command")
-    if not command:
-        problems.append(validator_error("CommandShellRequest", "Command", "required"))
-    timeout = body.get("timeout")
-    if timeout is not None and not 1 <= timeout <= 300:
-        tag = "min" if timeout < 1 else "max"
-        problems.append(validator_error("CommandShellRequest", "Timeout", tag))
-    if problems:
-        raise binding.bad_request("; ".join(problems))
-    data: dict[str, Any] = {"command": command}
-    if body.get("cwd"):
-        data["cwd"] = body["cwd"]
-    if timeout:
-        data["timeout"] = timeout
-    return data

@@ -13,14 +13,12 @@ from typing import Any
 
 from jobmock.core.errors import BadRequest, MockError
 from jobmock.vendors.osapi import golang
-from jobmock.vendors.osapi.gojson import (
+from jobmock.vendors.osapi.gojson import GoJSONError, Node, parse
+from jobmock.vendors.osapi.gotypes import (
     Check,
-    GoJSONError,
-    Node,
     field_types,
     int_field,
     kind_name,
-    parse,
     string_field,
     type_error_offset,
 )
@@ -188,6 +186,11 @@ def _unmarshal_type(got: str, expected: str, field: str, offset: int) -> MockErr
     return echo_error(
         f"Unmarshal type error: expected={expected}, got={got}, field={field}, offset={offset}"
     )
+
+
+def validator_error(struct: str, field: str, tag: str) -> str:
+    """go-playground/validator's text for one failed field."""
+    return f"Key: '{struct}.{field}' Error:Field validation for '{field}' failed on the '{tag}' tag"
 
 
 def bad_request(message: str) -> BadRequest:

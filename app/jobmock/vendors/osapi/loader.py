@@ -53,7 +53,7 @@ def agent_record(fx: AgentFixture) -> Agent:
 
 
 def load(files: Sequence[LoadedFile], generator: Generator) -> OsapiData:
-    from jobmock.vendors.osapi.jobs import job_record
+    from jobmock.vendors.osapi.fixture_jobs import job_record
 
     data = OsapiData()
     problems: list[FixtureProblem] = []

@@ -10,11 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from jobmock.core.errors import ServerError
+from pydantic import TypeAdapter, ValidationError
+
+from jobmock.core.errors import BadRequest, ServerError
+from jobmock.core.fixtures import describe_error, format_loc
+from jobmock.vendors.osapi import binding
+from jobmock.vendors.osapi.fixtures import OutcomeFixture
 from jobmock.vendors.osapi.operations import RESPONSE_TIMEOUT, uptime_text
-from jobmock.vendors.osapi.records import OsapiJob, Reply
+from jobmock.vendors.osapi.records import OsapiJob, Outcome, Reply
 from jobmock.vendors.osapi.targets import is_broadcast
 
+_OUTCOMES = TypeAdapter(dict[str, OutcomeFixture])
 SINGLE_TIMEOUT = (
     "failed to publish and wait: timeout waiting for job response: context deadline exceeded"
 )
@@ -128,3 +134,39 @@ def collect(job: OsapiJob, operation: str) -> dict[str, Any]:
             for _, reply in sorted(firsts.items())
         ]
     return {"job_id": job.job_id, "results": results}
+
+
+def parse_outcomes(header: str | None) -> dict[str, Outcome] | None:
+    """``X-Jobmock-Outcomes``: what the agents do with this job, by hostname (or ``"*"``), e.g.
+    ``{"db-01": {"status": "failed", "error": "disk full"}}``."""
+    if not header:
+        return None
+    try:
+        given = _OUTCOMES.validate_json(header)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{format_loc(err['loc']) or 'value'}: {describe_error(err)}"
+            for err in exc.errors(include_url=False)
+        )
+        raise BadRequest(f"X-Jobmock-Outcomes: {problems}", reason="outcomes") from None
+    return {host: Outcome(o.status, o.error, o.failures) for host, o in given.items()}
+
+
+def shell_data(body: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate a CommandShellRequest and build ``job.CommandShellData`` (empty fields omitted)."""
+    problems = []
+    command = body.get("command")
+    if not command:
+        problems.append(binding.validator_error("CommandShellRequest", "Command", "required"))
+    timeout = body.get("timeout")
+    if timeout is not None and not 1 <= timeout <= 300:
+        tag = "min" if timeout < 1 else "max"
+        problems.append(binding.validator_error("CommandShellRequest", "Timeout", tag))
+    if problems:
+        raise binding.bad_request("; ".join(problems))
+    data: dict[str, Any] = {"command": command}
+    if body.get("cwd"):
+        data["cwd"] = body["cwd"]
+    if timeout:
+        data["timeout"] = timeout
+    return data

@@ -9,31 +9,15 @@ the signature, whose failure replaces any claim failure. OSAPI then validates ``
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
-import json
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
-from typing import Any
 
 from jobmock.vendors.osapi import golang
-from jobmock.vendors.osapi.gojson import (
-    Check,
-    GoJSONError,
-    Node,
-    TypeMismatch,
-    field_types,
-    kind_name,
-    string_field,
-    strings_field,
-)
-from jobmock.vendors.osapi.gojson import (
-    parse as parse_json,
-)
+from jobmock.vendors.osapi.claims import TokenRejected, decode_claims, decode_header
+from jobmock.vendors.osapi.gojson import Node
 
 HMAC_HASHES = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
 #: Every method golang-jwt v4 registers; any other ``alg`` is "unavailable".
@@ -45,14 +29,6 @@ KNOWN_METHODS = frozenset(HMAC_HASHES) | {
 VALID_ROLES = ("read", "write", "admin")
 _B64URL = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _B64_VALUE = {c: i for i, c in enumerate(_B64URL)}
-
-
-class TokenRejected(Exception):
-    """Why a token is refused, in golang-jwt's or the validator's words."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,109 +69,7 @@ def b64_decode(segment: str) -> bytes:
             return bytes(out)
 
 
-def b64_encode(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
 # --- claims decoding ----------------------------------------------------------------------------
-
-_GO_NUMBER = re.compile(r"^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$")
-
-
-def _numeric_date(node: Node) -> GoJSONError | None:
-    """``jwt.NumericDate.UnmarshalJSON``: a JSON number, or a string holding one."""
-    if node.kind == "number":
-        text = node.text
-    elif node.kind == "string":
-        text = node.value
-        if not _GO_NUMBER.match(text):
-            raw = json.dumps(text, ensure_ascii=False)
-            return GoJSONError(
-                "could not parse NumericData: json: invalid number literal, trying to unmarshal "
-                f"{golang.quote(raw)} into Number"
-            )
-    elif node.kind == "null":
-        return None
-    else:
-        return GoJSONError(
-            f"could not parse NumericData: json: cannot unmarshal {kind_name(node)} into Go "
-            "value of type json.Number"
-        )
-    if math.isinf(float(text)):
-        return GoJSONError(
-            "could not convert json number value to float: strconv.ParseFloat: parsing "
-            f"{golang.quote(text)}: value out of range"
-        )
-    return None
-
-
-_GO_TYPES = {"number": "float64", "true": "bool", "false": "bool", "null": "<nil>"}
-_GO_TYPES.update({"object": "map[string]interface {}", "array": "[]interface {}"})
-
-
-def _claim_strings(node: Node) -> GoJSONError | None:
-    """``jwt.ClaimStrings.UnmarshalJSON``: a string or an array of strings."""
-    if node.kind in ("string", "null"):
-        return None
-    if node.kind == "array":
-        for item in node.value:
-            if item.kind != "string":
-                return GoJSONError(f"json: unsupported type: {_GO_TYPES[item.kind]}")
-        return None
-    return GoJSONError(f"json: unsupported type: {_GO_TYPES[node.kind]}")
-
-
-CLAIM_FIELDS: dict[str, Check] = {
-    "roles": strings_field("roles"),
-    "permissions": strings_field("permissions"),
-    "iss": string_field("iss"),
-    "sub": string_field("sub"),
-    "aud": _claim_strings,
-    "exp": _numeric_date,
-    "nbf": _numeric_date,
-    "iat": _numeric_date,
-    "jti": string_field("jti"),
-}
-
-
-def _type_error(problem: TypeMismatch) -> TokenRejected:
-    return TokenRejected(
-        f"json: cannot unmarshal {problem.value} into Go struct field "
-        f"CustomClaims.{problem.field} of type {problem.type}"
-    )
-
-
-def _decode_claims(data: bytes) -> dict[str, Node]:
-    try:
-        node = parse_json(data, decoder=True)
-        if node.kind == "null":
-            return {}
-        if node.kind != "object":
-            raise TokenRejected(
-                f"json: cannot unmarshal {kind_name(node)} into Go value of type "
-                "authtoken.CustomClaims"
-            )
-        found, mismatch = field_types(node, CLAIM_FIELDS)
-    except GoJSONError as exc:
-        raise TokenRejected(exc.message) from None
-    if mismatch is not None:
-        raise _type_error(mismatch)
-    return found
-
-
-def _decode_header(data: bytes) -> Mapping[str, Any]:
-    try:
-        node = parse_json(data)
-    except GoJSONError as exc:
-        raise TokenRejected(exc.message) from None
-    if node.kind == "null":
-        return {}
-    if node.kind != "object":
-        raise TokenRejected(
-            f"json: cannot unmarshal {kind_name(node)} into Go value of type "
-            "map[string]interface {}"
-        )
-    return dict(node.plain())
 
 
 def _seconds(node: Node | None) -> int | None:
@@ -258,8 +132,8 @@ def _parse(token: str, key: bytes) -> Parsed:
         if token.lower().startswith("bearer "):
             raise TokenRejected("tokenstring should not contain 'bearer '") from None
         raise
-    header = _decode_header(header_bytes)
-    claims = _decode_claims(b64_decode(parts[1]))
+    header = decode_header(header_bytes)
+    claims = decode_claims(b64_decode(parts[1]))
     alg = header.get("alg")
     if not isinstance(alg, str):
         raise TokenRejected("signing method (alg) is unspecified.")
@@ -333,44 +207,13 @@ def resolve(claims: Claims, roles: Mapping[str, frozenset[str]]) -> dict[str, bo
     return resolved
 
 
-# --- minting ------------------------------------------------------------------------------------
-
-
-def add_months(when: datetime, months: int) -> datetime:
-    """Go's ``AddDate(0, months, 0)``: an overflowing day rolls into the next month."""
-    index = when.month - 1 + months
-    first = when.replace(year=when.year + index // 12, month=index % 12 + 1, day=1)
-    return first + timedelta(days=when.day - 1)
-
-
-def mint(
-    key: bytes,
-    *,
-    roles: tuple[str, ...],
-    permissions: tuple[str, ...] = (),
-    subject: str,
-    issued_at: datetime,
-    expires_at: datetime,
-    extra: Mapping[str, Any] | None = None,
-    algorithm: str = "HS256",
-) -> str:
-    """A token in the shape ``osapi token generate`` writes (claims in Go's field order)."""
-    claims: dict[str, Any] = {"roles": list(roles)}
-    if permissions:
-        claims["permissions"] = list(permissions)
-    claims.update(
-        {
-            "iss": "osapi",
-            "sub": subject,
-            "aud": ["https://localhost", "http://localhost"],
-            "exp": int(expires_at.timestamp()),
-            "iat": int(issued_at.timestamp()),
-        }
-    )
-    claims.update(extra or {})
-    header = b64_encode(
-        json.dumps({"alg": algorithm, "typ": "JWT"}, separators=(",", ":")).encode()
-    )
-    payload = b64_encode(json.dumps(claims, separators=(",", ":")).encode())
-    signature = hmac.new(key, f"{header}.{payload}".encode(), HMAC_HASHES[algorithm]).digest()
-    return f"{header}.{payload}.{b64_encode(signature)}"
+__all__ = [
+    "Claims",
+    "Parsed",
+    "TokenRejected",
+    "b64_decode",
+    "check",
+    "parse",
+    "resolve",
+    "validate",
+]
