@@ -160,3 +160,19 @@ def test_a_crash_is_echos_500(osapi: Osapi, handle: InProcessHandle) -> None:
     finally:
         delattr(backend, "get_job_by_id")
         app.runtime.crashes.clear()
+
+
+def test_requests_are_journaled_with_the_vendors_operation(
+    osapi: Osapi, handle: InProcessHandle
+) -> None:
+    osapi.get(f"/job/{SEED_JOB}")
+    osapi.get(f"/api/job/{SEED_JOB}")
+    osapi.get("/api/job")
+    osapi.post("/node/web-01/command/shell", json={"command": "id"})
+    entries = handle.requests(vendor="osapi")
+    assert [(e["operation"], e["job"], e["status"]) for e in entries] == [
+        ("GetJobByID", SEED_JOB, 200),
+        ("GetJobByID", SEED_JOB, 200),
+        ("getJobs", None, 200),
+        ("PostNodeCommandShell", None, 202),
+    ]
