@@ -1,8 +1,8 @@
 """OSAPI's permissions and built-in roles at 41b9500ac (spec/osapi.md §4).
 
 The 36 permissions are documented; the built-in role sets are inferred from the pattern of the
-earlier releases (``read``: every ``*:read`` but ``audit:read``; ``write``: that plus the
-``*:write`` of the node domains; ``admin``: everything), and a fixture can redefine any role
+earlier releases (``read``: every ``*:read`` but ``audit:read``; ``write``: that plus every
+``*:write`` but ``agent:write``; ``admin``: everything), and a fixture can redefine any role
 (``security.roles``), as OSAPI's ``controller.api.security.roles`` does.
 """
 
