@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from jobmock.core.vendor import VendorSpec
-from jobmock.vendors import intuned, nunu, prunner
+from jobmock.vendors import intuned, nunu, osapi, prunner
 
 VENDORS: tuple[VendorSpec, ...] = (
     nunu.SPEC,
     intuned.SPEC,
     prunner.SPEC,
+    osapi.SPEC,
 )
 
 

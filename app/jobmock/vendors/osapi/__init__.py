@@ -1,0 +1,108 @@
+"""OSAPI: the job API and the node operations that create jobs (``http://localhost:8080``).
+
+Emulated, on the seed's paths (commit 41b9500ac, no prefix) and on HEAD's ``/api/...``:
+
+- ``GET /job`` (``status``, ``limit`` 1-100 default 10, ``offset``; ``status_counts``)
+- ``GET /job/{id}`` (the seed), ``DELETE /job/{id}`` (204), ``POST /job/{id}/retry`` (201)
+- ``GET /node/{hostname}`` (status), ``GET /node/{hostname}/hostname``,
+  ``POST /node/{hostname}/command/shell``: each publishes a job to ``_any``, ``_all``, a
+  hostname or a ``key:value`` label and answers with the agents' results
+
+The pipeline is OSAPI's: routing (Echo 404/405), parameter and body binding (Echo 400/415,
+before auth), the bearer JWT (HMAC, golang-jwt v4 texts) and its permission (403 with the
+resolved map), then the handler. A job is a timeline of agent events on the clock: submitted,
+then acknowledged, started and completed/failed/skipped per agent; status, ``agent_states``,
+``responses`` and ``timeline`` are computed from the events reached at request time. Jobs created
+through the API expire after the KV TTL (1 h); failed jobs can be redelivered (off by default).
+
+Known gaps: the other node, network, file, docker and schedule endpoints, agents, audit and
+health are not emulated; CORS allow-origins are not configured; ``?pretty`` is ignored.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from jobmock.core.vendor import VendorSpec
+
+if TYPE_CHECKING:
+    from jobmock.core.vendor import TokenRequest, VendorApp, VendorContext
+
+SPEC = VendorSpec(
+    slug="osapi",
+    title="OSAPI",
+    api_version="41b9500ac",
+    real_base_url="http://localhost:8080",
+    base_path="",
+    module="jobmock.vendors.osapi",
+    job_params=("id",),
+    default_credentials=(
+        "Authorization: Bearer $(jobmock token osapi) "
+        "(HS256, key jobmock-osapi-signing-key, role admin)"
+    ),
+)
+
+
+def create(ctx: VendorContext) -> VendorApp:
+    from jobmock.core.asgi import build_vendor_app
+    from jobmock.core.vendor import VendorApp
+    from jobmock.vendors.osapi import schemas
+    from jobmock.vendors.osapi.backend import OsapiBackend
+    from jobmock.vendors.osapi.errors import render_error
+    from jobmock.vendors.osapi.front import EchoFront
+    from jobmock.vendors.osapi.loader import load, signing_key
+    from jobmock.vendors.osapi.routes import create_router
+
+    data = load(ctx.fixture_files(), ctx.generator)
+    backend = OsapiBackend(data, ctx.store, ctx.generator, signing_key(data, dict(os.environ)))
+    routers = [create_router(backend), create_router(backend, "/api")]
+    app = build_vendor_app(
+        title=SPEC.title,
+        version=SPEC.api_version,
+        description=__doc__ or "",
+        servers=[{"url": SPEC.real_base_url, "description": "a real OSAPI controller"}],
+        routers=routers,
+        render=render_error,
+        request_models=[schemas.RetryJobRequest, schemas.CommandShellRequest],
+    )
+    app.router.redirect_slashes = False  # Echo answers /job/ with 404, never a redirect
+    routes = [route for router in routers for route in router.routes]
+    front = EchoFront(app, routes, backend.request_id)
+    return VendorApp(SPEC, front, backend, render_error, openapi_document=app.openapi)
+
+
+def check_fixtures(directory: Path) -> str:
+    from jobmock.core.fixtures import load_dir
+    from jobmock.core.generate import Generator
+    from jobmock.vendors.osapi.loader import describe, load
+
+    return describe(load(load_dir(directory), Generator()))
+
+
+def mint_token(directory: Path, request: TokenRequest) -> str:
+    """A token signed with the fixtures' key (else JOBMOCK_OSAPI_SIGNING_KEY, else the
+    default): roles ``admin`` unless told, valid three months, as ``osapi token generate``."""
+    from datetime import timedelta
+
+    from jobmock.core.fixtures import load_dir
+    from jobmock.core.generate import Generator
+    from jobmock.vendors.osapi.loader import load, signing_key
+    from jobmock.vendors.osapi.minting import add_months, mint
+
+    key = signing_key(load(load_dir(directory), Generator()), dict(os.environ))
+    expires = (
+        request.now + timedelta(seconds=request.expires_in)
+        if request.expires_in is not None
+        else add_months(request.now, 3)
+    )
+    return mint(
+        key.encode(),
+        roles=request.roles if request.roles is not None else ("admin",),
+        permissions=request.permissions or (),
+        subject=request.subject or "jobmock",
+        issued_at=request.now,
+        expires_at=expires,
+        extra=request.claims,
+    )

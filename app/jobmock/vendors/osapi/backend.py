@@ -1,0 +1,323 @@
+"""OSAPI rules: the request pipeline after routing (binding, then the JWT and its permissions,
+then the handler), the job API, and the node operations that create jobs.
+
+The backend takes plain values (the Authorization header, raw path values, query lists, raw
+bodies) and returns bytes; it never sees a FastAPI request.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from jobmock.core.errors import BadRequest, NotFound
+from jobmock.core.fixtures import describe_error, format_loc
+from jobmock.core.generate import Generator
+from jobmock.core.journal import note_served
+from jobmock.core.store import Store, Table
+from jobmock.vendors.osapi import binding, golang, nodes, render, targets, tokens
+from jobmock.vendors.osapi.fixture_jobs import job_record
+from jobmock.vendors.osapi.fixtures import JobFixture
+from jobmock.vendors.osapi.jobs import new_job
+from jobmock.vendors.osapi.loader import OsapiData
+from jobmock.vendors.osapi.permissions import COMMAND_EXECUTE, JOB_READ, JOB_WRITE, NODE_READ
+from jobmock.vendors.osapi.records import (
+    API_HOST,
+    LIST_FILTERS,
+    Event,
+    OsapiJob,
+    Outcome,
+    is_query,
+    is_query_on_retry,
+)
+from jobmock.vendors.osapi.security import Scopes
+from jobmock.vendors.osapi.targets import Invalid
+
+VENDOR = "osapi"
+DEFAULT_PAGE_SIZE = 10
+NODE_PERMISSIONS = {
+    "node.hostname.get": NODE_READ,
+    "node.status.get": NODE_READ,
+    "command.shell.execute": COMMAND_EXECUTE,
+}
+_ALPHANUMERIC = string.ascii_letters + string.digits
+#: Rendered documents kept at most (keyed by job and how far it has got).
+_CACHE_LIMIT = 4096
+#: Job statuses a client keeps polling through (every other one is final).
+IN_FLIGHT = frozenset({"submitted", "processing"})
+
+
+class OsapiBackend:
+    def __init__(self, data: OsapiData, store: Store, generator: Generator, key: str) -> None:
+        self.data = data
+        self.store = store
+        self.generator = generator
+        self.key = key.encode()
+        self.jobs: Table[str, OsapiJob] = store.table(data.jobs)
+        self._documents: dict[tuple[str, int, int, int], tuple[OsapiJob, bytes, str]] = {}
+        self.scopes = Scopes(self.key, data.roles, self.now)
+        self._created = 0
+        self._requests = 0
+        self._revision = data.kv_writes
+        store.on_reset(self._on_reset)
+
+    def _on_reset(self) -> None:
+        self._created = 0
+        self._requests = 0
+        self._revision = self.data.kv_writes
+        self._documents.clear()
+
+    def now(self) -> int:
+        return golang.to_ns(self.store.clock.now())
+
+    def epoch(self) -> int:
+        return golang.to_ns(self.store.epoch)
+
+    def request_id(self) -> str:
+        """Echo's RequestID middleware: 32 random alphanumerics (seeded here)."""
+        self._requests += 1
+        rng = self.generator.rng(VENDOR, "request", self._requests)
+        return "".join(rng.choice(_ALPHANUMERIC) for _ in range(32))
+
+    def authorize(self, authorization: str | None, permission: str) -> tokens.Claims:
+        return self.scopes.authorize(authorization, permission)
+
+    # --- jobs ----------------------------------------------------------------------------------
+
+    def _visible(self, job_id: str, now: int) -> tuple[OsapiJob, int] | None:
+        job = self.jobs.get(job_id)
+        if job is None:
+            return None
+        anchor = job.anchor(self.epoch())
+        if job.ttl is not None and now >= anchor + job.ttl:
+            return None  # the KV key expired
+        return job, anchor
+
+    def _found(self, job_id: str, now: int) -> tuple[OsapiJob, int]:
+        found = self._visible(job_id, now)
+        if found is None:
+            raise NotFound(f"job not found: {job_id}", reason="job")
+        return found
+
+    def get_job_by_id(self, raw_id: str, authorization: str | None) -> bytes:
+        job_id = binding.job_id(raw_id)
+        self.authorize(authorization, JOB_READ)
+        now = self.now()
+        job, anchor = self._found(job_id, now)
+        key = (job_id, anchor, *render.reached(job, anchor, now))
+        cached = self._documents.get(key)
+        if cached is None or cached[0] is not job:
+            snapshot = render.snapshot(job, anchor, now)
+            document = golang.body(render.detail(job, anchor, snapshot))
+            if len(self._documents) >= _CACHE_LIMIT:
+                self._documents.clear()
+            cached = self._documents[key] = (job, document, snapshot.status)
+        status = cached[2]
+        note_served(job_id, status, status not in IN_FLIGHT)
+        return cached[1]
+
+    def get_jobs(self, query: Mapping[str, Sequence[str]], authorization: str | None) -> bytes:
+        status = binding.query_str(query, "status")
+        limit = binding.query_int(query, "limit")
+        offset = binding.query_int(query, "offset")
+        self.authorize(authorization, JOB_READ)
+        problems = []
+        if status is not None and status not in LIST_FILTERS:
+            problems.append(binding.validator_error("GetJobParams", "Status", "oneof"))
+        if limit is not None and not 1 <= limit <= 100:
+            problems.append(
+                binding.validator_error("GetJobParams", "Limit", "min" if limit < 1 else "max")
+            )
+        if offset is not None and offset < 0:
+            problems.append(binding.validator_error("GetJobParams", "Offset", "min"))
+        if problems:
+            raise binding.bad_request("; ".join(problems))
+        now = self.now()
+        shown = []
+        counts = dict.fromkeys(LIST_FILTERS, 0)
+        for job_id in list(self.jobs.keys()):
+            found = self._visible(job_id, now)
+            if found is None:
+                continue
+            job, anchor = found
+            snap = render.snapshot(job, anchor, now)
+            counts[snap.status] = counts.get(snap.status, 0) + 1
+            if not status or snap.status == status:
+                shown.append((anchor, job.job_id, job, snap))
+        if not sum(counts.values()):
+            return golang.body({"items": [], "status_counts": None, "total_items": 0})
+        shown.sort(key=lambda item: (item[0], item[1]), reverse=True)
+        start = offset or 0
+        page = shown[start : start + (DEFAULT_PAGE_SIZE if limit is None else limit)]
+        return golang.body(
+            {
+                "items": [render.list_item(job, anchor, snap) for anchor, _, job, snap in page],
+                "status_counts": {k: v for k, v in counts.items() if k in LIST_FILTERS or v},
+                "total_items": len(shown),
+            }
+        )
+
+    def delete_job_by_id(self, raw_id: str, authorization: str | None) -> None:
+        job_id = binding.job_id(raw_id)
+        self.authorize(authorization, JOB_WRITE)
+        with self.store.lock:
+            self._found(job_id, self.now())
+            self.jobs.delete(job_id)
+
+    def retry_job_by_id(
+        self,
+        raw_id: str,
+        raw_body: bytes,
+        content_type: str | None,
+        authorization: str | None,
+        outcomes_header: str | None = None,
+    ) -> bytes:
+        job_id = binding.job_id(raw_id)
+        body = binding.bind_body(
+            raw_body, content_type, binding.RETRY_FIELDS, "gen.RetryJobRequest"
+        )
+        self.authorize(authorization, JOB_WRITE)
+        outcomes = nodes.parse_outcomes(outcomes_header)
+        target = body.get("target_hostname")
+        if target is not None and target != "" and not targets.is_valid(target, self.data.agents):
+            raise binding.bad_request(
+                binding.validator_error("RetryJobRequest", "TargetHostname", "valid_target")
+                + ": "
+                + targets.not_found_hint(target)
+            )
+        with self.store.lock:
+            now = self.now()
+            original, anchor = self._found(job_id, now)
+            if original.operation is None:
+                raise binding.bad_request(f"job has no operation data: {job_id}")
+            kind = original.operation_type or ""
+            job, revision = self._create(
+                original.operation,
+                target or targets.ANY,
+                now,
+                not is_query_on_retry(kind),
+                submitted=True,
+                outcomes=outcomes,
+            )
+            retried = Event(now - anchor, "retried", API_HOST, new_job_id=job.job_id)
+            self.jobs.put(job_id, original.with_event(retried))
+            self._revision += 1
+        return golang.body(
+            {
+                "job_id": job.job_id,
+                "revision": revision,
+                "status": "created",
+                "timestamp": golang.rfc3339(now),
+            }
+        )
+
+    def _create(
+        self,
+        operation: Mapping[str, Any],
+        target: str,
+        now: int,
+        modify: bool,
+        submitted: bool = False,
+        outcomes: Mapping[str, Outcome] | None = None,
+    ) -> tuple[OsapiJob, int]:
+        """A new job, stored, and the KV revision of its ``jobs.<id>`` key (every key a job
+        writes counts one revision; jobmock counts them all when the job is created)."""
+        self._created += 1
+        job_id = self.generator.rng(VENDOR, "job", self._created).uuid4()
+        job = new_job(
+            job_id,
+            operation,
+            target,
+            self.data,
+            self.generator,
+            created=now,
+            epoch=self.epoch(),
+            modify=modify,
+            submitted=submitted,
+            ttl=self.data.job_ttl,
+            outcomes=outcomes,
+        )
+        self.jobs.put(job_id, job)
+        revision = self._revision + 1
+        self._revision += 1 + len(job.events) + len(job.replies)
+        return job, revision
+
+    # --- node operations -----------------------------------------------------------------------
+
+    def node_operation(
+        self,
+        operation: str,
+        raw_hostname: str,
+        authorization: str | None,
+        raw_body: bytes = b"",
+        content_type: str | None = None,
+        outcomes_header: str | None = None,
+    ) -> bytes:
+        """``GET /node/{hostname}/hostname``, ``GET /node/{hostname}``,
+        ``POST /node/{hostname}/command/shell``: publish a job and answer with its results."""
+        try:
+            hostname = binding.path_unescape(raw_hostname)
+        except ValueError as exc:
+            raise binding.echo_error(
+                "Invalid format for parameter hostname: error unescaping path parameter "
+                f"'hostname': {exc}"
+            ) from None
+        body: dict[str, Any] = {}
+        if operation == "command.shell.execute":
+            body = binding.bind_body(
+                raw_body, content_type, binding.SHELL_FIELDS, "gen.CommandShellRequest"
+            )
+        self.authorize(authorization, NODE_PERMISSIONS[operation])
+        outcomes = nodes.parse_outcomes(outcomes_header)
+        if not targets.is_valid(hostname, self.data.agents):
+            raise binding.bad_request(
+                "Key: '' Error:Field validation for '' failed on the 'valid_target' tag: "
+                + targets.not_found_hint(hostname)
+            )
+        data: dict[str, Any] = {}
+        if operation == "command.shell.execute":
+            data = nodes.shell_data(body)
+        with self.store.lock:
+            job, _ = self._create(
+                {"data": data, "type": operation},
+                hostname,
+                self.now(),
+                not is_query(operation),
+                outcomes=outcomes,
+            )
+        return golang.body(nodes.collect(job, operation))
+
+    # --- control API ---------------------------------------------------------------------------
+
+    def add_job(self, doc: Mapping[str, Any]) -> str:
+        try:
+            fx = JobFixture.model_validate(doc)
+        except ValidationError as exc:
+            raise BadRequest(
+                "; ".join(
+                    f"{format_loc(err['loc'])}: {describe_error(err)}" for err in exc.errors()
+                ),
+                reason="fixture",
+            ) from None
+        try:
+            job = job_record(
+                fx, self.data, self.generator, id_key=("control", len(self.jobs)), now=self.now()
+            )
+        except Invalid as exc:
+            raise BadRequest(f"{format_loc(exc.loc)}: {exc.message}", reason="fixture") from None
+        with self.store.lock:
+            self.jobs.put(job.job_id, job)
+        return job.job_id
+
+    def job_ids(self, offset: int = 0) -> list[str]:
+        return list(self.jobs.keys())[offset:]
+
+    def job_count(self) -> int:
+        return len(self.jobs)
+
+    def delete_job(self, job_id: str) -> bool:
+        with self.store.lock:
+            return self.jobs.delete(job_id)

@@ -1,0 +1,65 @@
+"""Echo's middleware around every OSAPI answer (spec/osapi.md §5): ``X-Request-Id`` (the
+request's own, or 32 alphanumerics), ``Vary: Origin`` from the CORS middleware, which also
+answers every ``OPTIONS`` with 204 and the router's ``Allow``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from starlette.routing import BaseRoute, Match, Route
+
+from jobmock.vendors.osapi.errors import echo_allow
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+    from starlette.types import Message, Receive, Scope, Send
+
+
+class EchoFront:
+    def __init__(
+        self, app: FastAPI, routes: Sequence[BaseRoute], request_id: Callable[[], str]
+    ) -> None:
+        self.app = app
+        self.routes = [route for route in routes if isinstance(route, Route)]
+        self.request_id = request_id
+
+    def openapi(self) -> dict[str, Any]:
+        """The sub-app's OpenAPI document (``jobmock routes`` and ``openapi`` read it)."""
+        return self.app.openapi()
+
+    def allow(self, scope: Scope) -> str | None:
+        """The methods Echo's router has for this path (all routes on it), if it has any."""
+        methods: set[str] = set()
+        for route in self.routes:
+            match, _ = route.matches(scope)
+            if match is not Match.NONE:
+                methods |= route.methods or set()
+        return echo_allow(",".join(methods)) if methods else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = next((v for k, v in scope["headers"] if k == b"x-request-id"), None)
+        extra = [(b"vary", b"Origin"), (b"x-request-id", given or self.request_id().encode())]
+        if scope["method"] == "OPTIONS":
+            allow = self.allow(scope)
+            if allow:
+                extra.append((b"allow", allow.encode()))
+            await send({"type": "http.response.start", "status": 204, "headers": extra})
+            await send({"type": "http.response.body", "body": b""})
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                if message["status"] == 405:  # Starlette lists one route's methods only
+                    allow = self.allow(scope) or "OPTIONS"
+                    headers = [(k, v) for k, v in headers if k.lower() != b"allow"]
+                    headers.append((b"allow", allow.encode()))
+                message = {**message, "headers": [*headers, *extra]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -1,0 +1,176 @@
+"""OSAPI's HTTP surface, on the seed's paths (``/job/{id}``) and HEAD's (``/api/job/{id}``).
+
+Each handler passes raw values to the backend: path parameters are plain strings (the backend
+binds them as OSAPI does, before auth), and the Authorization header is read as sent.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.responses import Response
+
+from jobmock.core.asgi import request_body
+from jobmock.core.errors import MockError
+from jobmock.vendors.osapi import schemas as s
+from jobmock.vendors.osapi.backend import OsapiBackend
+
+_bearer = HTTPBearer(auto_error=False, bearerFormat="JWT")
+
+
+async def _authorization(
+    request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
+) -> str | None:
+    return request.headers.get("authorization")
+
+
+Auth = Annotated[str | None, Depends(_authorization)]
+Outcomes = Annotated[str | None, Header(alias="X-Jobmock-Outcomes", include_in_schema=False)]
+JSON = "application/json"
+
+
+def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    text = {
+        400: "Invalid request parameters",
+        401: "Unauthorized: missing or rejected bearer token",
+        403: "Forbidden: the token lacks the permission",
+        404: "Not found",
+        415: "Unsupported Media Type",
+        500: "Internal error",
+    }
+    return {code: {"model": s.ErrorResponse, "description": text[code]} for code in statuses}
+
+
+def _json(body: bytes, status: int = 200) -> Response:
+    return Response(body, status_code=status, media_type=JSON)
+
+
+def _query(request: Request) -> dict[str, list[str]]:
+    params = request.query_params
+    return {key: params.getlist(key) for key in params}
+
+
+def create_router(backend: OsapiBackend, prefix: str = "") -> APIRouter:
+    """The routes under ``prefix``: ``""`` (the seed, 41b9500ac) or ``"/api"`` (HEAD)."""
+    head = prefix == "/api"
+    router = APIRouter(prefix=prefix, include_in_schema=not head)
+
+    @router.get(
+        "/job",
+        response_model=s.ListJobsResponse,
+        responses=_errors(400, 401, 403, 500),
+        tags=["Job"],
+        operation_id="getJobs" if head else "GetJob",
+        summary="List jobs",
+    )
+    async def get_jobs(request: Request, authorization: Auth) -> Response:
+        """``status`` (submitted, processing, completed, failed, partial_failure), ``limit``
+        (1-100, default 10), ``offset``; newest first, with ``status_counts``."""
+        return _json(backend.get_jobs(_query(request), authorization))
+
+    @router.get(
+        "/job/{id}",
+        response_model=s.JobDetailResponse,
+        responses=_errors(400, 401, 403, 404, 500),
+        tags=["Job"],
+        operation_id="GetJobByID",
+        summary="Get job detail",
+    )
+    async def get_job_by_id(id: str, authorization: Auth) -> Response:
+        """The job as its agents' events show it at the time of the request."""
+        return _json(backend.get_job_by_id(id, authorization))
+
+    @router.delete(
+        "/job/{id}",
+        status_code=204,
+        response_class=Response,
+        responses=_errors(400, 401, 403, 404, 500),
+        tags=["Job"],
+        operation_id="DeleteJobByID",
+        summary="Delete a job",
+    )
+    async def delete_job_by_id(id: str, authorization: Auth) -> Response:
+        """The job is 404 from then on."""
+        backend.delete_job_by_id(id, authorization)
+        return Response(status_code=204)
+
+    @router.post(
+        "/job/{id}/retry",
+        response_model=s.CreateJobResponse,
+        status_code=201,
+        responses=_errors(400, 401, 403, 404, 415, 500),
+        tags=["Job"],
+        operation_id="RetryJobByID",
+        summary="Retry a job",
+        openapi_extra=request_body(s.RetryJobRequest, required=False),
+    )
+    async def retry_job_by_id(
+        id: str, request: Request, authorization: Auth, outcomes: Outcomes = None
+    ) -> Response:
+        """A new job with the same operation, sent to ``target_hostname`` (default ``_any``)."""
+        body = await request.body()
+        content_type = request.headers.get("content-type")
+        answer = backend.retry_job_by_id(id, body, content_type, authorization, outcomes)
+        return _json(answer, 201)
+
+    @router.get(
+        "/node/{hostname}",
+        response_model=s.NodeStatusCollectionResponse,
+        responses=_errors(400, 401, 403, 500),
+        tags=["Node"],
+        operation_id="GetNodeStatus",
+        summary="Retrieve node status",
+    )
+    async def get_node_status(
+        hostname: str, authorization: Auth, outcomes: Outcomes = None
+    ) -> Response:
+        """Creates a ``node.status.get`` job; ``_any``, ``_all``, a hostname or ``key:value``."""
+        op = "node.status.get"
+        return _json(backend.node_operation(op, hostname, authorization, outcomes_header=outcomes))
+
+    @router.get(
+        "/node/{hostname}/hostname",
+        response_model=s.HostnameCollectionResponse,
+        responses=_errors(400, 401, 403, 500),
+        tags=["Node"],
+        operation_id="GetNodeHostname",
+        summary="Retrieve node hostname",
+    )
+    async def get_node_hostname(
+        hostname: str, authorization: Auth, outcomes: Outcomes = None
+    ) -> Response:
+        """Creates a ``node.hostname.get`` job."""
+        op = "node.hostname.get"
+        return _json(backend.node_operation(op, hostname, authorization, outcomes_header=outcomes))
+
+    @router.post(
+        "/node/{hostname}/command/shell",
+        response_model=s.CommandResultCollectionResponse,
+        status_code=202,
+        responses=_errors(400, 401, 403, 415, 500),
+        tags=["Node"],
+        operation_id="PostNodeCommandShell",
+        summary="Execute a shell command",
+        openapi_extra=request_body(s.CommandShellRequest),
+    )
+    async def post_node_command_shell(
+        hostname: str, request: Request, authorization: Auth, outcomes: Outcomes = None
+    ) -> Response:
+        """Creates a ``command.shell.execute`` job (``sleep N`` runs N seconds on the clock)."""
+        body = await request.body()
+        content_type = request.headers.get("content-type")
+        answer = backend.node_operation(
+            "command.shell.execute", hostname, authorization, body, content_type, outcomes
+        )
+        return _json(answer, 202)
+
+    if head:
+
+        @router.get("/{rest:path}", include_in_schema=False)
+        async def page_not_found() -> Response:
+            """HEAD serves its UI at ``GET /*`` and answers Go's plain-text 404 under /api."""
+            raise MockError("404 page not found", status=404, reason="page_not_found")
+
+    return router

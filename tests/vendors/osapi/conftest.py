@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+
+from jobmock.vendors.osapi.minting import b64_encode, mint
+from tests.conftest import START
+
+BASE = "/osapi"
+KEY = b"jobmock-osapi-signing-key"
+SEED_JOB = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+JSON = "application/json"
+
+
+def token(
+    roles: tuple[str, ...] = ("admin",),
+    permissions: tuple[str, ...] = (),
+    *,
+    key: bytes = KEY,
+    issued_at: datetime = START,
+    lifetime: timedelta = timedelta(days=90),
+    algorithm: str = "HS256",
+    **extra: Any,
+) -> str:
+    return mint(
+        key,
+        roles=roles,
+        permissions=permissions,
+        subject="tests",
+        issued_at=issued_at,
+        expires_at=issued_at + lifetime,
+        extra=extra,
+        algorithm=algorithm,
+    )
+
+
+def raw_token(header: Any, claims: Any, signature: str = "c2ln") -> str:
+    """A token from arbitrary header and claims values (unsigned unless ``signature``)."""
+
+    def part(value: Any) -> str:
+        return b64_encode(value if isinstance(value, bytes) else json.dumps(value).encode())
+
+    return f"{part(header)}.{part(claims)}.{signature}"
+
+
+def bearer(value: str | None = None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {value if value is not None else token()}"}
+
+
+class Osapi:
+    """A tiny OSAPI client over the in-process transport, with an admin token by default."""
+
+    def __init__(self, client: httpx.Client) -> None:
+        self.client = client
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        auth: str | None = "admin",
+        headers: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        all_headers = {}
+        if auth == "admin":
+            all_headers.update(bearer())
+        elif auth is not None:
+            all_headers["Authorization"] = auth
+        all_headers.update(headers or {})
+        return self.client.request(method, BASE + path, headers=all_headers, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> httpx.Response:
+        return self.request("DELETE", path, **kwargs)
+
+    def job(self, job_id: str) -> dict[str, Any]:
+        response = self.get(f"/job/{job_id}")
+        assert response.status_code == 200, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+
+def exact(response: httpx.Response, status: int, body: bytes | str) -> None:
+    """Status, content type and the bytes OSAPI writes (compact JSON and a newline)."""
+    expected = body.encode() if isinstance(body, str) else body
+    assert (response.status_code, response.content) == (status, expected)
+    assert response.headers["content-type"] == JSON
+
+
+def error(response: httpx.Response, status: int, message: str) -> None:
+    exact(response, status, compact({"error": message}))
+
+
+def echo(response: httpx.Response, status: int, message: str) -> None:
+    exact(response, status, compact({"message": message}))
+
+
+@pytest.fixture
+def osapi(client: httpx.Client) -> Iterator[Osapi]:
+    yield Osapi(client)
+
+
+def compact(document: Any) -> bytes:
+    """What Go's encoder writes for ``document`` (OSAPI's keys are alphabetical everywhere):
+    Python's own encoder, as an independent check of the mock's."""
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return (text + "\n").encode()
+
+
+def signed(claims: Any, key: bytes = KEY) -> str:
+    """A correctly signed HS256 token carrying exactly ``claims``."""
+    body = raw_token({"alg": "HS256", "typ": "JWT"}, claims, signature="")[:-1]
+    digest = hmac.new(key, body.encode(), hashlib.sha256).digest()
+    return f"{body}.{b64_encode(digest)}"
