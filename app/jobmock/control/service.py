@@ -7,14 +7,12 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 from jobmock import __version__
 from jobmock.core.clock import CLOCK_MODES, as_utc
 from jobmock.core.durations import parse_duration
 from jobmock.core.errors import BadRequest, NotFound
 from jobmock.core.faults import FaultSpec
-from jobmock.core.fixtures import describe_error, format_loc
+from jobmock.core.fixtures import validate_document
 from jobmock.core.vendor import VendorApp
 
 if TYPE_CHECKING:
@@ -125,17 +123,7 @@ class Controller:
     def add_fault(self, body: Any) -> dict[str, Any]:
         if not isinstance(body, Mapping):
             raise BadRequest("expected one fault rule as a JSON object")
-        try:
-            spec = FaultSpec.model_validate(body)
-        except ValidationError as exc:
-            raise BadRequest(
-                "; ".join(
-                    f"{format_loc(err['loc'])}: {describe_error(err)}"
-                    if err["loc"]
-                    else describe_error(err)
-                    for err in exc.errors()
-                )
-            ) from None
+        spec = validate_document(FaultSpec, body)
         if spec.vendor is None:
             raise BadRequest(f"'vendor' is required: one of {', '.join(self.runtime.vendors)}")
         self.vendor(spec.vendor)

@@ -8,17 +8,39 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+
+from jobmock.core.clock import as_utc
+from jobmock.core.durations import parse_duration
+from jobmock.core.errors import BadRequest
 
 M = TypeVar("M", bound=BaseModel)
 
 Loc = tuple[str | int, ...]
 
 FIXTURE_SUFFIXES = (".yaml", ".yml")
+
+
+def _timestamp(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError(f"must be an ISO 8601 timestamp, got {value!r}") from None
+    if isinstance(value, datetime):
+        return as_utc(value)
+    return value
+
+
+#: A timestamp in a fixture: ISO 8601 / RFC 3339 (``Z`` or an offset; naive means UTC).
+Timestamp = Annotated[datetime, BeforeValidator(_timestamp)]
+#: A duration in a fixture: seconds, or ``"90s"``, ``"5m"``, ``"1h30m"``.
+Duration = Annotated[float, BeforeValidator(parse_duration)]
 
 
 class FixtureModel(BaseModel):
@@ -125,6 +147,23 @@ def _clean_loc(loc: Iterable[Any]) -> Loc:
 
 def _is_synthetic(part: str) -> bool:
     return "[" in part or part.startswith("function-") or part in {"str", "int", "float", "bool"}
+
+
+def validate_document(model: type[M], doc: Any) -> M:
+    """``doc`` (a fixture-format document sent to the control API) as ``model``, or a 400 that
+    lists each problem as ``field: message``."""
+    try:
+        return model.model_validate(doc)
+    except ValidationError as exc:
+        raise BadRequest(
+            "; ".join(
+                f"{format_loc(_clean_loc(err['loc']))}: {describe_error(err)}"
+                if err["loc"]
+                else describe_error(err)
+                for err in exc.errors(include_url=False)
+            ),
+            reason="fixture",
+        ) from None
 
 
 def describe_error(err: Mapping[str, Any]) -> str:

@@ -14,13 +14,11 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from pydantic import ValidationError
-
 from jobmock.core.auth import ApiKey, ApiKeyHeader
 from jobmock.core.bodies import parse_body
 from jobmock.core.cache import LRU
 from jobmock.core.errors import BadRequest, Forbidden, NotFound, Unauthorized
-from jobmock.core.fixtures import describe_error, format_loc
+from jobmock.core.fixtures import format_loc, validate_document
 from jobmock.core.generate import Generator
 from jobmock.core.journal import note_served
 from jobmock.core.lifecycle import Timeline
@@ -556,15 +554,7 @@ class NunuBackend:
     # --- control API ---------------------------------------------------------------------------
 
     def add_job(self, doc: Mapping[str, Any]) -> str:
-        try:
-            fx = JobFixture.model_validate(doc)
-        except ValidationError as exc:
-            raise BadRequest(
-                "; ".join(
-                    f"{format_loc(err['loc'])}: {describe_error(err)}" for err in exc.errors()
-                ),
-                reason="fixture",
-            ) from None
+        fx = validate_document(JobFixture, doc)
         try:
             job = job_record(
                 fx,

@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
-from jobmock.core.clock import as_utc
-from jobmock.core.durations import parse_duration
-from jobmock.core.fixtures import FixtureModel
+from jobmock.core.fixtures import Duration, FixtureModel, Timestamp
 from jobmock.vendors.nunu.schemas import ItemStatus, JobStatus, RunResult, RunState, TestType
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -42,24 +39,7 @@ def _uuid(value: Any) -> Any:
     return value
 
 
-def _utc(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            raise ValueError(f"must be an ISO 8601 timestamp, got {value!r}") from None
-    if isinstance(value, datetime):
-        return as_utc(value)
-    return value
-
-
-def _duration(value: Any) -> float:
-    return parse_duration(value)
-
-
 Uuid = Annotated[str, BeforeValidator(_uuid)]
-Timestamp = Annotated[datetime, BeforeValidator(_utc)]
-Duration = Annotated[float, BeforeValidator(_duration)]
 
 
 class ProjectFixture(FixtureModel):
