@@ -18,9 +18,11 @@ from jobmock.core.errors import (
     CRASH_KEY,
     ConnectionDropped,
     Injected,
+    MockError,
     RateLimited,
     ServerError,
 )
+from jobmock.core.fastpath import FastRouter
 from jobmock.core.faults import Fault, FaultBook, RequestFacts
 from jobmock.core.journal import JournalEntry, serving
 from jobmock.core.operations import Match, OperationIndex, nearest
@@ -72,6 +74,10 @@ def new_entry(store: Store, scope: Scope, vendor: str | None) -> JournalEntry:
     )
 
 
+async def _no_body() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
 async def _abort(send: Send) -> bool:
     """Close the client's connection at once, if the server lets us reach it (uvicorn does)."""
     transport = getattr(getattr(send, "__self__", None), "transport", None)
@@ -115,6 +121,7 @@ class VendorGate:
         self.limiter = limiter
         self.job_params = vendor.spec.job_params
         self._index: OperationIndex | None = None
+        self.fast = FastRouter(vendor.fast_routes) if vendor.fast_routes else None
 
     @property
     def index(self) -> OperationIndex:
@@ -189,6 +196,8 @@ class VendorGate:
                     )
                     await self.vendor.render_error(limited)(scope, receive, journal_send)
                     return
+            if self.fast is not None and await self._fast(entry, scope, journal_send):
+                return
             await self.app(scope, journal_receive, journal_send)
         except ConnectionDropped:
             entry.notes.append("connection dropped")
@@ -200,6 +209,32 @@ class VendorGate:
                 await self.vendor.render_error(crash)(scope, receive, journal_send)
         finally:
             record()
+
+    async def _fast(self, entry: JournalEntry, scope: Scope, send: Send) -> bool:
+        assert self.fast is not None
+        hit = self.fast.match(entry.method, entry.path)
+        if hit is None:
+            return False
+        route, params = hit
+        scope["path_params"] = params
+        scope["route"] = route
+        try:
+            answer = route.handler(params, entry.headers, entry.query_string)
+        except MockError as error:
+            await self.vendor.render_error(error)(scope, _no_body, send)
+            return True
+        await send(
+            {
+                "type": "http.response.start",
+                "status": answer.status,
+                "headers": [
+                    (b"content-type", answer.content_type),
+                    (b"content-length", str(len(answer.body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": answer.body})
+        return True
 
     # --- faults --------------------------------------------------------------------------------
 
@@ -275,7 +310,11 @@ class VendorGate:
     ) -> None:
         route: Any = scope.get("route")
         if route is not None:
-            entry.operation = getattr(route, "operation_id", None) or getattr(route, "name", None)
+            entry.operation = (
+                getattr(route, "operation_id", None)
+                or getattr(route, "operation", None)
+                or getattr(route, "name", None)
+            )
         elif match is not None:
             entry.operation = match.operation.operation_id
         params = scope.get("path_params") or (match.params if match else {})

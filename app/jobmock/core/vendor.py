@@ -8,12 +8,13 @@ and one line in the registry; nothing here changes.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from jobmock.core.fastpath import FastRoute
 from jobmock.core.ratelimit import RateLimitRule
 
 if TYPE_CHECKING:
@@ -106,6 +107,8 @@ class VendorApp:
     rate_limit: RateLimitRule | None = None
     """A limit the vendor's fixtures ask for: enforced even without ``rate_limits``, and in
     place of ``spec.rate_limit``."""
+    fast_routes: Sequence[FastRoute] = ()
+    """Hot reads served before FastAPI (see ``core.fastpath``)."""
 
     def openapi(self) -> dict[str, Any]:
         if self.openapi_document is not None:

@@ -1,0 +1,52 @@
+"""A lean path for a vendor's hottest reads (job and run detail), in front of FastAPI.
+
+FastAPI keeps the routing table, validation and the OpenAPI document; but matching a route,
+building a Request and solving dependencies cost more than rendering a job. A vendor may declare
+``FastRoute``s: the gate matches them first and calls the handler with plain values. A handler
+must behave exactly like the FastAPI route with the same path (the suite checks both answer the
+same bytes); anything it does not match goes to FastAPI as usual.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+_PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class FastResponse:
+    status: int
+    body: bytes
+    content_type: bytes = b"application/json"
+
+
+#: A handler: path parameters, lowercase request headers, raw query string -> a response. It
+#: raises ``MockError`` for the vendor's errors, as backends do.
+FastHandler = Callable[[Mapping[str, str], Mapping[str, str], str], FastResponse]
+
+
+@dataclass(frozen=True)
+class FastRoute:
+    method: str
+    template: str
+    operation: str
+    handler: FastHandler
+
+
+class FastRouter:
+    def __init__(self, routes: Sequence[FastRoute]) -> None:
+        self._routes = [
+            (route, re.compile("^" + _PARAM.sub(r"(?P<\1>[^/]+)", route.template) + "$"))
+            for route in routes
+        ]
+
+    def match(self, method: str, path: str) -> tuple[FastRoute, dict[str, str]] | None:
+        for route, pattern in self._routes:
+            if route.method == method:
+                found = pattern.match(path)
+                if found is not None:
+                    return route, found.groupdict()
+        return None
