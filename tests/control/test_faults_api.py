@@ -204,3 +204,14 @@ def test_journal_suggests_the_nearest_path_and_id(
     assert wrong_path["suggestion"] == "GET /api/v1/jobs/{jobId}"
     assert wrong_id["suggestion"] == SEED_JOB
     assert wrong_vendor["suggestion"] == "/nunu/api/v1"
+
+
+def test_fault_answers_are_still_polls_of_their_job(client: httpx.Client,
+                                                    handle: InProcessHandle) -> None:
+    handle.fail_next("nunu", status=503, retry_after=30)
+    client.get(JOB_PATH, headers=KEY)
+    handle.advance("30s")
+    client.get(JOB_PATH, headers=KEY)
+    first, second = handle.polls("nunu", SEED_JOB)
+    assert (first["status"], first["operation"], second["status"]) == (503, "getJobDetails", 200)
+    handle.assert_polled("nunu", SEED_JOB, times=2, honours_retry_after=True)

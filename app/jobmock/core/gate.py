@@ -309,6 +309,10 @@ class VendorGate:
         self, entry: JournalEntry, scope: Scope, served: dict[str, Any], match: Match | None
     ) -> None:
         route: Any = scope.get("route")
+        if route is None and match is None:
+            # Answered before the vendor routed it (a fault, a rate limit, a crash): find the
+            # operation and job from the path, so polls answered with errors still count.
+            match = self.index.match(entry.method, entry.path)
         if route is not None:
             entry.operation = (
                 getattr(route, "operation_id", None)
