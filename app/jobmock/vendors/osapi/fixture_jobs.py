@@ -59,6 +59,8 @@ def job_record(
         events, replies = _generated(fx, kind, data, rng, created)
         last = max([e.offset for e in events] or [0])
         offset = -last - rng.randint(60 * golang.NS_PER_SECOND, 3600 * golang.NS_PER_SECOND)
+    if fx.created_ago is not None:
+        offset = -round(fx.created_ago * golang.NS_PER_SECOND)
     created_at = created
     if created_at is None and now is not None:
         created_at = now + offset
