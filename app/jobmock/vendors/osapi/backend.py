@@ -157,7 +157,9 @@ class OsapiBackend:
         if problems:
             raise binding.bad_request("; ".join(problems))
         now = self.now()
-        explicit = (found for job_id in list(self.jobs.keys()) if (found := self._visible(job_id, now)))
+        explicit = (
+            found for job_id in list(self.jobs.keys()) if (found := self._visible(job_id, now))
+        )
         page = list_jobs(
             explicit,
             self.sets,

@@ -221,8 +221,7 @@ class GenerateFixture(FixtureModel):
             raise ValueError("'duration' is [shortest, longest]")
         if self.until + self.count * self.every > _OLDEST:
             raise ValueError(
-                "the oldest job would be created more than 1000 years ago: "
-                "lower 'count' or 'every'"
+                "the oldest job would be created more than 1000 years ago: lower 'count' or 'every'"
             )
         for name in ("statuses", "operations"):
             weights = getattr(self, name).values()

@@ -10,6 +10,7 @@ arithmetic (``BlockMix.count``), and a page is found by ``core.paging.merged_pag
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from typing import Any
 
 from jobmock.core.paging import ListSource, Source, merged_page
@@ -52,7 +53,7 @@ def list_jobs(
         moving: dict[int, View] = {}
         for index in range(start, settled):
             if index not in excluded:
-                view = moving[index] = _view(generated, index, epoch, now)
+                view = moving[index] = _view(generated, index, epoch=epoch, now=now)
                 counts[view[2].status] = counts.get(view[2].status, 0) + 1
         for final, number in generated.settled_counts(settled, excluded).items():
             counts[final] = counts.get(final, 0) + number
@@ -61,9 +62,9 @@ def list_jobs(
                 epoch,
                 now,
                 status_ok=_status_ok(status),
-                fresh_ok=lambda i, moving=moving: not status or moving[i][2].status == status,
+                fresh_ok=partial(_moving_ok, moving, status),
                 tail_ok=status not in MOVING,
-                make=lambda i, g=generated: _view(g, i, epoch, now),
+                make=partial(_view, generated, epoch=epoch, now=now),
                 excluded=excluded,
             )
         )
@@ -84,7 +85,11 @@ def _status_ok(status: str | None) -> Callable[[str], bool]:
     return lambda final: final == status
 
 
-def _view(generated: GeneratedSet, index: int, epoch: int, now: int) -> View:
+def _moving_ok(moving: dict[int, View], status: str | None, index: int) -> bool:
+    return not status or moving[index][2].status == status
+
+
+def _view(generated: GeneratedSet, index: int, *, epoch: int, now: int) -> View:
     job = generated.job(index)
     anchor = generated.created(index, epoch)
     return job, anchor, render.snapshot(job, anchor, now)

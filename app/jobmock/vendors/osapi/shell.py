@@ -10,7 +10,7 @@ from jobmock.core.generate import Rng
 from jobmock.vendors.osapi.operations import MS, SECOND
 
 
-def _apt(rng: Rng, took: int) -> str:
+def _apt(rng: Rng, _took: int) -> str:
     upgraded = rng.randint(0, 40)
     return (
         "Reading package lists...\nBuilding dependency tree...\nReading state information...\n"
@@ -25,18 +25,18 @@ def _backup(rng: Rng, took: int) -> str:
     return f"backup complete: {rng.randint(200, 9000)} MiB in {clock}\n"
 
 
-def _restic(rng: Rng, took: int) -> str:
+def _restic(rng: Rng, _took: int) -> str:
     return f"snapshot {rng.getrandbits(32):08x} saved\n"
 
 
-def _vacuum(rng: Rng, took: int) -> str:
+def _vacuum(rng: Rng, _took: int) -> str:
     return (
         f"Vacuuming done, freed {rng.randint(10, 900)}.{rng.randint(0, 9)}M of archived journals "
         "from /var/log/journal.\n"
     )
 
 
-def _ansible(rng: Rng, took: int) -> str:
+def _ansible(rng: Rng, _took: int) -> str:
     ok, changed = rng.randint(20, 80), rng.randint(0, 6)
     return (
         "PLAY RECAP *********************************************************************\n"
@@ -45,7 +45,7 @@ def _ansible(rng: Rng, took: int) -> str:
     )
 
 
-def _silent(rng: Rng, took: int) -> str:
+def _silent(_rng: Rng, _took: int) -> str:
     return ""
 
 
