@@ -14,7 +14,7 @@ a detail request decodes the id back to ``i``; a list request pages through the 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import lru_cache, partial
 from typing import Any
@@ -93,9 +93,6 @@ class GeneratedSet:
 
     def job_id(self, index: int) -> str:
         return self.codec.uuid(index)
-
-    def job_ids(self) -> Iterator[str]:
-        return (self.codec.uuid(i) for i in range(self.count))
 
     def status_of(self, index: int) -> str:
         """The status job ``index`` ends in."""
