@@ -17,13 +17,23 @@ import sys
 
 from common import ROOT, report
 
-#: Per vendor: the bundled file holding its generate block, and the requests measured.
+#: Per vendor: the bundled file holding its generate block, and the requests measured. A list URL
+#: may use ``{page}`` (0-based) or ``{offset}`` (``page * 20``). With ``"token": "mint"``, the
+#: vendor's ``mint_token`` signs a token (before the app starts, so it is not issued after the
+#: mock clock's start), and ``{token}`` in the headers is replaced by it.
 VENDORS: dict[str, dict[str, str]] = {
     "nunu": {
         "file": "generated.yaml",
         "detail": "/nunu/api/v1/jobs/{id}",
         "list": "/nunu/api/v1/jobs?status=completed&page_size=20&page={page}",
         "headers": '{"X-Api-Key": "nunu_test_key"}',
+    },
+    "osapi": {
+        "file": "generated.yaml",
+        "detail": "/osapi/job/{id}",
+        "list": "/osapi/job?status=failed&limit=20&offset={offset}",
+        "headers": '{"Authorization": "Bearer {token}"}',
+        "token": "mint",
     },
 }
 
@@ -44,6 +54,13 @@ doc = yaml.safe_load(path.read_text())
 for block in doc["generate"]:
     block["count"] = count
 path.write_text(yaml.safe_dump(doc))
+token = ""
+if conf.get("token") == "mint":
+    from datetime import UTC, datetime
+    from jobmock.core.vendor import TokenRequest
+    from jobmock.vendors import get_spec
+    package = get_spec(vendor).package()
+    token = package.mint_token(root / vendor, TokenRequest(now=datetime.now(UTC)))
 t1 = time.perf_counter()
 app = create_app(Settings(clock="manual", vendors=vendor, fixtures=root))
 t2 = time.perf_counter()
@@ -54,7 +71,7 @@ ids = []
 for _ in range(200):
     offset = total - 1 - rng.randrange(min(count, total))
     ids.extend(handle.job_ids(vendor, offset=offset, limit=1))
-headers = json.loads(conf["headers"])
+headers = json.loads(conf["headers"].replace("{token}", token))
 with httpx.Client(transport=JobmockTransport(app), base_url="http://jobmock",
                   headers=headers) as client:
     def timed(urls):
@@ -69,7 +86,8 @@ with httpx.Client(transport=JobmockTransport(app), base_url="http://jobmock",
         client.get(url)
     detail = timed([conf["detail"].format(id=i) for i in ids * 5])
     pages = max(1, min(count, 10000) // 20)
-    listing = timed([conf["list"].format(page=rng.randrange(pages)) for _ in range(200)])
+    wanted = [rng.randrange(pages) for _ in range(200)]
+    listing = timed([conf["list"].format(page=p, offset=p * 20) for p in wanted])
 rss = int(Path("/proc/self/status").read_text().split("VmRSS:")[1].split()[0]) / 1024
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"create_app_ms": (t2 - t1) * 1000, "rss_mb": rss, "peak_rss_mb": peak,

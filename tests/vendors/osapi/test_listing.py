@@ -1,16 +1,22 @@
-"""GET /job: status filter, limit and offset, status_counts, and their errors (spec §9.5)."""
+"""GET /job: status filter, limit and offset, status_counts, and their errors (spec §9.5),
+over the hand-written fixture jobs (the bundled generated set is left out here; the lists that
+mix both are tested in test_generated.py)."""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
 from jobmock import Settings, create_app
+from jobmock.main import JobmockApp
 from jobmock.testing.handle import InProcessHandle
 from jobmock.testing.transport import JobmockTransport
 from tests.conftest import START
+from tests.helpers import ROOT
 from tests.vendors.osapi.conftest import Osapi, bearer, echo, error, exact
 
 NEWEST_FIRST = [
@@ -32,6 +38,30 @@ COUNTS = {
     "skipped": 1,
     "submitted": 3,
 }
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> JobmockApp:
+    """An app on the bundled OSAPI fixtures without their generated set."""
+    folder = tmp_path_factory.mktemp("fixtures") / "osapi"
+    folder.mkdir()
+    for name in ("agents.yaml", "jobs.yaml", "seed.yaml"):
+        shutil.copy(ROOT / "fixtures" / "osapi" / name, folder)
+    return create_app(
+        Settings(clock="manual", start_time=START, vendors="osapi", fixtures=folder.parent)
+    )
+
+
+@pytest.fixture
+def osapi(written: JobmockApp) -> Iterator[Osapi]:
+    written.runtime.store.reset()
+    with httpx.Client(transport=JobmockTransport(written), base_url="http://jobmock") as client:
+        yield Osapi(client)
+
+
+@pytest.fixture
+def handle(written: JobmockApp) -> InProcessHandle:
+    return InProcessHandle(written)
 
 
 def ids(response: httpx.Response) -> list[str]:

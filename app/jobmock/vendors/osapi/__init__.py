@@ -22,8 +22,9 @@ health are not emulated; CORS allow-origins are not configured; ``?pretty`` is i
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jobmock.core.vendor import VendorSpec
 
@@ -52,11 +53,14 @@ def create(ctx: VendorContext) -> VendorApp:
     from jobmock.vendors.osapi.backend import OsapiBackend
     from jobmock.vendors.osapi.errors import render_error
     from jobmock.vendors.osapi.front import EchoFront
+    from jobmock.vendors.osapi.generated import load_sets
     from jobmock.vendors.osapi.loader import load, signing_key
     from jobmock.vendors.osapi.routes import create_router
 
     data = load(ctx.fixture_files(), ctx.generator)
-    backend = OsapiBackend(data, ctx.store, ctx.generator, signing_key(data, dict(os.environ)))
+    sets = load_sets(data, ctx.generator)
+    key = signing_key(data, dict(os.environ))
+    backend = OsapiBackend(data, ctx.store, ctx.generator, key, sets)
     routers = [create_router(backend), create_router(backend, "/api")]
     app = build_vendor_app(
         title=SPEC.title,
@@ -76,9 +80,33 @@ def create(ctx: VendorContext) -> VendorApp:
 def check_fixtures(directory: Path) -> str:
     from jobmock.core.fixtures import load_dir
     from jobmock.core.generate import Generator
+    from jobmock.vendors.osapi.generated import load_sets
     from jobmock.vendors.osapi.loader import describe, load
 
-    return describe(load(load_dir(directory), Generator()))
+    data = load(load_dir(directory), Generator())
+    sets = load_sets(data, Generator())
+    generated = f", {sum(s.count for s in sets)} generated" if sets else ""
+    return describe(data).replace(" jobs,", f" jobs{generated},", 1)
+
+
+def export_generated(
+    directory: Path, count: int, seed: int, name: str = "generated"
+) -> Iterator[dict[str, Any]]:
+    """The jobs a ``generate:`` block with these settings would hold, as fixture jobs (for
+    ``jobmock generate osapi``). The fixtures in ``directory`` provide the agents they run on."""
+    from jobmock.core.fixtures import FixtureError, format_loc, load_dir
+    from jobmock.core.generate import Generator
+    from jobmock.vendors.osapi.fixtures import GenerateFixture
+    from jobmock.vendors.osapi.generated import SetError, build_set
+    from jobmock.vendors.osapi.loader import load
+
+    data = load(load_dir(directory), Generator())
+    spec = GenerateFixture(count=count, seed=seed, name=name)
+    try:
+        generated = build_set(spec, data, Generator())
+    except SetError as exc:
+        raise FixtureError.single(str(directory), None, format_loc(exc.loc), str(exc)) from None
+    return (generated.fixture(i) for i in range(count))
 
 
 def mint_token(directory: Path, request: TokenRequest) -> str:

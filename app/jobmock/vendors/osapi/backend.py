@@ -8,7 +8,7 @@ bodies) and returns bytes; it never sees a FastAPI request.
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -21,7 +21,9 @@ from jobmock.core.store import Store, Table
 from jobmock.vendors.osapi import binding, golang, nodes, render, targets, tokens
 from jobmock.vendors.osapi.fixture_jobs import job_record
 from jobmock.vendors.osapi.fixtures import JobFixture
+from jobmock.vendors.osapi.generated import GeneratedSet
 from jobmock.vendors.osapi.jobs import new_job
+from jobmock.vendors.osapi.listing import list_jobs
 from jobmock.vendors.osapi.loader import OsapiData
 from jobmock.vendors.osapi.permissions import COMMAND_EXECUTE, JOB_READ, JOB_WRITE, NODE_READ
 from jobmock.vendors.osapi.records import (
@@ -51,8 +53,16 @@ IN_FLIGHT = frozenset({"submitted", "processing"})
 
 
 class OsapiBackend:
-    def __init__(self, data: OsapiData, store: Store, generator: Generator, key: str) -> None:
+    def __init__(
+        self,
+        data: OsapiData,
+        store: Store,
+        generator: Generator,
+        key: str,
+        sets: Sequence[GeneratedSet] = (),
+    ) -> None:
         self.data = data
+        self.sets = tuple(sets)
         self.store = store
         self.generator = generator
         self.key = key.encode()
@@ -87,8 +97,19 @@ class OsapiBackend:
 
     # --- jobs ----------------------------------------------------------------------------------
 
-    def _visible(self, job_id: str, now: int) -> tuple[OsapiJob, int] | None:
+    def lookup(self, job_id: str) -> OsapiJob | None:
+        """A job by id: fixtures and client changes first, then the generated sets."""
         job = self.jobs.get(job_id)
+        if job is not None or self.jobs.is_changed(job_id):
+            return job
+        for generated in self.sets:
+            index = generated.index_of(job_id)
+            if index is not None:
+                return generated.job(index)
+        return None
+
+    def _visible(self, job_id: str, now: int) -> tuple[OsapiJob, int] | None:
+        job = self.lookup(job_id)
         if job is None:
             return None
         anchor = job.anchor(self.epoch())
@@ -136,36 +157,27 @@ class OsapiBackend:
         if problems:
             raise binding.bad_request("; ".join(problems))
         now = self.now()
-        shown = []
-        counts = dict.fromkeys(LIST_FILTERS, 0)
-        for job_id in list(self.jobs.keys()):
-            found = self._visible(job_id, now)
-            if found is None:
-                continue
-            job, anchor = found
-            snap = render.snapshot(job, anchor, now)
-            counts[snap.status] = counts.get(snap.status, 0) + 1
-            if not status or snap.status == status:
-                shown.append((anchor, job.job_id, job, snap))
-        if not sum(counts.values()):
-            return golang.body({"items": [], "status_counts": None, "total_items": 0})
-        shown.sort(key=lambda item: (item[0], item[1]), reverse=True)
-        start = offset or 0
-        page = shown[start : start + (DEFAULT_PAGE_SIZE if limit is None else limit)]
-        return golang.body(
-            {
-                "items": [render.list_item(job, anchor, snap) for anchor, _, job, snap in page],
-                "status_counts": {k: v for k, v in counts.items() if k in LIST_FILTERS or v},
-                "total_items": len(shown),
-            }
+        explicit = (
+            found for job_id in list(self.jobs.keys()) if (found := self._visible(job_id, now))
         )
+        page = list_jobs(
+            explicit,
+            self.sets,
+            self.jobs.changed_keys() if self.sets else (),
+            epoch=self.epoch(),
+            now=now,
+            status=status or None,
+            offset=offset or 0,
+            limit=DEFAULT_PAGE_SIZE if limit is None else limit,
+        )
+        return golang.body(page)
 
     def delete_job_by_id(self, raw_id: str, authorization: str | None) -> None:
         job_id = binding.job_id(raw_id)
         self.authorize(authorization, JOB_WRITE)
         with self.store.lock:
             self._found(job_id, self.now())
-            self.jobs.delete(job_id)
+            self.jobs.delete(job_id, exists=True)  # a generated job lives outside the table
 
     def retry_job_by_id(
         self,
@@ -312,12 +324,30 @@ class OsapiBackend:
             self.jobs.put(job.job_id, job)
         return job.job_id
 
-    def job_ids(self, offset: int = 0) -> list[str]:
-        return list(self.jobs.keys())[offset:]
+    def job_ids(self, offset: int = 0) -> Iterator[str]:
+        """Fixture and client-made jobs first, then the generated ones (lazily); ``offset``
+        jumps into a generated set by index arithmetic."""
+        explicit = list(self.jobs.keys())
+        yield from explicit[offset:]
+        offset = max(0, offset - len(explicit))
+        for generated in self.sets:
+            if offset >= generated.count:
+                offset -= generated.count
+                continue
+            for index in range(offset, generated.count):
+                job_id = generated.job_id(index)
+                if not self.jobs.is_changed(job_id):
+                    yield job_id
+            offset = 0
 
     def job_count(self) -> int:
-        return len(self.jobs)
+        changed = [
+            k for k in self.jobs.changed_keys() if any(g.index_of(k) is not None for g in self.sets)
+        ]
+        return len(self.jobs) + sum(g.count for g in self.sets) - len(changed)
 
     def delete_job(self, job_id: str) -> bool:
         with self.store.lock:
-            return self.jobs.delete(job_id)
+            if self.lookup(job_id) is None:
+                return False
+            return self.jobs.delete(job_id, exists=True)

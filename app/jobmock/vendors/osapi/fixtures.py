@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from jobmock.core.durations import parse_duration
 from jobmock.core.fixtures import FixtureModel
@@ -26,6 +26,21 @@ EventKind = Literal[
 ]
 AgentState = Literal["acknowledged", "started", "completed", "failed", "skipped"]
 ReplyStatus = Literal["completed", "failed", "skipped"]
+FinalStatus = Literal["completed", "failed", "partial_failure", "skipped"]
+GeneratedOperation = Literal["node.hostname.get", "node.status.get", "command.shell.execute"]
+DEFAULT_STATUSES: dict[FinalStatus, int] = {
+    "completed": 80,
+    "failed": 10,
+    "partial_failure": 6,
+    "skipped": 4,
+}
+#: How far back (seconds) a generated set may reach: its dates must stay printable.
+_OLDEST = 1000 * 365.25 * 86_400
+DEFAULT_OPERATIONS: dict[GeneratedOperation, int] = {
+    "command.shell.execute": 6,
+    "node.status.get": 2,
+    "node.hostname.get": 2,
+}
 
 
 def _uuid(value: Any) -> Any:
@@ -44,6 +59,10 @@ def _timestamp(value: Any) -> Any:
     return value
 
 
+def _seconds(value: Any) -> float:
+    return parse_duration(value)
+
+
 def _go_duration(value: Any) -> Any:
     if isinstance(value, str):
         golang.parse_duration(value)  # ValueError names the problem
@@ -54,6 +73,7 @@ Uuid = Annotated[str, BeforeValidator(_uuid)]
 Nanoseconds = Annotated[int, BeforeValidator(_ns)]
 Timestamp = Annotated[str, BeforeValidator(_timestamp)]
 GoDuration = Annotated[str, BeforeValidator(_go_duration)]
+Seconds = Annotated[float, BeforeValidator(_seconds)]
 
 
 class RoleFixture(FixtureModel):
@@ -143,6 +163,8 @@ class JobFixture(FixtureModel):
     id: Uuid | None = None
     status: JobStatus | None = None
     created: Timestamp | None = None
+    created_ago: Seconds | None = None
+    """Instead of ``created``: created this long before the server starts (and every reset)."""
     operation: OperationFixture | None = None
     result: Any = None
     changed: bool | None = None
@@ -157,6 +179,56 @@ class JobFixture(FixtureModel):
     ttl: Nanoseconds | None = None
     """Fixture jobs never expire unless given a ``ttl`` (from their creation)."""
 
+    @model_validator(mode="after")
+    def _one_creation_time(self) -> JobFixture:
+        if self.created is not None and self.created_ago is not None:
+            raise ValueError("give 'created' or 'created_ago', not both")
+        return self
+
+
+class GenerateFixture(FixtureModel):
+    """A generated set: ``count`` jobs computed from their index, never stored."""
+
+    name: str = Field(default="generated", min_length=1)
+    """Part of the set's key: two sets need different names."""
+    count: int = Field(ge=0, le=1_000_000_000)
+    seed: int = 0
+    statuses: dict[FinalStatus, int] = Field(default_factory=lambda: dict(DEFAULT_STATUSES))
+    """The final statuses, as weights: exact in every block of ``sum(weights)`` jobs."""
+    agents: list[str] | None = Field(default=None, min_length=1)
+    """Fixture agents the jobs run on (default: every agent that responds)."""
+    broadcast: float = Field(default=0.25, ge=0.0, le=1.0)
+    """Share of completed, failed and skipped jobs sent to ``_all`` or a label reaching two or
+    more agents (partial failures always are); the others go to one hostname or ``_any``."""
+    operations: dict[GeneratedOperation, int] = Field(
+        default_factory=lambda: dict(DEFAULT_OPERATIONS)
+    )
+    """Operation types, as weights."""
+    commands: list[str] | None = Field(default=None, min_length=1)
+    """Shell commands ``command.shell.execute`` jobs run (default: a catalog of admin tasks)."""
+    every: Seconds = 1800.0
+    """How far apart jobs are created, newest first."""
+    until: Seconds = 0.0
+    """How long before the server starts the newest job was created."""
+    duration: tuple[Seconds, Seconds] = (20.0, 600.0)
+    """How long a shell command runs, between these two (queries take milliseconds)."""
+
+    @model_validator(mode="after")
+    def _sane(self) -> GenerateFixture:
+        if self.every <= 0:
+            raise ValueError("'every' must be more than 0s")
+        if self.duration[0] > self.duration[1]:
+            raise ValueError("'duration' is [shortest, longest]")
+        if self.until + self.count * self.every > _OLDEST:
+            raise ValueError(
+                "the oldest job would be created more than 1000 years ago: lower 'count' or 'every'"
+            )
+        for name in ("statuses", "operations"):
+            weights = getattr(self, name).values()
+            if any(w < 0 for w in weights) or not any(weights):
+                raise ValueError(f"'{name}' needs weights of 0 or more, at least one above 0")
+        return self
+
 
 class OsapiFixtureFile(FixtureModel):
     schema_version: Literal[1] = 1
@@ -164,3 +236,4 @@ class OsapiFixtureFile(FixtureModel):
     server: ServerFixture | None = None
     agents: list[AgentFixture] = Field(default_factory=list)
     jobs: list[JobFixture] = Field(default_factory=list)
+    generate: list[GenerateFixture] = Field(default_factory=list)

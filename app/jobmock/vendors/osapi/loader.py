@@ -13,7 +13,7 @@ from types import MappingProxyType
 from jobmock.core.fixtures import FixtureError, FixtureProblem, LoadedFile, Loc
 from jobmock.core.generate import Generator
 from jobmock.vendors.osapi import golang
-from jobmock.vendors.osapi.fixtures import AgentFixture, OsapiFixtureFile
+from jobmock.vendors.osapi.fixtures import AgentFixture, GenerateFixture, OsapiFixtureFile
 from jobmock.vendors.osapi.permissions import BUILTIN_ROLES
 from jobmock.vendors.osapi.records import Agent, OsapiJob, Outcome
 from jobmock.vendors.osapi.targets import Invalid
@@ -32,6 +32,8 @@ class OsapiData:
     roles: dict[str, frozenset[str]] = field(default_factory=lambda: dict(BUILTIN_ROLES))
     job_ttl: int | None = DEFAULT_TTL
     redeliver: bool = False
+    generate: list[tuple[LoadedFile, int, GenerateFixture]] = field(default_factory=list)
+    """The ``generate:`` blocks, with where they were written (built by ``generated.py``)."""
 
     @property
     def kv_writes(self) -> int:
@@ -85,6 +87,7 @@ def load(files: Sequence[LoadedFile], generator: Generator) -> OsapiData:
             ttl = doc.server.job_ttl
             data.job_ttl = DEFAULT_TTL if ttl is None else (ttl or None)
             data.redeliver = doc.server.redeliver_failed
+        data.generate.extend((f, i, spec) for i, spec in enumerate(doc.generate))
         for i, agent in enumerate(doc.agents):
             if unique("agent", agent.hostname, f, ("agents", i, "hostname")):
                 data.agents[agent.hostname] = agent_record(agent)
