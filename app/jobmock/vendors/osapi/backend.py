@@ -11,10 +11,8 @@ import string
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
-from pydantic import ValidationError
-
 from jobmock.core.errors import BadRequest, NotFound
-from jobmock.core.fixtures import describe_error, format_loc
+from jobmock.core.fixtures import format_loc, validate_document
 from jobmock.core.generate import Generator
 from jobmock.core.journal import note_served
 from jobmock.core.store import Store, Table
@@ -305,15 +303,7 @@ class OsapiBackend:
     # --- control API ---------------------------------------------------------------------------
 
     def add_job(self, doc: Mapping[str, Any]) -> str:
-        try:
-            fx = JobFixture.model_validate(doc)
-        except ValidationError as exc:
-            raise BadRequest(
-                "; ".join(
-                    f"{format_loc(err['loc'])}: {describe_error(err)}" for err in exc.errors()
-                ),
-                reason="fixture",
-            ) from None
+        fx = validate_document(JobFixture, doc)
         try:
             job = job_record(
                 fx, self.data, self.generator, id_key=("control", len(self.jobs)), now=self.now()

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from jobmock.core.durations import parse_duration
-from jobmock.core.fixtures import FixtureModel
+from jobmock.core.fixtures import Duration, FixtureModel
 from jobmock.vendors.osapi import golang
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -59,10 +59,6 @@ def _timestamp(value: Any) -> Any:
     return value
 
 
-def _seconds(value: Any) -> float:
-    return parse_duration(value)
-
-
 def _go_duration(value: Any) -> Any:
     if isinstance(value, str):
         golang.parse_duration(value)  # ValueError names the problem
@@ -73,7 +69,7 @@ Uuid = Annotated[str, BeforeValidator(_uuid)]
 Nanoseconds = Annotated[int, BeforeValidator(_ns)]
 Timestamp = Annotated[str, BeforeValidator(_timestamp)]
 GoDuration = Annotated[str, BeforeValidator(_go_duration)]
-Seconds = Annotated[float, BeforeValidator(_seconds)]
+Seconds = Duration
 
 
 class RoleFixture(FixtureModel):
