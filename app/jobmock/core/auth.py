@@ -13,7 +13,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -31,7 +31,6 @@ class ApiKey:
     expires_at: datetime | None = None
     disabled: bool = False
     kind: str = "project"
-    attributes: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +57,6 @@ class ApiKeyHeader:
         wording: ApiKeyWording | None = None,
     ) -> None:
         self.header = header
-        self.header_lower = header.lower()
         self.keys: dict[str, ApiKey] = {k.key: k for k in keys}
         self._now = clock
         self.wording = wording or ApiKeyWording()
@@ -97,10 +95,6 @@ def _short_keys_allowed() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InsecureKeyLengthWarning)
         yield
-
-
-#: Why a bearer token was refused, in the order the checks run (a vendor maps each to its text).
-JWT_REASONS = ("missing", "invalid", "iat", "exp", "nbf")
 
 
 @dataclass(frozen=True, slots=True)

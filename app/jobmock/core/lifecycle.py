@@ -81,10 +81,6 @@ class Timeline:
                     )
                 last = step.at
 
-    @classmethod
-    def of(cls, steps: Iterable[Step]) -> Timeline:
-        return cls(tuple(steps))
-
     @property
     def states(self) -> tuple[str, ...]:
         return tuple(step.state for step in self.steps)
