@@ -66,6 +66,8 @@ class PrunnerBackend:
         self._seq = self._first_seq
         self._scheduled = 0
         self._states: dict[str, PipelineState] = {}
+        self._touched: dict[str, set[int]] = {name: set() for name in self.sets}
+        """Per pipeline, the indices of generated jobs clients changed (canceled, deleted)."""
         self._outputs: LRU[tuple[str, str, bool], tuple[str, str]] = LRU(OUTPUTS_CACHED)
         store.on_reset(self._on_reset)
 
@@ -73,6 +75,8 @@ class PrunnerBackend:
         self._seq = self._first_seq
         self._scheduled = 0
         self._states.clear()
+        for touched in self._touched.values():
+            touched.clear()
 
     def _next_seq(self) -> int:
         self._seq += 1
@@ -103,8 +107,9 @@ class PrunnerBackend:
         generated = self.sets.get(name)
         changed: frozenset[int] = frozenset()
         if generated is not None:
-            keys = [*self.jobs.changed_keys(), also_changed]
-            changed = frozenset(i for key in keys if (i := generated.index_of(key)) is not None)
+            changed = frozenset(self._touched[name])
+            if (index := generated.index_of(also_changed)) is not None:
+                changed |= {index}
         epoch = gojson.micros(self.store.epoch)
         return build_state(self.pipelines[name], jobs, generated, changed, epoch)
 
@@ -273,6 +278,7 @@ class PrunnerBackend:
             job = fate.job.canceled(now, self._next_seq())
             self.jobs.put(job.job_id, job)
             self._changed(job.pipeline)
+            self._changed_generated(job.job_id)
         return TRUE
 
     # --- control API ---------------------------------------------------------------------------
@@ -317,8 +323,11 @@ class PrunnerBackend:
         return job.job_id
 
     def _changed_generated(self, job_id: str) -> None:
+        """A generated job a client changed is explicit (or deleted) from now on."""
         for name, generated in self.sets.items():
-            if generated.index_of(job_id) is not None:
+            index = generated.index_of(job_id)
+            if index is not None:
+                self._touched[name].add(index)
                 self._changed(name)
 
     def job_ids(self, offset: int = 0) -> Iterator[str]:
@@ -338,11 +347,7 @@ class PrunnerBackend:
             offset = 0
 
     def job_count(self) -> int:
-        changed = sum(
-            1
-            for key in self.jobs.changed_keys()
-            if any(g.index_of(key) is not None for g in self.sets.values())
-        )
+        changed = sum(len(touched) for touched in self._touched.values())
         return len(self.jobs) + sum(g.count for g in self.sets.values()) - changed
 
     def delete_job(self, job_id: str) -> bool:
@@ -353,4 +358,5 @@ class PrunnerBackend:
             job = found[1].job
             self.jobs.delete(job.job_id, exists=True)
             self._changed(job.pipeline)
+            self._changed_generated(job.job_id)
             return True

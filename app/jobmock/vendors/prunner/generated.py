@@ -1,10 +1,10 @@
 """A pipeline's history, generated from an index (a ``generate:`` block).
 
-Job ``i`` of a set is created ``every`` before job ``i - 1`` (jittered within its slot by
-``core.bulk.Schedule``), the newest ``until`` before the server starts. Its outcome (succeeded,
-failed, canceled) comes from an exact weighted mix (``BlockMix``); its task durations, exit
-codes, user and cancel time from a generator seeded by (app seed, set, ``i``). Its id is a keyed
-bijection of ``i`` (``IdCodec``): a detail request decodes it back to ``i`` in O(1).
+Job ``i`` of a set is created about ``every`` before job ``i - 1`` (jittered within its slot by
+``core.bulk.Schedule``), the newest exactly ``until`` before the server starts. Its outcome
+(succeeded, failed, canceled) comes from an exact weighted mix (``BlockMix``); its task
+durations, exit codes, user and cancel time from a generator seeded by (app seed, set, ``i``).
+Its id is a keyed bijection of ``i`` (``IdCodec``): a detail request decodes it back in O(1).
 
 Generated jobs never wait for each other: a set is refused unless its spacing lets every job run
 the moment prunner's rules allow it, alone (at most ``concurrency`` at once, none scheduled while
@@ -97,6 +97,7 @@ class GeneratedSet:
         self.schedule = Schedule(datetime.min, spec.every, key=derive_seed(*key) & 0xFFFFFFFF)
         self.until = to_micros(spec.until)
         self.every = to_micros(spec.every)
+        self._newest = round(self.schedule.age(0) * SECOND)
         self.failable = [
             i for i, p in enumerate(plans) if p.task.scripted and not p.task.allow_failure
         ]
@@ -124,8 +125,9 @@ class GeneratedSet:
         return index if index is not None and index < self.count else None
 
     def ago(self, index: int) -> int:
-        """Microseconds from the job's creation to the epoch (server start)."""
-        return self.until + round(self.schedule.age(index) * SECOND)
+        """Microseconds from the job's creation to the epoch (server start): exactly ``until``
+        for the newest, then ``every`` more for each next one, jittered within its slot."""
+        return self.until + round(self.schedule.age(index) * SECOND) - self._newest
 
     def created(self, index: int, epoch: int) -> int:
         return epoch - self.ago(index)
@@ -302,18 +304,18 @@ def _outcomes(
 
 
 def _check_spacing(spec: fx.GenerateFixture, pipeline: Pipeline, longest: int, epoch: int) -> None:
-    # n jobs run at once only if the oldest and newest were created less than `longest` apart:
-    # (n - 1 - JITTER) * every < longest. So `concurrency + 1` never do when this holds.
-    slack = pipeline.concurrency - JITTER
-    needed = longest / slack / SECOND
-    if pipeline.start_delay:
-        # A job scheduled while another waits out its delay would queue behind it (or replace
-        # it): the next one comes at least (1 - JITTER) * every later.
-        needed = max(needed, pipeline.start_delay / (1 - JITTER) / SECOND + 1)
-    if spec.every < needed:
+    # n jobs run at once only if the oldest and newest were created less than `longest` apart,
+    # and they are at least (n - 1 - JITTER) * every apart: `concurrency + 1` never do when
+    # longest <= (concurrency - JITTER) * every.
+    # In tenths, exactly: JITTER is 0.9.
+    needed = -(-longest * 10 // (pipeline.concurrency * 10 - 9))
+    # A job scheduled while another waits out its delay would queue behind it (or replace it):
+    # the next one comes at least (1 - JITTER) * every later.
+    needed = max(needed, pipeline.start_delay * 10)
+    if to_micros(spec.every) < needed:
         raise Invalid(
             ("every",),
-            f"must be at least {format_duration(math.ceil(needed))} for pipeline "
+            f"must be at least {format_duration(math.ceil(needed / SECOND))} for pipeline "
             f"{pipeline.name}: its jobs take up to {format_duration(longest / SECOND)} "
             f"(start_delay included), {pipeline.concurrency} may run at once, and generated "
             "jobs never wait for each other",

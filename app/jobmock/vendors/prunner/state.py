@@ -206,9 +206,9 @@ def build_state(
             if len(included) + len(wanted) > MAX_TOUCHED:
                 raise Tangled(
                     fate.job.job_id,
-                    f"job {fate.job.job_id} shares its time with more than {MAX_TOUCHED} "
-                    f"generated jobs of pipeline {pipeline.name}, which would wait for it: "
-                    "move it, or end it sooner",
+                    f"job {fate.job.job_id} runs alongside more than {MAX_TOUCHED} generated "
+                    f"jobs of pipeline {pipeline.name} (jobmock simulates at most that many "
+                    "with it): move it, or end it sooner",
                 )
         if not wanted:
             return PipelineState(pipeline, schedule, generated, epoch, sorted(taken))
