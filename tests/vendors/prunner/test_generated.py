@@ -282,6 +282,32 @@ def test_fixture_jobs_prunner_would_refuse_next_to_generated_ones(tmp_path: Path
     )
 
 
+def test_jobs_added_or_scheduled_among_generated_ones(tmp_path: Path) -> None:
+    from jobmock.testing.handle import JobmockError
+
+    blocks = [
+        {"pipeline": "exclusive", "count": 100, "every": "10m", "seed": 4},
+        {"pipeline": "watch", "count": 9000, "every": "10m", "durations": {"tail": ["1m", "9m"]}},
+    ]
+    client = client_for(tmp_path, blocks)
+    created = when(client.detail(client.generated_ids(9100)[40])["created"])
+    assert created is not None
+    inside = (created + timedelta(seconds=10)).isoformat()
+    with pytest.raises(JobmockError, match="concurrency exceeded and queueing disabled"):
+        client.handle.add_job("prunner", {"pipeline": "exclusive", "created": inside})
+    before = (created - timedelta(seconds=10)).isoformat()
+    with pytest.raises(JobmockError, match="prunner would have refused generated job"):
+        client.handle.add_job("prunner", {"pipeline": "exclusive", "created": before})
+    long_before = (created - timedelta(minutes=5)).isoformat()
+    client.handle.add_job("prunner", {"pipeline": "exclusive", "created": long_before})
+    # A never-ending job scheduled with the clock set back a month would run alongside
+    # thousands of generated jobs: refused, rather than simulated.
+    client.handle.set_time(START - timedelta(days=30))
+    response = client.http.post("/pipelines/schedule", json={"pipeline": "watch"})
+    assert response.status_code == 400
+    assert "runs alongside more than 2000 generated jobs of pipeline watch" in response.text
+
+
 def test_a_canceled_generated_job_keeps_its_change(tmp_path: Path) -> None:
     client = client_for(
         tmp_path, [{"pipeline": "release", "count": 100, "until": "5s", "every": "10m"}]

@@ -254,9 +254,21 @@ class PrunnerBackend:
                 )
             except Invalid as exc:
                 raise BadRequest(f"X-Jobmock-Tasks: {exc.message}", reason="tasks") from None
+            state = self._admit(job)
             self.jobs.put(job.job_id, job)
-            self._changed(name)
+            self._states[name] = state
         return render.document('{"jobId":"' + job.job_id + '"}')
+
+    def _admit(self, job: PrunnerJob) -> PipelineState:
+        """The state of ``job``'s pipeline once it is in (a 400 if the generated jobs it would
+        meet are too many to simulate: a clock set far back, a job that never ends)."""
+        others = [
+            j for j in self.jobs.values() if j.pipeline == job.pipeline and j.job_id != job.job_id
+        ]
+        try:
+            return self._build(job.pipeline, [*others, job], also_changed=job.job_id)
+        except Tangled as exc:
+            raise BadRequest(exc.message, reason="generated") from None
 
     @staticmethod
     def _tasks_header(value: str | None) -> dict[str, Outcome]:
@@ -302,15 +314,7 @@ class PrunnerBackend:
                 raise BadRequest(
                     f"{format_loc(exc.loc)}: {exc.message}", reason="fixture"
                 ) from None
-            others = [
-                j
-                for j in self.jobs.values()
-                if j.pipeline == job.pipeline and j.job_id != job.job_id
-            ]
-            try:
-                trial = self._build(job.pipeline, [*others, job], also_changed=job.job_id)
-            except Tangled as exc:
-                raise BadRequest(exc.message, reason="generated") from None
+            trial = self._admit(job)
             refused = trial.schedule.fates[job.job_id].refused
             if refused is not None:
                 raise BadRequest(f"Error scheduling pipeline: {refused.value}", reason="queue")

@@ -97,8 +97,9 @@ class PipelineState:
         if self.generated is None:
             return 0
         bound = self.generated.first_at_or_before(created, self.epoch)
-        if bound < self.generated.count and self.generated.created(bound, self.epoch) == created:
-            bound += -1 - bound > seq
+        tie = bound < self.generated.count and self.generated.created(bound, self.epoch) == created
+        if tie and -1 - bound > seq:  # created at the same microsecond, scheduled later
+            bound += 1
         return bound - bisect_left(self.special, bound)
 
     def rank(self, fate: JobFate) -> int:
