@@ -134,7 +134,7 @@ class PrunnerBackend:
             index = generated.index_of(job_id)
             if index is not None:
                 state = self.state_of(name)
-                fate = state.generated_fate(index)
+                fate = state.generated_fate(index, job_id)
                 return (state, fate) if fate is not None else None
         return None
 

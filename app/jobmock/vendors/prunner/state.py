@@ -82,10 +82,10 @@ class PipelineState:
 
     # --- one job -------------------------------------------------------------------------------
 
-    def generated_fate(self, index: int) -> JobFate | None:
+    def generated_fate(self, index: int, job_id: str = "") -> JobFate | None:
         """Generated job ``index`` (None if a client changed it: it is explicit, or deleted)."""
         assert self.generated is not None
-        fate = self.schedule.fates.get(self.generated.job_id(index))
+        fate = self.schedule.fates.get(job_id or self.generated.job_id(index))
         if fate is not None:
             return fate
         if index in self._special:
