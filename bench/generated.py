@@ -5,7 +5,11 @@ and detail latency flat (within 10 %) between the two.
     python bench/generated.py [--vendors nunu] [--counts 10,1000000]
 
 Each measurement runs in a fresh process on a copy of the bundled fixtures whose generated block
-is given the count.
+is given the count. Per vendor, ``headers`` may hold ``{token}``: a token the vendor's
+``mint_token`` signs for its fixtures. A vendor whose list has no paging (``stream``) is measured
+by the time to the first bytes of its streamed list (``list_page_ms``: the pipelines and the
+newest jobs), and by one whole list, read and dropped as it arrives (``list_full_ms``,
+``list_mb``); peak memory then includes that.
 """
 
 from __future__ import annotations
@@ -18,9 +22,7 @@ import sys
 from common import ROOT, report
 
 #: Per vendor: the bundled file holding its generate block, and the requests measured. A list URL
-#: may use ``{page}`` (0-based) or ``{offset}`` (``page * 20``). With ``"token": "mint"``, the
-#: vendor's ``mint_token`` signs a token (before the app starts, so it is not issued after the
-#: mock clock's start), and ``{token}`` in the headers is replaced by it.
+#: may use ``{page}`` (0-based) or ``{offset}`` (``page * 20``).
 VENDORS: dict[str, dict[str, str]] = {
     "nunu": {
         "file": "generated.yaml",
@@ -28,18 +30,26 @@ VENDORS: dict[str, dict[str, str]] = {
         "list": "/nunu/api/v1/jobs?status=completed&page_size=20&page={page}",
         "headers": '{"X-Api-Key": "nunu_test_key"}',
     },
+    "prunner": {
+        "file": "generated.yaml",
+        "detail": "/prunner/job/detail?id={id}",
+        "list": "/prunner/pipelines/jobs",
+        "headers": '{"Authorization": "Bearer {token}"}',
+        "stream": "yes",
+    },
     "osapi": {
         "file": "generated.yaml",
         "detail": "/osapi/job/{id}",
         "list": "/osapi/job?status=failed&limit=20&offset={offset}",
         "headers": '{"Authorization": "Bearer {token}"}',
-        "token": "mint",
     },
 }
 
 PROBE = r"""
-import json, random, resource, statistics, sys, time, tempfile, shutil
+import asyncio, json, random, resource, statistics, sys, time, tempfile, shutil
+from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 import yaml
 t0 = time.perf_counter()
 from jobmock import Settings, create_app
@@ -54,13 +64,15 @@ doc = yaml.safe_load(path.read_text())
 for block in doc["generate"]:
     block["count"] = count
 path.write_text(yaml.safe_dump(doc))
-token = ""
-if conf.get("token") == "mint":
-    from datetime import UTC, datetime
+headers = json.loads(conf["headers"])
+if any("{token}" in value for value in headers.values()):
+    # Signed before the app starts: a token must not be issued after the mock clock's start.
     from jobmock.core.vendor import TokenRequest
     from jobmock.vendors import get_spec
-    package = get_spec(vendor).package()
-    token = package.mint_token(root / vendor, TokenRequest(now=datetime.now(UTC)))
+    minted = get_spec(vendor).package().mint_token(
+        root / vendor, TokenRequest(now=datetime.now(UTC), subject="bench")
+    )
+    headers = {key: value.replace("{token}", minted) for key, value in headers.items()}
 t1 = time.perf_counter()
 app = create_app(Settings(clock="manual", vendors=vendor, fixtures=root))
 t2 = time.perf_counter()
@@ -71,7 +83,44 @@ ids = []
 for _ in range(200):
     offset = total - 1 - rng.randrange(min(count, total))
     ids.extend(handle.job_ids(vendor, offset=offset, limit=1))
-headers = json.loads(conf["headers"].replace("{token}", token))
+
+
+async def stream(url, first_only):
+    # The raw ASGI app, as a server would drive it: (seconds to the first body bytes, seconds to
+    # the end, bytes), each chunk dropped as it arrives; first_only hangs up after the first.
+    parts = urlsplit(url)
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "method": "GET", "scheme": "http", "path": parts.path,
+             "raw_path": parts.path.encode(), "root_path": "",
+             "query_string": parts.query.encode(), "server": ("jobmock", 80),
+             "client": ("127.0.0.1", 1),
+             "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()]}
+    first, done, asked, size = asyncio.Event(), asyncio.Event(), asyncio.Event(), [0]
+    async def receive():
+        if asked.is_set():
+            await done.wait()
+            return {"type": "http.disconnect"}
+        asked.set()
+        return {"type": "http.request", "body": b"", "more_body": False}
+    async def send(message):
+        if message["type"] == "http.response.body" and message.get("body"):
+            size[0] += len(message["body"])
+            first.set()
+    start = time.perf_counter()
+    task = asyncio.ensure_future(app(scope, receive, send))
+    await asyncio.wait([task, asyncio.ensure_future(first.wait())],
+                       return_when=asyncio.FIRST_COMPLETED)
+    to_first = time.perf_counter() - start
+    if first_only:
+        task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass
+    done.set()
+    return to_first, time.perf_counter() - start, size[0]
+
+extra = {}
 with httpx.Client(transport=JobmockTransport(app), base_url="http://jobmock",
                   headers=headers) as client:
     def timed(urls):
@@ -85,13 +134,20 @@ with httpx.Client(transport=JobmockTransport(app), base_url="http://jobmock",
     for url in [conf["detail"].format(id=i) for i in ids[:50]]:
         client.get(url)
     detail = timed([conf["detail"].format(id=i) for i in ids * 5])
-    pages = max(1, min(count, 10000) // 20)
-    wanted = [rng.randrange(pages) for _ in range(200)]
-    listing = timed([conf["list"].format(page=p, offset=p * 20) for p in wanted])
+    if conf.get("stream"):
+        async def firsts():
+            return [(await stream(conf["list"], True))[0] for _ in range(201)][1:]
+        listing = statistics.median(asyncio.run(firsts())) * 1000
+        _, whole, size = asyncio.run(stream(conf["list"], False))
+        extra = {"list_full_ms": whole * 1000, "list_mb": size / 1e6}
+    else:
+        pages = max(1, min(count, 10000) // 20)
+        wanted = [rng.randrange(pages) for _ in range(200)]
+        listing = timed([conf["list"].format(page=p, offset=p * 20) for p in wanted])
 rss = int(Path("/proc/self/status").read_text().split("VmRSS:")[1].split()[0]) / 1024
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"create_app_ms": (t2 - t1) * 1000, "rss_mb": rss, "peak_rss_mb": peak,
-                  "detail_ms": detail, "list_page_ms": listing, "jobs": total}))
+                  "detail_ms": detail, "list_page_ms": listing, "jobs": total, **extra}))
 """
 
 

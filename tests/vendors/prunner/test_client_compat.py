@@ -103,6 +103,7 @@ PIPELINES = [
     "watch",
     "warmup",
     "my_pipeline",
+    "ci",
 ]
 
 

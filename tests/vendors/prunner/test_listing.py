@@ -6,6 +6,7 @@ from jobmock.testing.handle import InProcessHandle
 from tests.vendors.prunner.conftest import ENDLESS, RUNNING_DIAMOND, SEED_JOB, Prunner, fixture_job
 
 PIPELINES = [
+    "ci",
     "diamond",
     "exclusive",
     "failing",
@@ -22,7 +23,7 @@ def test_pipelines_byte_for_byte(prunner: Prunner) -> None:
     response = prunner.get("/pipelines/")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
-    running = {"diamond", "watch"}
+    running = {"ci", "diamond", "watch"}  # ci: the newest of its generated history
     items = ",".join(
         f'{{"pipeline":"{name}","schedulable":true,"running":{str(name in running).lower()}}}'
         for name in PIPELINES
@@ -60,7 +61,8 @@ def test_jobs_newest_first(prunner: Prunner, handle: InProcessHandle) -> None:
     # Same creation time: the later request first.
     assert ids[:4] == [second, first, ENDLESS, RUNNING_DIAMOND]
     assert ids[-1] == fixture_job(7)  # 2025-05-04T02:00:00Z, the oldest
-    assert SEED_JOB in ids and len(ids) == 17
+    assert {job["pipeline"] for job in body["jobs"][4:-13]} == {"ci"}  # the hour before start
+    assert SEED_JOB in ids and len(ids) == 17 + 60  # 60 generated (fixtures/prunner/generated.yaml)
     created = [job["created"] for job in body["jobs"]]
     assert created == sorted(created, reverse=True)
 

@@ -3,7 +3,8 @@
 Emulated (spec/prunner.md §1):
 
 - ``GET /pipelines/`` (and ``/pipelines``): pipelines, ``schedulable`` and ``running``
-- ``GET /pipelines/jobs``: pipelines and every job, newest first
+- ``GET /pipelines/jobs``: pipelines and every job, newest first, streamed (prunner has no
+  paging, and a generated history may hold a million jobs)
 - ``POST /pipelines/schedule``: 202 ``{"jobId"}``; 400 for a bad body, an unknown pipeline, or a
   queue that refuses the job
 - ``GET /job/detail?id=``, ``GET /job/logs?id=&task=``, ``POST /job/cancel?id=`` (200 ``true``;
@@ -13,6 +14,7 @@ Jobs run their pipeline's task graph on the clock (tasks start when their depend
 under the pipeline's concurrency, wait list, ``queue_limit``, ``queue_strategy`` (append,
 replace) and ``start_delay``, with fail-fast or ``continue_running_tasks_after_failure``,
 ``on_error``, cancellation of running and queued jobs, and ``retention_period``/``count``.
+A ``generate:`` block adds a pipeline's history: jobs computed from their index, never stored.
 
 Auth: an HS256 JWT from ``Authorization: Bearer`` or the ``jwt`` cookie, checked before routing
 inside ``/pipelines`` and ``/job``; failures are 401 plain text with prunner's five messages.
@@ -32,6 +34,7 @@ decode errors of a malformed schedule body say what is wrong in jobmock's words 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -75,12 +78,17 @@ def create(ctx: VendorContext) -> VendorApp:
     from jobmock.vendors.prunner import schemas
     from jobmock.vendors.prunner.backend import PrunnerBackend
     from jobmock.vendors.prunner.errors import render_error
+    from jobmock.vendors.prunner.generated import load_sets
+    from jobmock.vendors.prunner.gojson import micros
     from jobmock.vendors.prunner.loader import load
     from jobmock.vendors.prunner.middleware import AuthBeforeRouting
     from jobmock.vendors.prunner.routes import create_router
+    from jobmock.vendors.prunner.state import check_sets
 
     data = load(ctx.fixture_files(), ctx.generator, ctx.store.epoch)
-    backend = PrunnerBackend(data, ctx.store, ctx.generator, secret(data.jwt_secret))
+    sets = load_sets(data, ctx.generator, ctx.store.epoch)
+    check_sets(data, sets, micros(ctx.store.epoch))
+    backend = PrunnerBackend(data, ctx.store, ctx.generator, secret(data.jwt_secret), sets)
     router = create_router(backend)
     app = build_vendor_app(
         title=SPEC.title,
@@ -111,10 +119,49 @@ def check_fixtures(directory: Path) -> str:
     from jobmock.core.clock import utcnow
     from jobmock.core.fixtures import load_dir
     from jobmock.core.generate import Generator
+    from jobmock.vendors.prunner.generated import load_sets
+    from jobmock.vendors.prunner.gojson import micros
     from jobmock.vendors.prunner.loader import load
+    from jobmock.vendors.prunner.state import check_sets
 
-    data = load(load_dir(directory), Generator(), utcnow())
-    return f"{len(data.pipelines)} pipelines, {len(data.jobs)} jobs"
+    now = utcnow()
+    data = load(load_dir(directory), Generator(), now)
+    sets = load_sets(data, Generator(), now)
+    check_sets(data, sets, micros(now))
+    generated = f", {sum(s.count for s in sets)} generated" if sets else ""
+    return f"{len(data.pipelines)} pipelines, {len(data.jobs)} jobs{generated}"
+
+
+def export_generated(
+    directory: Path, count: int, seed: int, name: str = "generated"
+) -> Iterator[dict[str, Any]]:
+    """The jobs a ``generate:`` block with these settings would hold, as fixture jobs (for
+    ``jobmock generate prunner``). The fixtures in ``directory`` give the pipelines, and the
+    other settings: those of their block named ``name``, else of their first block, else the
+    defaults for their first pipeline."""
+    from jobmock.core.clock import utcnow
+    from jobmock.core.fixtures import FixtureError, load_dir
+    from jobmock.core.generate import Generator
+    from jobmock.vendors.prunner.fixtures import GenerateFixture
+    from jobmock.vendors.prunner.generated import build_set
+    from jobmock.vendors.prunner.gojson import micros
+    from jobmock.vendors.prunner.loader import Invalid, load
+
+    now = utcnow()
+    data = load(load_dir(directory), Generator(), now)
+    blocks = [block for _, _, block in data.generate]
+    block = next((b for b in blocks if b.name == name), blocks[0] if blocks else None)
+    if block is None:
+        if not data.pipelines:
+            raise FixtureError.single(str(directory), None, "", "no pipelines to generate jobs for")
+        block = GenerateFixture(pipeline=next(iter(data.pipelines)), count=count)
+    spec = block.model_copy(update={"count": count, "seed": seed, "name": name})
+    try:
+        generated = build_set(spec, data, Generator(), micros(now))
+    except Invalid as exc:
+        where = ".".join(str(part) for part in ("generate", *exc.loc))
+        raise FixtureError.single(str(directory), None, where, exc.message) from None
+    return (generated.fixture(i) for i in range(count))
 
 
 def mint_token(directory: Path, request: TokenRequest) -> str:

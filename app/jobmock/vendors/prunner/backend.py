@@ -2,18 +2,21 @@
 
 The backend takes plain values (the Authorization header and cookies, raw query strings, raw
 bodies) and returns the bytes prunner would write; it never sees a FastAPI request. Job state is
-read from each pipeline's schedule (``schedule.py``), recomputed only when a client schedules,
-cancels, adds or deletes a job, never on a timer.
+read from each pipeline's state (``state.py``: its schedule, plus its generated history),
+recomputed only when a client schedules, cancels, adds or deletes a job, never on a timer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import heapq
+from collections.abc import Iterator, Mapping, Sequence
+from itertools import repeat
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from jobmock.core.auth import BearerJWT
+from jobmock.core.cache import LRU
 from jobmock.core.errors import BadRequest, NotFound, ServerError
 from jobmock.core.fixtures import describe_error, format_loc
 from jobmock.core.generate import Generator
@@ -21,13 +24,17 @@ from jobmock.core.journal import note_served
 from jobmock.core.store import Store, Table
 from jobmock.vendors.prunner import gojson, render
 from jobmock.vendors.prunner.fixtures import JobFixture, Outcome
+from jobmock.vendors.prunner.generated import GeneratedSet
 from jobmock.vendors.prunner.loader import Invalid, PrunnerData, job_record
 from jobmock.vendors.prunner.params import parse_job_id, query_value, schedule_request
 from jobmock.vendors.prunner.records import ON_ERROR, Pipeline, PrunnerJob
-from jobmock.vendors.prunner.schedule import JobFate, PipelineSchedule, simulate
+from jobmock.vendors.prunner.schedule import JobFate
+from jobmock.vendors.prunner.state import PipelineState, Tangled, build_state
 from jobmock.vendors.prunner.texts import generated_output
 
 TRUE = b"true\n"
+#: Tasks whose generated output is kept (bounded: a million generated jobs must not grow it).
+OUTPUTS_CACHED = 1024
 _OUTCOMES = TypeAdapter(dict[str, Outcome])
 
 
@@ -40,9 +47,17 @@ def _describe(exc: ValidationError) -> str:
 
 
 class PrunnerBackend:
-    def __init__(self, data: PrunnerData, store: Store, generator: Generator, secret: str) -> None:
+    def __init__(
+        self,
+        data: PrunnerData,
+        store: Store,
+        generator: Generator,
+        secret: str,
+        sets: Sequence[GeneratedSet] = (),
+    ) -> None:
         self.data = data
         self.pipelines = data.pipelines
+        self.sets = {generated.pipeline.name: generated for generated in sets}
         self.store = store
         self.generator = generator
         self.auth = BearerJWT(secret, store.clock.now, cookie="jwt")
@@ -50,14 +65,18 @@ class PrunnerBackend:
         self._first_seq = len(data.jobs)
         self._seq = self._first_seq
         self._scheduled = 0
-        self._schedules: dict[str, PipelineSchedule] = {}
-        self._outputs: dict[tuple[str, str, bool], tuple[str, str]] = {}
+        self._states: dict[str, PipelineState] = {}
+        self._touched: dict[str, set[int]] = {name: set() for name in self.sets}
+        """Per pipeline, the indices of generated jobs clients changed (canceled, deleted)."""
+        self._outputs: LRU[tuple[str, str, bool], tuple[str, str]] = LRU(OUTPUTS_CACHED)
         store.on_reset(self._on_reset)
 
     def _on_reset(self) -> None:
         self._seq = self._first_seq
         self._scheduled = 0
-        self._schedules.clear()
+        self._states.clear()
+        for touched in self._touched.values():
+            touched.clear()
 
     def _next_seq(self) -> int:
         self._seq += 1
@@ -74,28 +93,28 @@ class PrunnerBackend:
         subject = claims.get("sub")
         return subject if isinstance(subject, str) else ""
 
-    # --- schedules -----------------------------------------------------------------------------
+    # --- pipeline states -----------------------------------------------------------------------
 
-    def schedule_of(self, name: str) -> PipelineSchedule:
-        schedule = self._schedules.get(name)
-        if schedule is None:
+    def state_of(self, name: str) -> PipelineState:
+        state = self._states.get(name)
+        if state is None:
             with self.store.lock:
                 jobs = [job for job in self.jobs.values() if job.pipeline == name]
-                epoch = gojson.micros(self.store.epoch)
-                schedule = self._schedules[name] = simulate(self.pipelines[name], jobs, epoch)
-        return schedule
+                state = self._states[name] = self._build(name, jobs)
+        return state
+
+    def _build(self, name: str, jobs: list[PrunnerJob], also_changed: str = "") -> PipelineState:
+        generated = self.sets.get(name)
+        changed: frozenset[int] = frozenset()
+        if generated is not None:
+            changed = frozenset(self._touched[name])
+            if (index := generated.index_of(also_changed)) is not None:
+                changed |= {index}
+        epoch = gojson.micros(self.store.epoch)
+        return build_state(self.pipelines[name], jobs, generated, changed, epoch)
 
     def _changed(self, pipeline: str) -> None:
-        self._schedules.pop(pipeline, None)
-
-    @staticmethod
-    def visible(fate: JobFate, pipeline: Pipeline, now: int) -> bool:
-        """False once ``retention_period`` or ``retention_count`` removed a finished job."""
-        if not (fate.completed(now) or fate.canceled(now)):
-            return True
-        if pipeline.retention_period and now - fate.created > pipeline.retention_period:
-            return False
-        return not (pipeline.retention_count and fate.index >= pipeline.retention_count)
+        self._states.pop(pipeline, None)
 
     def _job_id(self, query_string: str) -> str:
         job_id = parse_job_id(query_value(query_string, "id"))
@@ -103,35 +122,54 @@ class PrunnerBackend:
             raise BadRequest("Invalid job id", reason="job_id")
         return job_id
 
-    def _find(self, job_id: str, now: int) -> tuple[Pipeline, JobFate]:
+    def _lookup(self, job_id: str) -> tuple[PipelineState, JobFate] | None:
+        """A job by id: fixtures and client changes first, then the generated sets."""
         job = self.jobs.get(job_id)
         if job is not None:
-            pipeline = self.pipelines[job.pipeline]
-            fate = self.schedule_of(job.pipeline).fates[job_id]
-            if self.visible(fate, pipeline, now):
-                return pipeline, fate
+            state = self.state_of(job.pipeline)
+            return state, state.schedule.fates[job_id]
+        if self.jobs.is_changed(job_id):
+            return None  # a deleted generated job
+        for name, generated in self.sets.items():
+            index = generated.index_of(job_id)
+            if index is not None:
+                state = self.state_of(name)
+                fate = state.generated_fate(index, job_id)
+                return (state, fate) if fate is not None else None
+        return None
+
+    def _find(self, job_id: str, now: int) -> tuple[Pipeline, JobFate]:
+        found = self._lookup(job_id)
+        if found is not None and found[0].visible(found[1], now):
+            return found[0].pipeline, found[1]
         raise NotFound("Job not found", reason="job")
 
     # --- reads ---------------------------------------------------------------------------------
 
     def list_pipelines(self) -> bytes:
         now = self._now()
-        items = render.pipelines_json(map(self.schedule_of, self.pipelines), now)
+        items = render.pipelines_json(
+            (name, state.resolve(now).accepted, state.is_running(now))
+            for name, state in ((name, self.state_of(name)) for name in self.pipelines)
+        )
         return render.document('{"pipelines":' + items + "}")
 
-    def pipelines_jobs(self) -> bytes:
+    def pipelines_jobs(self) -> Iterator[str]:
+        """The document in parts: every job is computed when its turn comes (no paging in
+        prunner, so a million generated jobs are streamed, never held)."""
         now = self._now()
-        schedules = [self.schedule_of(name) for name in self.pipelines]
-        fates = [
-            (fate, s.pipeline)
-            for s in schedules
-            for fate in s.fates.values()
-            if self.visible(fate, s.pipeline, now)
-        ]
-        fates.sort(key=lambda pair: (pair[0].created, pair[0].job.seq), reverse=True)
-        jobs = ",".join(self.job_json(fate, p, now) for fate, p in fates)
-        pipelines = render.pipelines_json(schedules, now)
-        return render.document('{"pipelines":' + pipelines + ',"jobs":[' + jobs + "]}")
+        states = [self.state_of(name) for name in self.pipelines]
+        pipelines = render.pipelines_json(
+            (s.pipeline.name, s.resolve(now).accepted, s.is_running(now)) for s in states
+        )
+        yield '{"pipelines":' + pipelines + ',"jobs":['
+        merged = heapq.merge(
+            *(zip(repeat(s.pipeline), s.jobs(now)) for s in states),
+            key=lambda pair: (-pair[1].created, -pair[1].job.seq),
+        )
+        for number, (pipeline, fate) in enumerate(merged):
+            yield ("," if number else "") + self.job_json(fate, pipeline, now)
+        yield "]}\n"
 
     def job_json(self, fate: JobFate, pipeline: Pipeline, now: int) -> str:
         span = fate.span(now)
@@ -175,10 +213,9 @@ class PrunnerBackend:
         if outcome.stdout is not None and (outcome.stderr is not None or not outcome.exit_code):
             return outcome.stdout, outcome.stderr or ""
         key = (job.job_id, task, outcome.exit_code != 0)
-        generated = self._outputs.get(key)
-        if generated is None:
-            generated = generated_output(self.generator, job.job_id, task, outcome.exit_code)
-            self._outputs[key] = generated
+        generated = self._outputs.get(
+            key, lambda: generated_output(self.generator, job.job_id, task, outcome.exit_code)
+        )
         stdout = outcome.stdout if outcome.stdout is not None else generated[0]
         stderr = outcome.stderr if outcome.stderr is not None else generated[1]
         return stdout, stderr
@@ -198,7 +235,7 @@ class PrunnerBackend:
         overrides = self._tasks_header(tasks_header)
         with self.store.lock:
             now = self.store.clock.now()
-            action = self.schedule_of(name).resolve(gojson.micros(now))
+            action = self.state_of(name).resolve(gojson.micros(now))
             if not action.accepted:
                 raise BadRequest(f"Error scheduling pipeline: {action.value}", reason="queue")
             self._scheduled += 1
@@ -217,9 +254,21 @@ class PrunnerBackend:
                 )
             except Invalid as exc:
                 raise BadRequest(f"X-Jobmock-Tasks: {exc.message}", reason="tasks") from None
+            state = self._admit(job)
             self.jobs.put(job.job_id, job)
-            self._changed(name)
+            self._states[name] = state
         return render.document('{"jobId":"' + job.job_id + '"}')
+
+    def _admit(self, job: PrunnerJob) -> PipelineState:
+        """The state of ``job``'s pipeline once it is in (a 400 if the generated jobs it would
+        meet are too many to simulate: a clock set far back, a job that never ends)."""
+        others = [
+            j for j in self.jobs.values() if j.pipeline == job.pipeline and j.job_id != job.job_id
+        ]
+        try:
+            return self._build(job.pipeline, [*others, job], also_changed=job.job_id)
+        except Tangled as exc:
+            raise BadRequest(exc.message, reason="generated") from None
 
     @staticmethod
     def _tasks_header(value: str | None) -> dict[str, Outcome]:
@@ -241,6 +290,7 @@ class PrunnerBackend:
             job = fate.job.canceled(now, self._next_seq())
             self.jobs.put(job.job_id, job)
             self._changed(job.pipeline)
+            self._changed_generated(job.job_id)
         return TRUE
 
     # --- control API ---------------------------------------------------------------------------
@@ -264,15 +314,8 @@ class PrunnerBackend:
                 raise BadRequest(
                     f"{format_loc(exc.loc)}: {exc.message}", reason="fixture"
                 ) from None
-            others = [
-                j
-                for j in self.jobs.values()
-                if j.pipeline == job.pipeline and j.job_id != job.job_id
-            ]
-            trial = simulate(
-                self.pipelines[job.pipeline], [*others, job], gojson.micros(self.store.epoch)
-            )
-            refused = trial.fates[job.job_id].refused
+            trial = self._admit(job)
+            refused = trial.schedule.fates[job.job_id].refused
             if refused is not None:
                 raise BadRequest(f"Error scheduling pipeline: {refused.value}", reason="queue")
             previous = self.jobs.get(job.job_id)
@@ -280,19 +323,44 @@ class PrunnerBackend:
             self._changed(job.pipeline)
             if previous is not None:
                 self._changed(previous.pipeline)
+            self._changed_generated(job.job_id)
         return job.job_id
 
-    def job_ids(self, offset: int = 0) -> list[str]:
-        return list(self.jobs.keys())[offset:]
+    def _changed_generated(self, job_id: str) -> None:
+        """A generated job a client changed is explicit (or deleted) from now on."""
+        for name, generated in self.sets.items():
+            index = generated.index_of(job_id)
+            if index is not None:
+                self._touched[name].add(index)
+                self._changed(name)
+
+    def job_ids(self, offset: int = 0) -> Iterator[str]:
+        """Fixture and client-made jobs first, then the generated ones (lazily); ``offset``
+        jumps into a generated set by index arithmetic."""
+        explicit = list(self.jobs.keys())
+        yield from explicit[offset:]
+        offset = max(0, offset - len(explicit))
+        for generated in self.sets.values():
+            if offset >= generated.count:
+                offset -= generated.count
+                continue
+            for index in range(offset, generated.count):
+                job_id = generated.job_id(index)
+                if not self.jobs.is_changed(job_id):
+                    yield job_id
+            offset = 0
 
     def job_count(self) -> int:
-        return len(self.jobs)
+        changed = sum(len(touched) for touched in self._touched.values())
+        return len(self.jobs) + sum(g.count for g in self.sets.values()) - changed
 
     def delete_job(self, job_id: str) -> bool:
         with self.store.lock:
-            job = self.jobs.get(parse_job_id(job_id) or job_id)
-            if job is None:
+            found = self._lookup(parse_job_id(job_id) or job_id)
+            if found is None:
                 return False
-            self.jobs.delete(job.job_id)
+            job = found[1].job
+            self.jobs.delete(job.job_id, exists=True)
             self._changed(job.pipeline)
+            self._changed_generated(job.job_id)
             return True

@@ -5,6 +5,7 @@ works as it is; each task (and ``on_error``) may add how the mock runs it: ``dur
 ``exit_code``, ``stdout``, ``stderr``. Scripts are never executed. Jobs name their pipeline and
 may give their creation time, user, variables, a cancel request and per-task outcomes; their
 state is derived from the pipeline's schedule on the clock, like a job scheduled through the API.
+A ``generate:`` block adds a pipeline's history: jobs computed from their index (``generated.py``).
 """
 
 from __future__ import annotations
@@ -62,6 +63,10 @@ def mock_duration(value: Any) -> float:
     return parse_duration(value)
 
 
+def _duration(value: Any) -> float:
+    return parse_duration(value)
+
+
 def _job_id(value: Any) -> Any:
     if isinstance(value, str):
         parsed = parse_job_id(value)
@@ -84,6 +89,7 @@ def _utc(value: Any) -> Any:
 
 GoDuration = Annotated[float, BeforeValidator(go_duration)]
 MockDuration = Annotated[float, BeforeValidator(mock_duration)]
+Duration = Annotated[float, BeforeValidator(_duration)]
 JobId = Annotated[str, BeforeValidator(_job_id)]
 Timestamp = Annotated[datetime, BeforeValidator(_utc)]
 ExitCode = Annotated[int, Field(ge=0, le=255)]
@@ -170,12 +176,60 @@ class JobFixture(FixtureModel):
     pipeline: str
     created: Timestamp | None = None
     """When it was scheduled; a job without it is scheduled at server start (and every reset)."""
+    created_ago: Duration | None = None
+    """Instead of ``created``: scheduled this long before the server starts (and every reset)."""
     user: str = ""
     variables: dict[str, Any] | None = None
     cancel_after: MockDuration | None = Field(default=None, ge=0)
     """A cancel request (``POST /job/cancel``) this long after ``created``."""
     tasks: dict[str, Outcome] = Field(default_factory=dict)
     """Per-task outcomes for this job only (``on_error`` included), over the pipeline's."""
+
+    @model_validator(mode="after")
+    def _one_creation_time(self) -> JobFixture:
+        if self.created is not None and self.created_ago is not None:
+            raise ValueError("give 'created' or 'created_ago', not both")
+        return self
+
+
+JobOutcome = Literal["succeeded", "failed", "canceled"]
+DEFAULT_OUTCOMES: dict[JobOutcome, int] = {"succeeded": 85, "failed": 10, "canceled": 5}
+
+
+class GenerateFixture(FixtureModel):
+    """A pipeline's history: ``count`` jobs computed from their index, never stored."""
+
+    pipeline: str
+    name: str = "generated"
+    """Part of the set's key: ids change if it is renamed."""
+    count: int = Field(ge=0, le=1_000_000_000)
+    seed: int = 0
+    every: Duration = 3600.0
+    """How far apart jobs are created, newest first (jittered within that slot)."""
+    until: Duration = 0.0
+    """How long before the server starts the newest job was created."""
+    outcomes: dict[JobOutcome, Annotated[int, Field(ge=0)]] = Field(
+        default_factory=lambda: dict(DEFAULT_OUTCOMES)
+    )
+    """The mix, as weights: exact in every block of ``sum(weights)`` jobs."""
+    users: list[str] = Field(default_factory=lambda: ["ci"], min_length=1)
+    """Who scheduled them (the token's ``sub``), picked per job."""
+    variables: dict[str, Any] | None = None
+    """The ``variables`` of every job."""
+    durations: dict[str, tuple[Duration, Duration]] = Field(default_factory=dict)
+    """Per task (``on_error`` included): how long it runs, between these two (whole seconds);
+    default: the pipeline's ``duration``, else 2-20 s."""
+
+    @model_validator(mode="after")
+    def _sane(self) -> GenerateFixture:
+        if self.every <= 0:
+            raise ValueError("'every' must be more than 0s")
+        if not any(self.outcomes.values()):
+            raise ValueError("'outcomes' needs at least one weight above 0")
+        for task, (shortest, longest) in self.durations.items():
+            if shortest > longest or math.floor(longest) < math.ceil(shortest):
+                raise ValueError(f"durations.{task}: [shortest, longest] must hold a whole second")
+        return self
 
 
 class PrunnerFixtureFile(FixtureModel):
@@ -186,3 +240,4 @@ class PrunnerFixtureFile(FixtureModel):
     """``exitCode`` of a task that succeeded: -1 as prunner v1.3.0 reports it, or 0."""
     pipelines: dict[str, PipelineFixture] = Field(default_factory=dict)
     jobs: list[JobFixture] = Field(default_factory=list)
+    generate: list[GenerateFixture] = Field(default_factory=list)

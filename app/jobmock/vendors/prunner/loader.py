@@ -45,6 +45,10 @@ class PrunnerData:
     jobs: dict[str, PrunnerJob] = field(default_factory=dict)
     jwt_secret: str | None = None
     success_exit_code: int = -1
+    generate: list[tuple[LoadedFile, int, fx.GenerateFixture]] = field(default_factory=list)
+    """The ``generate:`` blocks: file, position, block."""
+    origins: dict[str, tuple[LoadedFile, Loc]] = field(default_factory=dict)
+    """Where each fixture job is written."""
 
 
 def to_micros(seconds: float) -> int:
@@ -149,7 +153,8 @@ def job_record(
     seq: int,
     created: datetime | None = None,
 ) -> PrunnerJob:
-    """The record for one fixture job; ``created`` anchors one added at runtime."""
+    """The record for one fixture job; ``created`` anchors one added at runtime (unless it says
+    ``created_ago``)."""
     pipeline = pipelines.get(job.pipeline)
     if pipeline is None:
         known = ", ".join(sorted(pipelines)) or "none"
@@ -170,7 +175,7 @@ def job_record(
     if pipeline.on_error is not None:
         rng = generator.rng("prunner", job_id, ON_ERROR)
         on_error = _outcome(pipeline.on_error, job.tasks.get(ON_ERROR), rng)
-    when = job.created or created
+    when = job.created or (created if job.created_ago is None else None)
     variables = json_value(job.variables, ("variables",)) if job.variables is not None else None
     return PrunnerJob(
         job_id=job_id,
@@ -179,6 +184,7 @@ def job_record(
         outcomes=outcomes,
         on_error=on_error,
         created=micros(when) if when is not None else None,
+        ago=to_micros(job.created_ago) if job.created_ago is not None else 0,
         user=job.user,
         variables=variables,
         cancel_after=to_micros(job.cancel_after) if job.cancel_after is not None else None,
@@ -250,6 +256,7 @@ def load(files: Sequence[LoadedFile], generator: Generator, epoch: datetime) -> 
             if unique("job", job.job_id, f, (*base, "id")):
                 data.jobs[job.job_id] = job
                 where[job.job_id] = (f, base)
+        data.generate.extend((f, i, block) for i, block in enumerate(doc.generate))
     if problems:
         raise FixtureError(problems)
     by_pipeline: dict[str, list[PrunnerJob]] = {}
@@ -263,4 +270,5 @@ def load(files: Sequence[LoadedFile], generator: Generator, epoch: datetime) -> 
             )
     if problems:
         raise FixtureError(problems)
+    data.origins = where
     return data

@@ -72,7 +72,9 @@ class PrunnerJob:
     """One per task of the pipeline, in display order."""
     on_error: Outcome | None = None
     created: int | None = None
-    """When it was scheduled; None: at the epoch (server start, and again after every reset)."""
+    """When it was scheduled; None: ``ago`` before the epoch (server start, and again after
+    every reset)."""
+    ago: int = 0
     user: str = ""
     variables: Mapping[str, Any] | None = None
     cancel_after: int | None = None
@@ -81,7 +83,7 @@ class PrunnerJob:
     """Cancel requests that found the job running or queued: (time, request seq)."""
 
     def created_at(self, epoch: int) -> int:
-        return self.created if self.created is not None else epoch
+        return self.created if self.created is not None else epoch - self.ago
 
     def canceled(self, when: int, seq: int) -> PrunnerJob:
         return replace(self, cancels=(*self.cancels, (when, seq)))

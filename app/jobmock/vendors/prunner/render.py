@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from jobmock.vendors.prunner import gojson
 from jobmock.vendors.prunner.graph import DONE, ERROR, TaskRun
 from jobmock.vendors.prunner.records import NEVER, SECOND, Pipeline, TaskDef
-from jobmock.vendors.prunner.schedule import JobFate, PipelineSchedule
+from jobmock.vendors.prunner.schedule import JobFate
 
 #: How often a task that never ends writes a line of its output.
 ENDLESS_LINE_EVERY = 10 * SECOND
@@ -143,16 +143,17 @@ def error_json(message: str) -> bytes:
     return document('{"error":' + gojson.string(message) + "}")
 
 
-def pipelines_json(schedules: Iterable[PipelineSchedule], now: int) -> str:
+def pipelines_json(pipelines: Iterable[tuple[str, bool, bool]]) -> str:
+    """``(name, schedulable, running)`` per pipeline, sorted by name."""
     items = [
         '{"pipeline":'
-        + gojson.string(s.pipeline.name)
+        + gojson.string(name)
         + ',"schedulable":'
-        + _bool(s.resolve(now).accepted)
+        + _bool(schedulable)
         + ',"running":'
-        + _bool(s.is_running(now))
+        + _bool(running)
         + "}"
-        for s in sorted(schedules, key=lambda s: s.pipeline.name)
+        for name, schedulable, running in sorted(pipelines)
     ]
     return "[" + ",".join(items) + "]"
 

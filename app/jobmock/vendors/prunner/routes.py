@@ -6,10 +6,11 @@ Authentication, unknown paths and wrong methods are answered before these run
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from fastapi import APIRouter, Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from jobmock.core.asgi import request_body
 from jobmock.vendors.prunner import schemas as s
@@ -40,6 +41,39 @@ JOB_ID = _query("id", "Job id (a UUID)")
 
 def json_bytes(body: bytes, status: int = 200) -> Response:
     return Response(body, status_code=status, media_type="application/json")
+
+
+#: Go's net/http sends a Content-Length when the handler wrote no more than this; else chunks.
+GO_CHUNKING_AFTER = 2048
+#: What a streamed response sends at a time.
+CHUNK = 64 * 1024
+
+
+def _chunks(head: list[str], parts: Iterator[str]) -> Iterator[bytes]:
+    yield "".join(head).encode()  # the first bytes leave at once
+    buffer: list[str] = []
+    size = 0
+    for part in parts:
+        buffer.append(part)
+        size += len(part)
+        if size >= CHUNK:
+            yield "".join(buffer).encode()
+            buffer, size = [], 0
+    if buffer:
+        yield "".join(buffer).encode()
+
+
+def streamed_json(parts: Iterator[str]) -> Response:
+    """A document written part by part, as Go's ``http.ResponseWriter`` sends it: with a
+    Content-Length if it is over within 2048 bytes, else chunked, never held whole."""
+    head: list[str] = []
+    size = 0
+    for part in parts:
+        head.append(part)
+        size += len(part.encode())
+        if size > GO_CHUNKING_AFTER:
+            return StreamingResponse(_chunks(head, parts), media_type="application/json")
+    return json_bytes("".join(head).encode())
 
 
 def _query_string(request: Request) -> str:
@@ -74,8 +108,8 @@ def create_router(backend: PrunnerBackend) -> APIRouter:
         openapi_extra=_extra(),
     )
     async def pipelines_jobs() -> Response:
-        """Every pipeline, and every job held, newest first."""
-        return json_bytes(backend.pipelines_jobs())
+        """Every pipeline, and every job held, newest first (streamed: no paging in prunner)."""
+        return streamed_json(backend.pipelines_jobs())
 
     @router.post(
         "/pipelines/schedule",

@@ -106,12 +106,6 @@ class PipelineSchedule:
     pipeline: Pipeline
     fates: dict[str, JobFate]
 
-    def resolve(self, now: int) -> Action:
-        """What prunner would do with a job scheduled at ``now``."""
-        running = sum(1 for fate in self.fates.values() if fate.running(now))
-        waiting = sum(1 for fate in self.fates.values() if fate.waiting(now))
-        return resolve(self.pipeline, running, waiting, ignore_delay=False)
-
     def is_running(self, now: int) -> bool:
         return any(fate.running(now) for fate in self.fates.values())
 
