@@ -155,15 +155,17 @@ def validate_document(model: type[M], doc: Any) -> M:
     try:
         return model.model_validate(doc)
     except ValidationError as exc:
-        raise BadRequest(
-            "; ".join(
-                f"{format_loc(_clean_loc(err['loc']))}: {describe_error(err)}"
-                if err["loc"]
-                else describe_error(err)
-                for err in exc.errors(include_url=False)
-            ),
-            reason="fixture",
-        ) from None
+        raise BadRequest(describe_problems(exc), reason="fixture") from None
+
+
+def describe_problems(exc: ValidationError) -> str:
+    """Every problem of a validation error, as ``field: message; field: message``."""
+    return "; ".join(
+        f"{format_loc(_clean_loc(err['loc']))}: {describe_error(err)}"
+        if err["loc"]
+        else describe_error(err)
+        for err in exc.errors(include_url=False)
+    )
 
 
 def describe_error(err: Mapping[str, Any]) -> str:

@@ -18,7 +18,7 @@ from pydantic import TypeAdapter, ValidationError
 from jobmock.core.auth import BearerJWT
 from jobmock.core.cache import LRU
 from jobmock.core.errors import BadRequest, NotFound, ServerError
-from jobmock.core.fixtures import describe_error, format_loc
+from jobmock.core.fixtures import describe_problems, format_loc, validate_document
 from jobmock.core.generate import Generator
 from jobmock.core.journal import note_served
 from jobmock.core.store import Store, Table
@@ -36,14 +36,6 @@ TRUE = b"true\n"
 #: Tasks whose generated output is kept (bounded: a million generated jobs must not grow it).
 OUTPUTS_CACHED = 1024
 _OUTCOMES = TypeAdapter(dict[str, Outcome])
-
-
-def _describe(exc: ValidationError) -> str:
-    parts = []
-    for err in exc.errors():
-        where = format_loc(err["loc"])
-        parts.append(f"{where}: {describe_error(err)}" if where else describe_error(err))
-    return "; ".join(parts)
 
 
 class PrunnerBackend:
@@ -277,7 +269,7 @@ class PrunnerBackend:
         try:
             return _OUTCOMES.validate_json(value)
         except ValidationError as exc:
-            raise BadRequest(f"X-Jobmock-Tasks: {_describe(exc)}", reason="tasks") from None
+            raise BadRequest(f"X-Jobmock-Tasks: {describe_problems(exc)}", reason="tasks") from None
 
     def cancel(self, query_string: str) -> bytes:
         with self.store.lock:
@@ -296,10 +288,7 @@ class PrunnerBackend:
     # --- control API ---------------------------------------------------------------------------
 
     def add_job(self, doc: Mapping[str, Any]) -> str:
-        try:
-            fixture = JobFixture.model_validate(doc)
-        except ValidationError as exc:
-            raise BadRequest(_describe(exc), reason="fixture") from None
+        fixture = validate_document(JobFixture, doc)
         with self.store.lock:
             try:
                 job = job_record(

@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
-from jobmock.core.clock import as_utc
 from jobmock.core.durations import parse_duration
-from jobmock.core.fixtures import FixtureModel
+from jobmock.core.fixtures import Duration, FixtureModel, Timestamp
 from jobmock.vendors.prunner.params import parse_job_id
 
 _GO_DURATION = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")
@@ -63,10 +61,6 @@ def mock_duration(value: Any) -> float:
     return parse_duration(value)
 
 
-def _duration(value: Any) -> float:
-    return parse_duration(value)
-
-
 def _job_id(value: Any) -> Any:
     if isinstance(value, str):
         parsed = parse_job_id(value)
@@ -76,22 +70,9 @@ def _job_id(value: Any) -> Any:
     return value
 
 
-def _utc(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            raise ValueError(f"must be an RFC 3339 timestamp, got {value!r}") from None
-    if isinstance(value, datetime):
-        return as_utc(value)
-    return value
-
-
 GoDuration = Annotated[float, BeforeValidator(go_duration)]
 MockDuration = Annotated[float, BeforeValidator(mock_duration)]
-Duration = Annotated[float, BeforeValidator(_duration)]
 JobId = Annotated[str, BeforeValidator(_job_id)]
-Timestamp = Annotated[datetime, BeforeValidator(_utc)]
 ExitCode = Annotated[int, Field(ge=0, le=255)]
 
 
