@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -26,6 +26,8 @@ from jobmock.core.store import Store, Table
 from jobmock.vendors.intuned import render
 from jobmock.vendors.intuned import schemas as s
 from jobmock.vendors.intuned.fixtures import UUID_RE, JobFixture
+from jobmock.vendors.intuned.generated import GeneratedSet
+from jobmock.vendors.intuned.history import History
 from jobmock.vendors.intuned.loader import (
     VENDOR,
     IntunedData,
@@ -36,6 +38,7 @@ from jobmock.vendors.intuned.loader import (
     job_record,
     timeline_from,
 )
+from jobmock.vendors.intuned.ordering import Facts, Order, page, sort_by, sort_keys
 from jobmock.vendors.intuned.records import (
     ACTIVE,
     PAUSED_BY_USER,
@@ -57,18 +60,6 @@ M = TypeVar("M", bound=BaseModel)
 #: Create Job's rule for ids ("a valid URL slug", at least 7 characters), checked on every path.
 SLUG_RE = re.compile(r"[a-zA-Z0-9\-_]{7,}")
 
-SORTABLE = (
-    "id",
-    "start_time",
-    "end_time",
-    "created_at",
-    "updated_at",
-    "type",
-    "status",
-    "payloads",
-    "successful_runs",
-    "failed_runs",
-)
 #: Computed scheduled runs kept for reuse (a cache: dropped whole when full).
 FIRED_KEPT = 100_000
 DEFAULT_PAGE_SIZE = 10
@@ -115,42 +106,39 @@ def _page(query: Mapping[str, str], name: str, default: int, low: int, high: int
     return value
 
 
-def sort_keys(raw: str) -> list[tuple[str, bool]]:
-    """``sortBy``: ``field,direction`` pairs separated by ``/`` -> (field, descending)."""
-    if not raw.strip():
-        return [("start_time", True)]
-    keys = []
-    for part in raw.split("/"):
-        name, _, direction = part.partition(",")
-        name, direction = name.strip(), (direction.strip() or "asc").lower()
-        if name not in SORTABLE:
-            raise BadRequest(
-                f"sortBy: cannot sort by {name!r}; sortable fields: {', '.join(SORTABLE)}.",
-                reason="query",
-            )
-        if direction not in ("asc", "desc"):
-            raise BadRequest(
-                f"sortBy: direction must be 'asc' or 'desc', got {direction!r}.", reason="query"
-            )
-        keys.append((name, direction == "desc"))
-    return keys
-
-
-def sort_runs(runs: list[s.JobRun], keys: Iterable[tuple[str, bool]]) -> list[s.JobRun]:
-    """Stable multi-key sort with PostgreSQL's null order: last ascending, first descending."""
-    for name, descending in reversed(list(keys)):
-        present = [run for run in runs if getattr(run, name) is not None]
-        missing = [run for run in runs if getattr(run, name) is None]
-        present.sort(key=lambda run: getattr(run, name), reverse=descending)
-        runs = missing + present if descending else present + missing
-    return runs
+def facts(view: RunView) -> Facts:
+    """What ``view`` sorts by in getJobRuns."""
+    payloads, successful, failed = view.counts
+    return Facts(
+        id=view.run.id,
+        start_time=view.start_time,
+        end_time=view.end_time,
+        created_at=view.anchor,
+        updated_at=view.updated_at,
+        type=view.run.type,
+        status=view.status,
+        payloads=payloads,
+        successful_runs=successful,
+        failed_runs=failed,
+    )
 
 
 class IntunedBackend:
-    def __init__(self, data: IntunedData, store: Store, generator: Generator) -> None:
+    def __init__(
+        self,
+        data: IntunedData,
+        store: Store,
+        generator: Generator,
+        sets: Sequence[GeneratedSet] = (),
+    ) -> None:
         self.data = data
         self.store = store
         self.generator = generator
+        self.sets = tuple(sets)
+        self._sets_of: dict[tuple[str, str], list[GeneratedSet]] = {}
+        for generated in self.sets:
+            where = (generated.project.workspace_id, generated.project.name)
+            self._sets_of.setdefault(where, []).append(generated)
         self.auth = ApiKeyHeader("x-api-key", data.api_keys(), store.clock.now, WORDING)
         self.jobs: Table[JobKey, IntunedJob] = store.table(data.jobs)
         self.runs: Table[RunKey, RunRecord] = store.table(data.runs)
@@ -191,14 +179,37 @@ class IntunedBackend:
         self, api_key: str | None, workspace_id: str, project_name: str, job_id: str
     ) -> IntunedJob:
         project = self._project(api_key, workspace_id, project_name, job_id)
-        job = self.jobs.get((project.workspace_id, project.name, job_id))
+        job = self._lookup((project.workspace_id, project.name, job_id))
         if job is None:
             raise NotFound(f"Job '{job_id}' not found.", reason="job")
         return job
 
+    def _lookup(self, key: JobKey) -> IntunedJob | None:
+        """A job: fixtures and client changes first, then the generated sets (by id, O(1))."""
+        job = self.jobs.get(key)
+        if job is not None or self.jobs.is_changed(key):
+            return job
+        for generated in self._sets_of.get((key[0], key[1]), ()):
+            index = generated.index_of(key[2])
+            if index is not None:
+                return generated.job(index)
+        return None
+
+    def _history(self, job: IntunedJob, now: datetime) -> History | None:
+        """A generated job's past runs at ``now`` (None for other jobs)."""
+        if job.origin is None:
+            return None
+        number, index = job.origin
+        changed = [
+            (run_id, run)
+            for uid, run_id in self.runs.changed_keys()
+            if uid == job.uid and (run := self.runs.get((uid, run_id))) is not None
+        ]
+        return History(self.sets[number], index, self.store.epoch, now, changed)
+
     def _current(self, job: IntunedJob) -> IntunedJob:
         """``job`` as stored now (read again under the lock before changing it)."""
-        current = self.jobs.get(job.key)
+        current = self._lookup(job.key)
         if current is None or current.uid != job.uid:
             raise NotFound(f"Job '{job.id}' not found.", reason="job")
         return current
@@ -225,11 +236,17 @@ class IntunedBackend:
             if (run := self.runs.get((job.uid, run_id))) is not None
         ]
 
+    def _explicit(self, job: IntunedJob, now: datetime) -> list[RunRecord]:
+        """Runs held in memory: a generated job's past runs still moving or changed by a client,
+        then the stored ones; and those its schedule fired since server start."""
+        history = self._history(job, now)
+        stored = (history.live() if history is not None else []) + self._stored(job)
+        return stored + self._scheduled(job, now, stored)
+
     def _views(self, job: IntunedJob, now: datetime) -> list[RunView]:
-        """Every run of ``job`` at ``now``: stored ones, then those its schedule fired."""
-        stored = self._stored(job)
-        runs = stored + self._scheduled(job, now, stored)
-        return [self._view(run, now) for run in runs]
+        """Every run of ``job`` at ``now`` (of a generated job: those held in memory; its
+        settled past runs cannot be active)."""
+        return [self._view(run, now) for run in self._explicit(job, now)]
 
     def _until(self, run: RunRecord, now: datetime) -> datetime | None:
         """When ``run`` stops being active; None if it has not ended by ``now`` (nor is planned
@@ -301,8 +318,12 @@ class IntunedBackend:
 
     def _find(self, job: IntunedJob, run_id: str, now: datetime, poll: bool = False) -> RunView:
         run = self.runs.get((job.uid, run_id))
+        history = self._history(job, now) if run is None else None
+        if history is not None:
+            run = history.find(run_id)
         if run is None and run_id.startswith("jr_") and any(e.config.intervals for e in job.eras):
-            fired = self._scheduled(job, now, self._stored(job), want=run_id)
+            stored = (history.live() if history is not None else []) + self._stored(job)
+            fired = self._scheduled(job, now, stored, want=run_id)
             if fired and fired[-1].id == run_id:
                 run = fired[-1]
         if run is None:
@@ -315,20 +336,50 @@ class IntunedBackend:
         if not job.paused and job.config.intervals:
             upcoming = next_fire(job.config.intervals, max(now, self.store.epoch))
         starts = [v.start_time for v in self._views(job, now) if v.start_time <= now]
+        history = self._history(job, now)
+        newest = history.newest_start() if history is not None else None
+        if newest is not None:
+            starts.append(newest)
         return upcoming, max(starts, default=None)
 
     # --- jobs ------------------------------------------------------------------------------------
 
     def list_jobs(
         self, api_key: str | None, workspace_id: str, project_name: str
-    ) -> list[s.JobListItem]:
+    ) -> Iterator[s.JobListItem]:
+        """Every job of the project (Intuned does not page this list): fixture and client-made
+        jobs, then generated ones by index, each rendered as it is reached."""
         project = self._project(api_key, workspace_id, project_name)
-        now, epoch = self.store.clock.now(), self.store.epoch
-        return [
-            render.job_item(job, epoch, *self._run_times(job, now))
+        now = self.store.clock.now()
+        explicit = [
+            job
             for job in self.jobs.values()
-            if job.workspace_id == project.workspace_id and job.project.name == project.name
+            if job.origin is None
+            and job.workspace_id == project.workspace_id
+            and job.project.name == project.name
         ]
+        return self._job_items(explicit, project, now)
+
+    def _job_items(
+        self, explicit: list[IntunedJob], project: Project, now: datetime
+    ) -> Iterator[s.JobListItem]:
+        epoch = self.store.epoch
+        for job in explicit:
+            yield render.job_item(job, epoch, *self._run_times(job, now))
+        for generated in self._sets_of.get((project.workspace_id, project.name), ()):
+            for index in range(generated.count):
+                made = self._generated(generated, index)
+                if made is not None:
+                    yield render.job_item(made, epoch, *self._run_times(made, now))
+
+    def _generated(self, generated: GeneratedSet, index: int) -> IntunedJob | None:
+        """Generated job ``index`` as it stands (changed by a client, deleted, or as made)."""
+        project = generated.project
+        key = (project.workspace_id, project.name, generated.job_id(index))
+        if not self.jobs.is_changed(key):
+            return generated.job(index)
+        job = self.jobs.get(key)
+        return job if job is not None and job.origin == (generated.number, index) else None
 
     def get_job(
         self, api_key: str | None, workspace_id: str, project_name: str, job_id: str
@@ -365,7 +416,7 @@ class IntunedBackend:
         config = self._config(body)
         key = (project.workspace_id, project.name, body.id)
         with self.store.lock:
-            if key in self.jobs:
+            if self._lookup(key) is not None:
                 raise BadRequest(
                     f"A job with id '{body.id}' already exists in project '{project.name}'.",
                     reason="duplicate",
@@ -419,8 +470,7 @@ class IntunedBackend:
         job = self._job(api_key, workspace_id, project_name, job_id)
         self._refuse_code_job(job, "deleted")
         with self.store.lock:
-            self.jobs.delete(job.key)
-            self.run_ids.delete(job.uid)
+            self._delete(job)
 
     def pause_job(
         self, api_key: str | None, workspace_id: str, project_name: str, job_id: str
@@ -521,10 +571,21 @@ class IntunedBackend:
         size = _page(query, "pageSize", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
         number = _page(query, "pageNumber", 0, 0, 10**9)
         keys = sort_keys(query.get("sortBy", ""))
-        views = self._views(job, self.store.clock.now())
-        views.sort(key=lambda v: v.anchor, reverse=True)  # newest first among equals
-        runs = sort_runs([render.job_run(v, job) for v in views], keys)
-        return s.JobRunList(jobRuns=runs[number * size : (number + 1) * size], totalCount=len(runs))
+        now = self.store.clock.now()
+        views = self._views(job, now)
+        history = self._history(job, now)
+        if history is None:
+            views.sort(key=lambda v: v.anchor, reverse=True)  # newest first among equals
+            ranked = sort_by(views, facts, keys)
+            chosen, total = ranked[number * size : (number + 1) * size], len(ranked)
+        else:
+            tail = history.tail(Order(keys))
+            found, total = page([(facts(v), v) for v in views], tail, number * size, size)
+            chosen = [
+                item if isinstance(item, RunView) else self._view(history.run(item), now)
+                for item in found
+            ]
+        return s.JobRunList(jobRuns=[render.job_run(v, job) for v in chosen], totalCount=total)
 
     def get_run(
         self,
@@ -607,20 +668,50 @@ class IntunedBackend:
                 self.runs.put((job.uid, run.id), run)
         return self.control_id(job)
 
-    def job_ids(self, offset: int = 0) -> list[str]:
-        return [self.control_id(job) for job in self.jobs.values()][offset:]
+    def job_ids(self, offset: int = 0) -> Iterator[str]:
+        """Fixture and client-made jobs first, then the generated ones (lazily); ``offset``
+        jumps into a generated set by index arithmetic."""
+        explicit = [self.control_id(job) for job in self.jobs.values() if job.origin is None]
+        yield from explicit[offset:]
+        offset = max(0, offset - len(explicit))
+        for generated in self.sets:
+            if offset >= generated.count:
+                offset -= generated.count
+                continue
+            for index in range(offset, generated.count):
+                job = self._generated(generated, index)
+                if job is not None:
+                    yield self.control_id(job)
+            offset = 0
 
     def job_count(self) -> int:
-        return len(self.jobs)
+        explicit = sum(1 for job in self.jobs.values() if job.origin is None)
+        gone = 0
+        for key in self.jobs.changed_keys():
+            job = self.jobs.get(key)
+            if job is None or job.origin is None:
+                gone += any(g.index_of(key[2]) is not None for g in self._sets_of.get(key[:2], ()))
+        return explicit + sum(g.count for g in self.sets) - gone
 
     def delete_job(self, job_id: str) -> bool:
+        """By control id (``project:job``, or ``workspace:project:job``) or bare job id."""
+        parts = job_id.split(":")
         with self.store.lock:
+            if len(parts) > 1:
+                workspace = parts[0] if len(parts) == 3 else self.data.default_workspace
+                job = self._lookup((workspace, parts[-2], parts[-1]))
+                if job is not None:
+                    self._delete(job)
+                    return True
             for job in self.jobs.values():
                 if job_id in (self.control_id(job), job.id):
-                    self.jobs.delete(job.key)
-                    self.run_ids.delete(job.uid)
+                    self._delete(job)
                     return True
         return False
+
+    def _delete(self, job: IntunedJob) -> None:
+        self.jobs.delete(job.key, exists=job.origin is not None)
+        self.run_ids.delete(job.uid)
 
 
 def parse_timeline_header(value: str) -> Timeline:

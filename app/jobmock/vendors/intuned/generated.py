@@ -1,0 +1,461 @@
+"""Intuned jobs generated from an index (a ``generate:`` block): each with its configuration,
+schedule and a history of past runs, all derived from (app seed, set, job index, run index) and
+computed when asked for.
+
+Job ``j`` gets a schedule interval (or none: its runs were triggered by hand) and a state from an
+exact weighted mix (``BlockMix``), the rest of its document from a generator seeded by ``j``. Its
+``runs`` past runs are spaced one interval apart, newest first, counted back from server start:
+run ``r`` is created ``age(r)`` seconds before it and lasts at most 40 % of the interval, so runs
+of a job never overlap and every time of a run falls as ``r`` rises. How run ``r`` ends comes
+from a second mix, shifted per job; its counters follow from that and the job's payload count.
+Ids map back to indices in O(1): job ids carry their index (``IdCodec``), run ids are decoded
+with the codec of the job named in the path.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from jobmock.core.bulk import BlockMix, IdCodec
+from jobmock.core.cache import LRU
+from jobmock.core.durations import format_duration, parse_duration
+from jobmock.core.fixtures import FixtureError
+from jobmock.core.generate import Generator, derive_seed
+from jobmock.core.lifecycle import Step, Timeline
+from jobmock.vendors.intuned import schemas as s
+from jobmock.vendors.intuned.fixtures import GenerateFixture
+from jobmock.vendors.intuned.loader import (
+    API_NAMES,
+    IntunedData,
+    Invalid,
+    find_project,
+    job_config,
+)
+from jobmock.vendors.intuned.records import (
+    DEFAULT_RUN_TIMELINE,
+    TERMINATED_BY_USER,
+    Era,
+    IntunedJob,
+    Project,
+    RunRecord,
+    timed_run,
+)
+
+#: Built jobs, plans, run codecs and runs kept (bounded: memory stays flat whatever the count).
+_CACHED = 1024
+#: Words generated job ids start with (Intuned job ids are slugs their users choose).
+WORDS = (
+    "price-monitor",
+    "product-catalog",
+    "inventory-sync",
+    "competitor-prices",
+    "job-listings",
+    "property-listings",
+    "news-digest",
+    "review-scraper",
+    "lead-enrichment",
+    "invoice-download",
+    "order-status",
+    "stock-check",
+    "menu-sync",
+    "event-calendar",
+    "flight-fares",
+    "hotel-rates",
+)
+HOSTS = ("shop.example.com", "store.example.org", "market.example.net", "catalog.example.io")
+PAUSED = s.JobReason(type="paused", message="Job paused by user request.")
+ERRORS = {
+    "infrastructure": ("An error occurred while executing the job", "internal-server-error"),
+    "billing": ("Your workspace ran out of resource credits.", "insufficient-resource-credits"),
+}
+NO_CREDITS = s.RunReason(
+    type="insufficient-resource-credits",
+    message="Not enough resource credits to continue.",
+    doc_url="https://intunedhq.com/docs/main/support/reasons#insufficient-resource-credits",
+)
+BUSY = s.RunReason(
+    type="another-job-run-active",
+    message="Another job run is active for this job, so this job run could not start.",
+    doc_url="https://intunedhq.com/docs/main/support/reasons#another-job-run-active",
+)
+AUTH_FAILED = s.RunReason(
+    type="auth-session-validate-dependency-failed",
+    message="Validating the AuthSession before the run failed; the job run was canceled.",
+    doc_url="https://intunedhq.com/docs/main/support/reasons#auth-session-validate-dependency-failed",
+)
+SINK_FAILED = s.RunReason(
+    type="s3-sink-error", message="Some results could not be written to the S3 bucket."
+)
+DAY = 86400.0
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """How a run ends: its status and a variant of its counters (and error)."""
+
+    status: str
+    variant: int = 0
+
+    def counts(self, payloads: int) -> tuple[int, int]:
+        """(successful_runs, failed_runs) at the end, for a job of ``payloads`` payloads."""
+        p, v = payloads, self.variant
+        if self.status == "SUCCESS":
+            return p, 0
+        if self.status == "COMPLETED":
+            failed = 1 if v == 0 else max(1, -(-p // 3))
+            return p - failed, failed
+        if self.status == "FAILURE":
+            return (p // 2, min(1, p - p // 2)) if v == 0 else (p // 3, 0)
+        if self.status == "TERMINATED":
+            return (p // 2, 0) if v == 0 else (p // 4, min(1, p - p // 4))
+        return 0, 0
+
+
+#: Statuses whose runs come in two variants of counters.
+_VARIANTS = {"COMPLETED": 2, "FAILURE": 2, "TERMINATED": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What is decided per job before any document is built: cheap, hash-derived."""
+
+    index: int
+    job_id: str
+    every: float
+    scheduled: bool
+    paused: bool
+    newest: float
+    """Seconds before server start that run 0 was created."""
+    payloads: int
+    shortest: float
+    longest: float
+    shift: int
+    """Where this job's runs start in the run mix."""
+    key: int
+
+    def age(self, r: int) -> float:
+        """Seconds before server start that run ``r`` was created (rising with ``r``)."""
+        age = self.newest + r * self.every
+        if not self.scheduled:  # triggered by hand: up to half an interval late
+            age += (derive_seed(self.key, "late", r) % 1_000_000) / 1_000_000 * self.every / 2
+        return round(age, 6)
+
+    def duration(self, r: int) -> float:
+        frac = (derive_seed(self.key, "length", r) % 1_000_000) / 1_000_000
+        return round(self.shortest + frac * (self.longest - self.shortest), 3)
+
+
+class GeneratedSet:
+    def __init__(
+        self, spec: GenerateFixture, project: Project, number: int, generator: Generator
+    ) -> None:
+        self.spec = spec
+        self.project = project
+        self.number = number
+        """Its position among the app's sets (generated jobs carry it in ``origin``)."""
+        self.generator = generator
+        key = ("intuned", generator.seed, spec.seed, project.workspace_id, project.name, spec.name)
+        self.key = key
+        self.codec = IdCodec(*key)
+        self.options: list[float | None] = [parse_duration(e) for e in spec.schedules]
+        weights = list(spec.schedules.values())
+        if spec.manual:
+            self.options.append(None)
+            weights.append(spec.manual)
+        self.jobs_mix = BlockMix(
+            [w * share for w in weights for share in (100 - spec.paused, spec.paused)], *key, "jobs"
+        )
+        self.kinds: list[Kind] = []
+        run_weights = []
+        for status, weight in spec.results.items():
+            variants = _VARIANTS.get(status, 1)
+            for variant in range(variants):
+                self.kinds.append(Kind(status, variant))
+                run_weights.append(weight * 2 // variants)
+        self.runs_mix = BlockMix(run_weights, *key, "runs")
+        self._plans: LRU[int, Plan] = LRU(_CACHED)
+        self._jobs: LRU[int, IntunedJob] = LRU(_CACHED)
+        self._codecs: LRU[int, IdCodec] = LRU(_CACHED)
+        self._runs: LRU[tuple[int, int], RunRecord] = LRU(_CACHED * 4)
+
+    @property
+    def count(self) -> int:
+        return self.spec.count
+
+    @property
+    def runs(self) -> int:
+        return self.spec.runs
+
+    # --- ids -------------------------------------------------------------------------------------
+
+    def job_id(self, index: int) -> str:
+        word = WORDS[derive_seed(*self.key, "word", index) % len(WORDS)]
+        return f"{word}-{self.codec.base36(index, 12)}"
+
+    def index_of(self, job_id: str) -> int | None:
+        code = job_id.rpartition("-")[2]
+        index = self.codec.index_of_base36(code, 12)
+        if index is None or index >= self.count or self.job_id(index) != job_id:
+            return None
+        return index
+
+    def _codec(self, index: int) -> IdCodec:
+        return self._codecs.get(index, lambda: IdCodec(*self.key, "runs", index))
+
+    def run_id(self, index: int, r: int) -> str:
+        return "jr_" + self._codec(index).base36(r, 21)
+
+    def run_index(self, index: int, run_id: str) -> int | None:
+        if not run_id.startswith("jr_"):
+            return None
+        r = self._codec(index).index_of_base36(run_id[3:], 21)
+        return r if r is not None and r < self.runs else None
+
+    # --- one job ---------------------------------------------------------------------------------
+
+    def plan(self, index: int) -> Plan:
+        return self._plans.get(index, lambda: self._plan(index))
+
+    def _plan(self, index: int) -> Plan:
+        spec = self.spec
+        h = derive_seed(*self.key, "plan", index)
+
+        def draw(name: str, modulus: int) -> int:
+            return derive_seed(h, name) % modulus
+
+        category = self.jobs_mix.category(index)
+        every = self.options[category // 2]
+        paused = category % 2 == 1
+        spacing = every if every is not None else spec.manual_every
+        phase = draw("phase", 1_000_000) / 1_000_000 * spacing
+        pause = DAY * (1 + draw("pause", 14)) if paused else 0.0
+        low, high = spec.payloads
+        longest = min(spec.duration[1], 0.4 * spacing)
+        return Plan(
+            index=index,
+            job_id=self.job_id(index),
+            every=spacing,
+            scheduled=every is not None,
+            paused=paused,
+            newest=round(spec.until + phase + pause, 6),
+            payloads=low + draw("payloads", high - low + 1),
+            shortest=min(spec.duration[0], longest),
+            longest=longest,
+            shift=draw("shift", 1 << 40) * self.runs_mix.block,
+            key=h,
+        )
+
+    def job(self, index: int) -> IntunedJob:
+        return self._jobs.get(index, lambda: self._build(index))
+
+    def _build(self, index: int) -> IntunedJob:
+        spec, plan = self.spec, self.plan(index)
+        rng = self.generator.rng(*self.key, "job", index)
+        host = rng.choice(HOSTS)
+        payload = [
+            s.PayloadItem(
+                apiName=rng.choice(API_NAMES),
+                parameters={"url": f"https://{host}/products/{rng.randint(1, 99_999)}"},
+            )
+            for _ in range(plan.payloads)
+        ]
+        configuration = spec.configuration or s.Configuration(
+            retry=s.Retry(maximumAttempts=rng.choice((1, 2, 3, 3, 5))),
+            maxConcurrentRequests=rng.choice((1, 2, 5, 5, 10)),
+            requestTimeout=rng.choice((120, 300, 600, 600)),
+        )
+        schedule = None
+        if plan.scheduled:
+            schedule = s.Schedule(intervals=[s.Interval(every=format_duration(plan.every))])
+        sink = spec.sink
+        if sink is None and "sink" not in spec.model_fields_set and rng.random() < 0.3:
+            sink = s.WebhookSink(type="webhook", url=f"https://hooks.example.com/{plan.job_id}")
+        auth = spec.auth_session
+        if auth is None and "auth_session" not in spec.model_fields_set and rng.random() < 0.25:
+            auth = s.AuthSession(id=f"{plan.job_id.rsplit('-', 1)[0]}-session")
+        config = job_config(
+            payload, configuration, schedule, sink, spec.proxy, auth, spec.notifications
+        )
+        era = Era(0.0, config, paused=plan.paused, reason=PAUSED if plan.paused else None)
+        before = (derive_seed(plan.key, "created") % 1_000_000) / 1_000_000 * plan.every
+        project = self.project
+        return IntunedJob(
+            workspace_id=project.workspace_id,
+            project=project,
+            id=plan.job_id,
+            uid=f"{project.workspace_id}/{project.name}/{plan.job_id}",
+            eras=(era,),
+            created_offset=-round(plan.newest + self.runs * plan.every + before, 6),
+            run_timeline=DEFAULT_RUN_TIMELINE,
+            origin=(self.number, index),
+        )
+
+    # --- its runs --------------------------------------------------------------------------------
+
+    def kind(self, plan: Plan, r: int) -> Kind:
+        return self.kinds[self.runs_mix.category(r + plan.shift)]
+
+    def run(self, index: int, r: int) -> RunRecord:
+        return self._runs.get((index, r), lambda: self._run(index, r))
+
+    def _run(self, index: int, r: int) -> RunRecord:
+        plan, job = self.plan(index), self.job(index)
+        config = job.eras[0].config
+        kind = self.kind(plan, r)
+        run_id = self.run_id(index, r)
+        successful, failed = kind.counts(plan.payloads)
+        data: dict[str, Any] = {}
+        if kind.status in ("COMPLETED", "FAILURE", "TERMINATED"):
+            data = {"successful_runs": successful, "failed_runs": failed}
+        if kind.status == "FAILURE":
+            data["error"] = _error(run_id, "infrastructure" if kind.variant == 0 else "billing")
+            if kind.variant == 1:
+                data["reason"] = NO_CREDITS
+        elif kind.status == "TERMINATED":
+            data["reason"] = TERMINATED_BY_USER
+        elif kind.status == "CANCELED":
+            data["reason"] = AUTH_FAILED if config.auth_session is not None else BUSY
+        elif kind.status == "COMPLETED" and isinstance(config.sink, s.S3Sink):
+            data["reason"] = SINK_FAILED
+        if kind.status == "CANCELED":
+            timeline = Timeline((Step("CANCELED", at=0.0, data=data),))
+        else:
+            ending = Step(kind.status, at=plan.duration(r), data=data)
+            timeline = Timeline((Step("PENDING", at=0.0), ending))
+        return timed_run(
+            run_id,
+            job.uid,
+            "SCHEDULED" if plan.scheduled else "MANUAL",
+            timeline,
+            config.snapshot,
+            plan.payloads,
+            created_offset=-plan.age(r),
+        )
+
+    def created(self, plan: Plan, r: int, epoch: datetime) -> datetime:
+        return epoch + timedelta(seconds=-plan.age(r))
+
+    def ended(self, plan: Plan, r: int, epoch: datetime) -> datetime:
+        """When run ``r`` reaches its last step (the same sum its timeline makes)."""
+        length = 0.0 if self.kind(plan, r).status == "CANCELED" else plan.duration(r)
+        return self.created(plan, r, epoch) + timedelta(seconds=length)
+
+    def bounds(self, plan: Plan, epoch: datetime, now: datetime) -> tuple[int, int]:
+        """(first run created by ``now``, first run ended by ``now``): runs in between are
+        still moving; the others have settled (or do not exist yet)."""
+        start = _first(self.runs, lambda r: self.created(plan, r, epoch) <= now)
+        settled = _first(self.runs, lambda r: self.ended(plan, r, epoch) <= now)
+        return start, max(start, settled)
+
+    # --- export ----------------------------------------------------------------------------------
+
+    def fixture(self, index: int) -> dict[str, Any]:
+        """Job ``index`` as a plain fixture job: loading it renders the same documents."""
+        job = self.job(index)
+        config = job.config
+        doc: dict[str, Any] = {"id": job.id, "project": job.project.name}
+        if self.spec.workspace is not None:
+            doc["workspace_id"] = job.workspace_id
+        doc["created_ago"] = -job.created_offset
+        doc["payload"] = s.plain(list(config.payload))
+        doc["configuration"] = s.plain(config.configuration)
+        for name in ("schedule", "sink", "proxy", "auth_session", "notifications"):
+            value = getattr(config, name)
+            if value is not None:
+                doc[name] = s.plain(list(value) if isinstance(value, tuple) else value)
+        if job.paused:
+            doc["state"] = "PAUSED"
+        doc["runs"] = [self._run_fixture(index, r) for r in reversed(range(self.runs))]
+        return doc
+
+    def _run_fixture(self, index: int, r: int) -> dict[str, Any]:
+        run = self.run(index, r)
+        steps = []
+        for step in run.timeline.steps:
+            out: dict[str, Any] = {"status": step.state, "at": step.at}
+            for name, value in step.data.items():
+                out[name] = s.plain(value)
+            steps.append(out)
+        ago = -run.created_offset
+        return {"id": run.id, "type": run.type, "created_ago": ago, "timeline": steps}
+
+
+def _error(run_id: str, category: str) -> s.RunError:
+    message, code = ERRORS[category]
+    return s.RunError(
+        message=message,
+        code=code,
+        category=category,
+        retirable=category == "infrastructure",
+        correlationId=str(
+            uuid.UUID(
+                int=derive_seed("error", run_id) << 64 | derive_seed("error-low", run_id),
+                version=4,
+            )
+        ),
+        doc_url=f"https://intunedhq.com/docs/main/support/errors#{code}",
+    )
+
+
+def _first(stop: int, ok: Any) -> int:
+    """The smallest ``i`` in ``[0, stop)`` with ``ok(i)`` (``ok`` is monotone), else ``stop``."""
+    low, high = 0, stop
+    while low < high:
+        middle = (low + high) // 2
+        if ok(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
+class SetError(ValueError):
+    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
+def build_set(
+    spec: GenerateFixture, data: IntunedData, generator: Generator, number: int = 0
+) -> GeneratedSet:
+    """One set; ``SetError`` names the field that is wrong."""
+    if spec.workspace is not None and spec.workspace not in data.workspaces:
+        raise SetError(("workspace",), f"unknown workspace {spec.workspace!r}")
+    try:
+        project = find_project(data, spec.project, spec.workspace)
+    except Invalid as exc:
+        raise SetError(exc.loc, exc.message) from None
+    return GeneratedSet(spec, project, number, generator)
+
+
+def load_sets(data: IntunedData, generator: Generator) -> list[GeneratedSet]:
+    """The sets of the fixtures' ``generate:`` blocks; problems name file, line and field."""
+    sets: list[GeneratedSet] = []
+    problems = []
+    seen: dict[tuple[str, str, str], str] = {}
+    for file, i, spec in data.generate:
+        loc: tuple[str | int, ...] = ("generate", i)
+        try:
+            generated = build_set(spec, data, generator, len(sets))
+        except SetError as exc:
+            problems.append(file.problem((*loc, *exc.loc), str(exc)))
+            continue
+        project = generated.project
+        key = (project.workspace_id, project.name, spec.name)
+        if key in seen:
+            problems.append(
+                file.problem(
+                    (*loc, "name"),
+                    f"a second set named {spec.name!r} in project {project.name!r} "
+                    f"(first at {seen[key]})",
+                )
+            )
+            continue
+        seen[key] = f"{file.name}:{file.line_of(loc)}"
+        sets.append(generated)
+    if problems:
+        raise FixtureError(problems)
+    return sets
