@@ -236,17 +236,21 @@ class IntunedBackend:
             if (run := self.runs.get((job.uid, run_id))) is not None
         ]
 
-    def _explicit(self, job: IntunedJob, now: datetime) -> list[RunRecord]:
+    def _explicit(
+        self, job: IntunedJob, now: datetime, history: History | None = None
+    ) -> list[RunRecord]:
         """Runs held in memory: a generated job's past runs still moving or changed by a client,
         then the stored ones; and those its schedule fired since server start."""
-        history = self._history(job, now)
+        history = history or self._history(job, now)
         stored = (history.live() if history is not None else []) + self._stored(job)
         return stored + self._scheduled(job, now, stored)
 
-    def _views(self, job: IntunedJob, now: datetime) -> list[RunView]:
+    def _views(
+        self, job: IntunedJob, now: datetime, history: History | None = None
+    ) -> list[RunView]:
         """Every run of ``job`` at ``now`` (of a generated job: those held in memory; its
         settled past runs cannot be active)."""
-        return [self._view(run, now) for run in self._explicit(job, now)]
+        return [self._view(run, now) for run in self._explicit(job, now, history)]
 
     def _until(self, run: RunRecord, now: datetime) -> datetime | None:
         """When ``run`` stops being active; None if it has not ended by ``now`` (nor is planned
@@ -335,8 +339,8 @@ class IntunedBackend:
         upcoming = None
         if not job.paused and job.config.intervals:
             upcoming = next_fire(job.config.intervals, max(now, self.store.epoch))
-        starts = [v.start_time for v in self._views(job, now) if v.start_time <= now]
         history = self._history(job, now)
+        starts = [v.start_time for v in self._views(job, now, history) if v.start_time <= now]
         newest = history.newest_start() if history is not None else None
         if newest is not None:
             starts.append(newest)
@@ -572,8 +576,8 @@ class IntunedBackend:
         number = _page(query, "pageNumber", 0, 0, 10**9)
         keys = sort_keys(query.get("sortBy", ""))
         now = self.store.clock.now()
-        views = self._views(job, now)
         history = self._history(job, now)
+        views = self._views(job, now, history)
         if history is None:
             views.sort(key=lambda v: v.anchor, reverse=True)  # newest first among equals
             ranked = sort_by(views, facts, keys)

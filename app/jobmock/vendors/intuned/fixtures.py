@@ -36,6 +36,8 @@ DEFAULT_RESULTS: dict[GeneratedStatus, int] = {
 DEFAULT_SCHEDULES = {"1h": 6, "1d": 3}
 #: The shortest interval between a generated job's runs.
 MIN_EVERY = 60.0
+#: How far back a generated history may reach.
+MAX_HISTORY = 1000 * 365.25 * 86400
 
 
 def _uuid(value: Any) -> Any:
@@ -250,6 +252,13 @@ class GenerateFixture(FixtureModel):
             raise ValueError("'schedules' and 'manual' need a weight above 0 between them")
         if self.manual_every < MIN_EVERY:
             raise ValueError("'manual_every' must be at least a minute")
+        spans = [parse_duration(e) for e, w in self.schedules.items() if w]
+        spans += [self.manual_every * 1.5] if self.manual else []
+        if self.runs * max(spans) + self.until > MAX_HISTORY:
+            raise ValueError(
+                "'runs' times the longest interval reaches back more than 1000 years: "
+                "fewer runs, or shorter intervals"
+            )
         if not any(self.results.values()) or any(w < 0 for w in self.results.values()):
             raise ValueError("'results' needs weights of 0 or more, at least one above 0")
         if self.duration[0] > self.duration[1]:

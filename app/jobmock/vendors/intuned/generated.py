@@ -4,19 +4,21 @@ computed when asked for.
 
 Job ``j`` gets a schedule interval (or none: its runs were triggered by hand) and a state from an
 exact weighted mix (``BlockMix``), the rest of its document from a generator seeded by ``j``. Its
-``runs`` past runs are spaced one interval apart, newest first, counted back from server start:
-run ``r`` is created ``age(r)`` seconds before it and lasts at most 40 % of the interval, so runs
-of a job never overlap and every time of a run falls as ``r`` rises. How run ``r`` ends comes
-from a second mix, shifted per job; its counters follow from that and the job's payload count.
-Ids map back to indices in O(1): job ids carry their index (``IdCodec``), run ids are decoded
-with the codec of the job named in the path.
+``runs`` past runs go back from server start, newest first: a scheduled job's on the ticks of its
+schedule (multiples of ``every`` from the Unix epoch, where its later runs fire too), a job run by
+hand's about ``manual_every`` apart. A run lasts at most 40 % of the interval, so runs of a job
+never overlap and every time of a run falls as ``r`` rises. How run ``r`` ends comes from a
+second mix, shifted per job; its counters follow from that and the job's payload count. Ids map
+back to indices in O(1): job ids carry their index (``IdCodec``), run ids are decoded with the
+codec of the job named in the path.
 """
 
 from __future__ import annotations
 
+import math
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from jobmock.core.bulk import BlockMix, IdCodec
@@ -90,6 +92,7 @@ SINK_FAILED = s.RunReason(
     type="s3-sink-error", message="Some results could not be written to the S3 bucket."
 )
 DAY = 86400.0
+UNIX = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +130,10 @@ class Plan:
     every: float
     scheduled: bool
     paused: bool
-    newest: float
-    """Seconds before server start that run 0 was created."""
+    lead: float
+    """Run 0 was created at least this many seconds before server start."""
+    late: float
+    """A job run by hand: how much later still."""
     payloads: int
     shortest: float
     longest: float
@@ -136,12 +141,24 @@ class Plan:
     """Where this job's runs start in the run mix."""
     key: int
 
-    def age(self, r: int) -> float:
-        """Seconds before server start that run ``r`` was created (rising with ``r``)."""
-        age = self.newest + r * self.every
-        if not self.scheduled:  # triggered by hand: up to half an interval late
-            age += (derive_seed(self.key, "late", r) % 1_000_000) / 1_000_000 * self.every / 2
-        return round(age, 6)
+    def created(self, r: int, epoch: datetime) -> datetime:
+        """When run ``r`` was created, for a server started at ``epoch`` (falls as ``r`` rises)."""
+        if self.scheduled:
+            ahead = ((epoch - UNIX).total_seconds() - self.lead) / self.every
+            return UNIX + timedelta(seconds=(math.floor(ahead) - r) * self.every)
+        # Triggered by hand: about one interval apart, up to half of one early.
+        early = (derive_seed(self.key, "early", r) % 1_000_000) / 1_000_000 * self.every / 2
+        return epoch - timedelta(seconds=round(self.lead + self.late + r * self.every + early, 6))
+
+    def near(self, moment: datetime, epoch: datetime) -> int:
+        """About the index of the run created at ``moment`` (off by at most two)."""
+        if self.scheduled:
+            ahead = ((epoch - UNIX).total_seconds() - self.lead) / self.every
+            estimate = math.floor(ahead) - (moment - UNIX).total_seconds() / self.every
+        else:
+            gone = (epoch - moment).total_seconds() - self.lead - self.late
+            estimate = gone / self.every
+        return max(0, math.ceil(min(estimate, 1 << 62)))
 
     def duration(self, r: int) -> float:
         frac = (derive_seed(self.key, "length", r) % 1_000_000) / 1_000_000
@@ -179,7 +196,7 @@ class GeneratedSet:
         self._plans: LRU[int, Plan] = LRU(_CACHED)
         self._jobs: LRU[int, IntunedJob] = LRU(_CACHED)
         self._codecs: LRU[int, IdCodec] = LRU(_CACHED)
-        self._runs: LRU[tuple[int, int], RunRecord] = LRU(_CACHED * 4)
+        self._runs: LRU[tuple[int, int, datetime], RunRecord] = LRU(_CACHED * 4)
 
     @property
     def count(self) -> int:
@@ -230,7 +247,7 @@ class GeneratedSet:
         every = self.options[category // 2]
         paused = category % 2 == 1
         spacing = every if every is not None else spec.manual_every
-        phase = draw("phase", 1_000_000) / 1_000_000 * spacing
+        late = draw("late", 1_000_000) / 1_000_000 * spacing if every is None else 0.0
         pause = DAY * (1 + draw("pause", 14)) if paused else 0.0
         low, high = spec.payloads
         longest = min(spec.duration[1], 0.4 * spacing)
@@ -240,7 +257,8 @@ class GeneratedSet:
             every=spacing,
             scheduled=every is not None,
             paused=paused,
-            newest=round(spec.until + phase + pause, 6),
+            lead=spec.until + pause,
+            late=late,
             payloads=low + draw("payloads", high - low + 1),
             shortest=min(spec.duration[0], longest),
             longest=longest,
@@ -288,7 +306,7 @@ class GeneratedSet:
             id=plan.job_id,
             uid=f"{project.workspace_id}/{project.name}/{plan.job_id}",
             eras=(era,),
-            created_offset=-round(plan.newest + self.runs * plan.every + before, 6),
+            created_offset=-round(plan.lead + plan.late + self.runs * plan.every + before, 6),
             run_timeline=DEFAULT_RUN_TIMELINE,
             origin=(self.number, index),
         )
@@ -298,10 +316,10 @@ class GeneratedSet:
     def kind(self, plan: Plan, r: int) -> Kind:
         return self.kinds[self.runs_mix.category(r + plan.shift)]
 
-    def run(self, index: int, r: int) -> RunRecord:
-        return self._runs.get((index, r), lambda: self._run(index, r))
+    def run(self, index: int, r: int, epoch: datetime) -> RunRecord:
+        return self._runs.get((index, r, epoch), lambda: self._run(index, r, epoch))
 
-    def _run(self, index: int, r: int) -> RunRecord:
+    def _run(self, index: int, r: int, epoch: datetime) -> RunRecord:
         plan, job = self.plan(index), self.job(index)
         config = job.eras[0].config
         kind = self.kind(plan, r)
@@ -332,28 +350,33 @@ class GeneratedSet:
             timeline,
             config.snapshot,
             plan.payloads,
-            created_offset=-plan.age(r),
+            created_at=plan.created(r, epoch),
         )
-
-    def created(self, plan: Plan, r: int, epoch: datetime) -> datetime:
-        return epoch + timedelta(seconds=-plan.age(r))
 
     def ended(self, plan: Plan, r: int, epoch: datetime) -> datetime:
         """When run ``r`` reaches its last step (the same sum its timeline makes)."""
         length = 0.0 if self.kind(plan, r).status == "CANCELED" else plan.duration(r)
-        return self.created(plan, r, epoch) + timedelta(seconds=length)
+        return plan.created(r, epoch) + timedelta(seconds=length)
 
     def bounds(self, plan: Plan, epoch: datetime, now: datetime) -> tuple[int, int]:
         """(first run created by ``now``, first run ended by ``now``): runs in between are
-        still moving; the others have settled (or do not exist yet)."""
-        start = _first(self.runs, lambda r: self.created(plan, r, epoch) <= now)
-        settled = _first(self.runs, lambda r: self.ended(plan, r, epoch) <= now)
-        return start, max(start, settled)
+        still moving; the others have settled (or do not exist yet). O(1): the first is near
+        the clock's estimate, and a run ends before the next one starts."""
+        start = min(plan.near(now, epoch), self.runs)
+        while start > 0 and plan.created(start - 1, epoch) <= now:
+            start -= 1
+        while start < self.runs and plan.created(start, epoch) > now:
+            start += 1
+        if start < self.runs and self.ended(plan, start, epoch) > now:
+            return start, start + 1
+        return start, start
 
     # --- export ----------------------------------------------------------------------------------
 
     def fixture(self, index: int) -> dict[str, Any]:
-        """Job ``index`` as a plain fixture job: loading it renders the same documents."""
+        """Job ``index`` as a plain fixture job, its runs' ``created_ago`` as a server started
+        at a whole multiple of its interval (midnight UTC for intervals that divide a day) places
+        them: loading it there renders the same documents."""
         job = self.job(index)
         config = job.config
         doc: dict[str, Any] = {"id": job.id, "project": job.project.name}
@@ -372,14 +395,14 @@ class GeneratedSet:
         return doc
 
     def _run_fixture(self, index: int, r: int) -> dict[str, Any]:
-        run = self.run(index, r)
+        run = self.run(index, r, UNIX)
         steps = []
         for step in run.timeline.steps:
             out: dict[str, Any] = {"status": step.state, "at": step.at}
             for name, value in step.data.items():
                 out[name] = s.plain(value)
             steps.append(out)
-        ago = -run.created_offset
+        ago = (UNIX - run.anchor(UNIX)).total_seconds()
         return {"id": run.id, "type": run.type, "created_ago": ago, "timeline": steps}
 
 
@@ -398,18 +421,6 @@ def _error(run_id: str, category: str) -> s.RunError:
         ),
         doc_url=f"https://intunedhq.com/docs/main/support/errors#{code}",
     )
-
-
-def _first(stop: int, ok: Any) -> int:
-    """The smallest ``i`` in ``[0, stop)`` with ``ok(i)`` (``ok`` is monotone), else ``stop``."""
-    low, high = 0, stop
-    while low < high:
-        middle = (low + high) // 2
-        if ok(middle):
-            high = middle
-        else:
-            low = middle + 1
-    return low
 
 
 class SetError(ValueError):

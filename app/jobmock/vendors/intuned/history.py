@@ -41,7 +41,7 @@ class History:
     def live(self) -> list[RunRecord]:
         """Runs still moving and runs a client changed, oldest first."""
         fresh = [
-            self.set.run(self.index, r)
+            self.set.run(self.index, r, self.epoch)
             for r in range(self.start, self.settled)
             if r not in self.changed
         ]
@@ -51,16 +51,16 @@ class History:
         r = self.set.run_index(self.index, run_id)
         if r is None or r < self.start:
             return None
-        return self.changed.get(r) or self.set.run(self.index, r)
+        return self.changed.get(r) or self.set.run(self.index, r, self.epoch)
 
     def newest_start(self) -> datetime | None:
         """When the newest past run started, if one exists yet."""
         if self.start >= self.set.runs:
             return None
-        return self.set.created(self.plan, self.start, self.epoch)
+        return self.plan.created(self.start, self.epoch)
 
     def run(self, r: int) -> RunRecord:
-        return self.changed.get(r) or self.set.run(self.index, r)
+        return self.changed.get(r) or self.set.run(self.index, r, self.epoch)
 
     # --- order -----------------------------------------------------------------------------------
 
@@ -68,7 +68,7 @@ class History:
         """A settled run, as it sorts (computed without building it)."""
         generated, plan = self.set, self.plan
         kind = generated.kind(plan, r)
-        created = generated.created(plan, r, self.epoch)
+        created = plan.created(r, self.epoch)
         ended = (
             created if kind.status == "CANCELED" else created + timedelta(seconds=plan.duration(r))
         )

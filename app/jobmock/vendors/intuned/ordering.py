@@ -81,7 +81,8 @@ class Desc:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Desc) and bool(self.value == other.value)
 
-    __hash__ = None  # type: ignore[assignment]
+    def __hash__(self) -> int:
+        return hash(self.value)
 
 
 def part(value: Any, descending: bool) -> tuple[Any, ...]:
