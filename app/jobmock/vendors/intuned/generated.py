@@ -16,7 +16,6 @@ codec of the job named in the path.
 from __future__ import annotations
 
 import math
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -36,9 +35,9 @@ from jobmock.vendors.intuned.loader import (
     find_project,
     job_config,
 )
+from jobmock.vendors.intuned.outcomes import VARIANTS, Kind
 from jobmock.vendors.intuned.records import (
     DEFAULT_RUN_TIMELINE,
-    TERMINATED_BY_USER,
     Era,
     IntunedJob,
     Project,
@@ -69,56 +68,8 @@ WORDS = (
 )
 HOSTS = ("shop.example.com", "store.example.org", "market.example.net", "catalog.example.io")
 PAUSED = s.JobReason(type="paused", message="Job paused by user request.")
-ERRORS = {
-    "infrastructure": ("An error occurred while executing the job", "internal-server-error"),
-    "billing": ("Your workspace ran out of resource credits.", "insufficient-resource-credits"),
-}
-NO_CREDITS = s.RunReason(
-    type="insufficient-resource-credits",
-    message="Not enough resource credits to continue.",
-    doc_url="https://intunedhq.com/docs/main/support/reasons#insufficient-resource-credits",
-)
-BUSY = s.RunReason(
-    type="another-job-run-active",
-    message="Another job run is active for this job, so this job run could not start.",
-    doc_url="https://intunedhq.com/docs/main/support/reasons#another-job-run-active",
-)
-AUTH_FAILED = s.RunReason(
-    type="auth-session-validate-dependency-failed",
-    message="Validating the AuthSession before the run failed; the job run was canceled.",
-    doc_url="https://intunedhq.com/docs/main/support/reasons#auth-session-validate-dependency-failed",
-)
-SINK_FAILED = s.RunReason(
-    type="s3-sink-error", message="Some results could not be written to the S3 bucket."
-)
 DAY = 86400.0
 UNIX = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class Kind:
-    """How a run ends: its status and a variant of its counters (and error)."""
-
-    status: str
-    variant: int = 0
-
-    def counts(self, payloads: int) -> tuple[int, int]:
-        """(successful_runs, failed_runs) at the end, for a job of ``payloads`` payloads."""
-        p, v = payloads, self.variant
-        if self.status == "SUCCESS":
-            return p, 0
-        if self.status == "COMPLETED":
-            failed = 1 if v == 0 else max(1, -(-p // 3))
-            return p - failed, failed
-        if self.status == "FAILURE":
-            return (p // 2, min(1, p - p // 2)) if v == 0 else (p // 3, 0)
-        if self.status == "TERMINATED":
-            return (p // 2, 0) if v == 0 else (p // 4, min(1, p - p // 4))
-        return 0, 0
-
-
-#: Statuses whose runs come in two variants of counters.
-_VARIANTS = {"COMPLETED": 2, "FAILURE": 2, "TERMINATED": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +139,7 @@ class GeneratedSet:
         self.kinds: list[Kind] = []
         run_weights = []
         for status, weight in spec.results.items():
-            variants = _VARIANTS.get(status, 1)
+            variants = VARIANTS.get(status, 1)
             for variant in range(variants):
                 self.kinds.append(Kind(status, variant))
                 run_weights.append(weight * 2 // variants)
@@ -324,20 +275,7 @@ class GeneratedSet:
         config = job.eras[0].config
         kind = self.kind(plan, r)
         run_id = self.run_id(index, r)
-        successful, failed = kind.counts(plan.payloads)
-        data: dict[str, Any] = {}
-        if kind.status in ("COMPLETED", "FAILURE", "TERMINATED"):
-            data = {"successful_runs": successful, "failed_runs": failed}
-        if kind.status == "FAILURE":
-            data["error"] = _error(run_id, "infrastructure" if kind.variant == 0 else "billing")
-            if kind.variant == 1:
-                data["reason"] = NO_CREDITS
-        elif kind.status == "TERMINATED":
-            data["reason"] = TERMINATED_BY_USER
-        elif kind.status == "CANCELED":
-            data["reason"] = AUTH_FAILED if config.auth_session is not None else BUSY
-        elif kind.status == "COMPLETED" and isinstance(config.sink, s.S3Sink):
-            data["reason"] = SINK_FAILED
+        data = kind.ending(run_id, plan.payloads, config)
         if kind.status == "CANCELED":
             timeline = Timeline((Step("CANCELED", at=0.0, data=data),))
         else:
@@ -404,23 +342,6 @@ class GeneratedSet:
             steps.append(out)
         ago = (UNIX - run.anchor(UNIX)).total_seconds()
         return {"id": run.id, "type": run.type, "created_ago": ago, "timeline": steps}
-
-
-def _error(run_id: str, category: str) -> s.RunError:
-    message, code = ERRORS[category]
-    return s.RunError(
-        message=message,
-        code=code,
-        category=category,
-        retirable=category == "infrastructure",
-        correlationId=str(
-            uuid.UUID(
-                int=derive_seed("error", run_id) << 64 | derive_seed("error-low", run_id),
-                version=4,
-            )
-        ),
-        doc_url=f"https://intunedhq.com/docs/main/support/errors#{code}",
-    )
 
 
 class SetError(ValueError):
