@@ -5,7 +5,10 @@ and detail latency flat (within 10 %) between the two.
     python bench/generated.py [--vendors nunu] [--counts 10,1000000]
 
 Each measurement runs in a fresh process on a copy of the bundled fixtures whose generated block
-is given the count.
+is given the count (in each of its ``fields``, with ``extra`` settings). URLs are formatted with
+``id`` (a control-API job id), ``job`` (its part after the last ``:``), ``page`` (list) and
+``run`` (detail: taken from the answer to ``sample``, formatted with ``n`` < count, at
+``sample_path``) when the vendor reads jobs through another id.
 """
 
 from __future__ import annotations
@@ -17,13 +20,27 @@ import sys
 
 from common import ROOT, report
 
+INTUNED = "/intuned/api/v1/workspace/123e4567-e89b-12d3-a456-426614174000/projects/my-project"
+
 #: Per vendor: the bundled file holding its generate block, and the requests measured.
-VENDORS: dict[str, dict[str, str]] = {
+VENDORS: dict[str, dict[str, object]] = {
     "nunu": {
         "file": "generated.yaml",
         "detail": "/nunu/api/v1/jobs/{id}",
         "list": "/nunu/api/v1/jobs?status=completed&page_size=20&page={page}",
         "headers": '{"X-Api-Key": "nunu_test_key"}',
+    },
+    # `count` jobs with `count` past runs each (a million by a million: 10^12 runs, none
+    # stored). Daily schedules are left out: a million days reaches back past year 1.
+    "intuned": {
+        "file": "generated.yaml",
+        "fields": ["count", "runs"],
+        "extra": {"schedules": {"15m": 1, "1h": 3}, "manual_every": "1h"},
+        "sample": INTUNED + "/jobs/{job}/runs?pageSize=1&pageNumber={n}",
+        "sample_path": ["jobRuns", 0, "id"],
+        "detail": INTUNED + "/jobs/{job}/runs/{run}",
+        "list": INTUNED + "/jobs/{job}/runs?pageSize=20&pageNumber={page}&sortBy=status,asc",
+        "headers": '{"x-api-key": "intuned_test_key"}',
     },
 }
 
@@ -42,7 +59,9 @@ shutil.copytree(Path(sys.argv[4]) / vendor, root / vendor)
 path = root / vendor / conf["file"]
 doc = yaml.safe_load(path.read_text())
 for block in doc["generate"]:
-    block["count"] = count
+    for field in conf.get("fields", ["count"]):
+        block[field] = count
+    block.update(conf.get("extra", {}))
 path.write_text(yaml.safe_dump(doc))
 t1 = time.perf_counter()
 app = create_app(Settings(clock="manual", vendors=vendor, fixtures=root))
@@ -65,11 +84,21 @@ with httpx.Client(transport=JobmockTransport(app), base_url="http://jobmock",
             samples.append(time.perf_counter() - start)
             assert response.status_code == 200, (url, response.status_code, response.text[:200])
         return statistics.median(samples) * 1000
-    for url in [conf["detail"].format(id=i) for i in ids[:50]]:
+    def fields(i):
+        found = {"id": i, "job": i.rsplit(":", 1)[-1]}
+        if "sample" in conf:
+            body = client.get(conf["sample"].format(n=rng.randrange(count), **found)).json()
+            for step in conf["sample_path"]:
+                body = body[step]
+            found["run"] = body
+        return found
+    targets = [fields(i) for i in ids]
+    for url in [conf["detail"].format(**f) for f in targets[:50]]:
         client.get(url)
-    detail = timed([conf["detail"].format(id=i) for i in ids * 5])
+    detail = timed([conf["detail"].format(**f) for f in targets * 5])
     pages = max(1, min(count, 10000) // 20)
-    listing = timed([conf["list"].format(page=rng.randrange(pages)) for _ in range(200)])
+    wanted = [(rng.randrange(pages), rng.choice(targets)) for _ in range(200)]
+    listing = timed([conf["list"].format(page=p, offset=p * 20, **f) for p, f in wanted])
 rss = int(Path("/proc/self/status").read_text().split("VmRSS:")[1].split()[0]) / 1024
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"create_app_ms": (t2 - t1) * 1000, "rss_mb": rss, "peak_rss_mb": peak,

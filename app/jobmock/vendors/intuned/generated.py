@@ -147,7 +147,7 @@ class GeneratedSet:
         self._plans: LRU[int, Plan] = LRU(_CACHED)
         self._jobs: LRU[int, IntunedJob] = LRU(_CACHED)
         self._codecs: LRU[int, IdCodec] = LRU(_CACHED)
-        self._runs: LRU[tuple[int, int, datetime], RunRecord] = LRU(_CACHED * 4)
+        self._runs: LRU[tuple[int, int, datetime], RunRecord] = LRU(_CACHED)
 
     @property
     def count(self) -> int:
