@@ -135,6 +135,8 @@ def check_run(run: Doc, job: Doc, now: datetime) -> None:
         )
     if status == "TERMINATED":
         assert run["reason"]["type"] == "terminated"
+    if status in ("FAILURE", "TERMINATED"):
+        assert ok + failed < payloads, "stopped part of the way"
     error = run["error"]
     assert (error is not None) == (status == "FAILURE"), run
     if error is not None:

@@ -57,10 +57,11 @@ class Kind:
         if self.status == "COMPLETED":
             failed = 1 if v == 0 else max(1, -(-p // 3))
             return p - failed, failed
+        # FAILURE and TERMINATED stop before the last payload (one of those done may have failed).
         if self.status == "FAILURE":
-            return (p // 2, min(1, p - p // 2)) if v == 0 else (p // 3, 0)
+            return (p // 2, min(1, p - p // 2 - 1)) if v == 0 else (p // 3, 0)
         if self.status == "TERMINATED":
-            return (p // 2, 0) if v == 0 else (p // 4, min(1, p - p // 4))
+            return (p // 2, 0) if v == 0 else (p // 4, min(1, p - p // 4 - 1))
         return 0, 0
 
     def ending(self, run_id: str, payloads: int, config: JobConfig) -> dict[str, Any]:
