@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,27 +20,35 @@ from jobmock.testing import JobmockTransport
 from tests.helpers import ROOT
 from tests.vendors.intuned.conftest import KEY, SDK_BASE, WORKSPACE
 from tests.vendors.intuned.conftest import ROOT as API_ROOT
-from tests.vendors.intuned.generated_client import (
-    Client,
-    app_for,
-    check_job,
-    check_run,
-    fixtures,
-)
+from tests.vendors.intuned.generated_client import Client, app_for, check_job, check_run, fixtures
 
 BLOCK: dict[str, Any] = {"count": 60, "seed": 4, "runs": 60, "schedules": {"1h": 2, "15m": 1}}
 
 
 @pytest.fixture
-def big(tmp_path: Path) -> Any:
-    client = Client(app_for(fixtures(tmp_path, BLOCK, with_jobs=True)))
+def make() -> Iterator[Callable[..., Client]]:
+    """Clients on apps of their own, closed after the test (each runs an event loop thread)."""
+    made: list[Client] = []
+
+    def client(path: Path, start: datetime | None = None) -> Client:
+        made.append(Client(app_for(path) if start is None else app_for(path, start)))
+        return made[-1]
+
     yield client
-    client.close()
+    for each in made:
+        each.close()
 
 
-def test_same_documents_in_two_apps_and_after_reset(tmp_path: Path) -> None:
+@pytest.fixture
+def big(tmp_path: Path, make: Callable[..., Client]) -> Client:
+    return make(fixtures(tmp_path, BLOCK, with_jobs=True))
+
+
+def test_same_documents_in_two_apps_and_after_reset(
+    tmp_path: Path, make: Callable[..., Client]
+) -> None:
     path = fixtures(tmp_path, {"count": 20, "seed": 9, "runs": 12})
-    first, second = Client(app_for(path)), Client(app_for(path))
+    first, second = make(path), make(path)
     ids = first.generated_ids(20)
     assert ids == second.generated_ids(20)
     before = [(first.get(f"/jobs/{i}"), first.runs(i)) for i in ids[:6]]
@@ -53,18 +62,20 @@ def test_same_documents_in_two_apps_and_after_reset(tmp_path: Path) -> None:
     assert first.get("/jobs") == second.get("/jobs")
 
 
-def test_job_seven_of_a_thousand_is_job_seven_of_ten(tmp_path: Path) -> None:
-    small = Client(app_for(fixtures(tmp_path / "a", {"count": 10, "seed": 2, "runs": 5})))
-    large = Client(app_for(fixtures(tmp_path / "b", {"count": 1000, "seed": 2, "runs": 5})))
+def test_job_seven_of_a_thousand_is_job_seven_of_ten(
+    tmp_path: Path, make: Callable[..., Client]
+) -> None:
+    small = make(fixtures(tmp_path / "a", {"count": 10, "seed": 2, "runs": 5}))
+    large = make(fixtures(tmp_path / "b", {"count": 1000, "seed": 2, "runs": 5}))
     seventh = small.generated_ids(10)[7]
     assert large.generated_ids(1000)[7] == seventh
     assert small.get(f"/jobs/{seventh}") == large.get(f"/jobs/{seventh}")
     runs = small.runs(seventh)
     assert runs == large.runs(seventh)
     # More runs per job add older runs; the ones there stay as they were.
-    longer = Client(app_for(fixtures(tmp_path / "c", {"count": 10, "seed": 2, "runs": 400})))
+    longer = make(fixtures(tmp_path / "c", {"count": 10, "seed": 2, "runs": 400}))
     assert longer.runs(seventh, size=5)[:5] == runs
-    other_seed = Client(app_for(fixtures(tmp_path / "d", {"count": 10, "seed": 3, "runs": 5})))
+    other_seed = make(fixtures(tmp_path / "d", {"count": 10, "seed": 3, "runs": 5}))
     assert seventh not in other_seed.generated_ids(10)
 
 
@@ -218,12 +229,10 @@ def test_get_jobs_streams_fixture_then_generated_jobs(big: Client) -> None:
 
 
 def test_the_sdk_parses_generated_jobs_and_runs(big: Client) -> None:
-    with IntunedClient(
-        api_key=KEY,
-        workspace_id=WORKSPACE,
-        base_url=SDK_BASE,
-        client=httpx.Client(transport=JobmockTransport(big.app)),
-    ) as sdk:
+    with (
+        httpx.Client(transport=JobmockTransport(big.app)) as http,
+        IntunedClient(api_key=KEY, workspace_id=WORKSPACE, base_url=SDK_BASE, client=http) as sdk,
+    ):
         listed = sdk.projects.jobs.list(project_name="my-project")
         assert len(listed) == 70
         job = big.generated_ids(60)[3]
@@ -237,16 +246,16 @@ def test_the_sdk_parses_generated_jobs_and_runs(big: Client) -> None:
         assert one.job_run.id == runs[7].id
 
 
-def test_export_renders_the_same_documents(tmp_path: Path) -> None:
+def test_export_renders_the_same_documents(tmp_path: Path, make: Callable[..., Client]) -> None:
     midnight = datetime(2026, 11, 1, tzinfo=UTC)  # exports place runs as a start at midnight UTC
     out = tmp_path / "exported" / "intuned"
     out.mkdir(parents=True)
     (out / "seed.yaml").write_text((ROOT / "fixtures" / "intuned" / "seed.yaml").read_text())
     argv = ["generate", "intuned", "--count", "8", "--seed", "5", "--name", "history"]
     assert main([*argv, "--out", str(out / "jobs.yaml"), "--fixtures", str(ROOT / "fixtures")]) == 0
-    exported = Client(app_for(tmp_path / "exported", midnight))
+    exported = make(tmp_path / "exported", midnight)
     block = {"count": 8, "seed": 5, "name": "history"}
-    generated = Client(app_for(fixtures(tmp_path / "gen", block), midnight))
+    generated = make(fixtures(tmp_path / "gen", block), midnight)
     ids = generated.generated_ids(8)
     assert exported.generated_ids(9)[:8] == ids  # then the seed job
     for advance in ("0s", "20s", "40m", "1d"):
