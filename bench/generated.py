@@ -5,7 +5,11 @@ and detail latency flat (within 10 %) between the two.
     python bench/generated.py [--vendors nunu] [--counts 10,1000000]
 
 Each measurement runs in a fresh process on a copy of the bundled fixtures whose generated block
-is given the count. Per vendor, ``headers`` may hold ``{token}``: a token the vendor's
+is given the count (in each of its ``fields``, with ``extra`` settings). URLs are formatted with
+``id`` (a control-API job id), ``job`` (its part after the last ``:``), ``page``/``offset`` (list)
+and ``run`` (detail: taken from the answer to ``sample``, formatted with ``n`` < count, at
+``sample_path``) when the vendor reads jobs through another id. Per vendor, ``headers`` may hold
+``{token}``: a token the vendor's
 ``mint_token`` signs for its fixtures. A vendor whose list has no paging (``stream``) is measured
 by the time to the first bytes of its streamed list (``list_page_ms``: the pipelines and the
 newest jobs), and by one whole list, read and dropped as it arrives (``list_full_ms``,
@@ -23,12 +27,26 @@ from common import ROOT, report
 
 #: Per vendor: the bundled file holding its generate block, and the requests measured. A list URL
 #: may use ``{page}`` (0-based) or ``{offset}`` (``page * 20``).
-VENDORS: dict[str, dict[str, str]] = {
+INTUNED = "/intuned/api/v1/workspace/123e4567-e89b-12d3-a456-426614174000/projects/my-project"
+
+VENDORS: dict[str, dict[str, object]] = {
     "nunu": {
         "file": "generated.yaml",
         "detail": "/nunu/api/v1/jobs/{id}",
         "list": "/nunu/api/v1/jobs?status=completed&page_size=20&page={page}",
         "headers": '{"X-Api-Key": "nunu_test_key"}',
+    },
+    # `count` jobs with `count` past runs each (a million by a million: 10^12 runs, none
+    # stored). Daily schedules are left out: a million days reaches back past year 1.
+    "intuned": {
+        "file": "generated.yaml",
+        "fields": ["count", "runs"],
+        "extra": {"schedules": {"15m": 1, "1h": 3}, "manual_every": "1h"},
+        "sample": INTUNED + "/jobs/{job}/runs?pageSize=1&pageNumber={n}",
+        "sample_path": ["jobRuns", 0, "id"],
+        "detail": INTUNED + "/jobs/{job}/runs/{run}",
+        "list": INTUNED + "/jobs/{job}/runs?pageSize=20&pageNumber={page}&sortBy=status,asc",
+        "headers": '{"x-api-key": "intuned_test_key"}',
     },
     "prunner": {
         "file": "generated.yaml",
@@ -62,7 +80,9 @@ shutil.copytree(Path(sys.argv[4]) / vendor, root / vendor)
 path = root / vendor / conf["file"]
 doc = yaml.safe_load(path.read_text())
 for block in doc["generate"]:
-    block["count"] = count
+    for field in conf.get("fields", ["count"]):
+        block[field] = count
+    block.update(conf.get("extra", {}))
 path.write_text(yaml.safe_dump(doc))
 headers = json.loads(conf["headers"])
 if any("{token}" in value for value in headers.values()):
@@ -131,9 +151,18 @@ with httpx.Client(transport=JobmockTransport(app), base_url="http://jobmock",
             samples.append(time.perf_counter() - start)
             assert response.status_code == 200, (url, response.status_code, response.text[:200])
         return statistics.median(samples) * 1000
-    for url in [conf["detail"].format(id=i) for i in ids[:50]]:
+    def fields(i):
+        found = {"id": i, "job": i.rsplit(":", 1)[-1]}
+        if "sample" in conf:
+            body = client.get(conf["sample"].format(n=rng.randrange(count), **found)).json()
+            for step in conf["sample_path"]:
+                body = body[step]
+            found["run"] = body
+        return found
+    targets = [fields(i) for i in ids]
+    for url in [conf["detail"].format(**f) for f in targets[:50]]:
         client.get(url)
-    detail = timed([conf["detail"].format(id=i) for i in ids * 5])
+    detail = timed([conf["detail"].format(**f) for f in targets * 5])
     if conf.get("stream"):
         async def firsts():
             return [(await stream(conf["list"], True))[0] for _ in range(201)][1:]
@@ -142,8 +171,8 @@ with httpx.Client(transport=JobmockTransport(app), base_url="http://jobmock",
         extra = {"list_full_ms": whole * 1000, "list_mb": size / 1e6}
     else:
         pages = max(1, min(count, 10000) // 20)
-        wanted = [rng.randrange(pages) for _ in range(200)]
-        listing = timed([conf["list"].format(page=p, offset=p * 20) for p in wanted])
+        wanted = [(rng.randrange(pages), rng.choice(targets)) for _ in range(200)]
+        listing = timed([conf["list"].format(page=p, offset=p * 20, **f) for p, f in wanted])
 rss = int(Path("/proc/self/status").read_text().split("VmRSS:")[1].split()[0]) / 1024
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"create_app_ms": (t2 - t1) * 1000, "rss_mb": rss, "peak_rss_mb": peak,

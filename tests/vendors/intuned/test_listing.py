@@ -32,7 +32,8 @@ def test_get_jobs__list_shape(intuned: Intuned) -> None:
     jobs = {job["id"]: job for job in response.json()}
     order = list(jobs)
     assert order[:2] == ["every-status-job", "failing-job"], "files by name, then file order"
-    assert order[-1] == SEED_JOB
+    assert order.index(SEED_JOB) == 9, "then the generated jobs (fixtures/intuned/generated.yaml)"
+    assert len(order) == 10 + 40
     for job in jobs.values():
         assert list(job) == LIST_KEYS
         assert (job["workspace_id"], job["project_id"]) == (WORKSPACE, PROJECT_ID)

@@ -122,10 +122,13 @@ def test_every_fixture_job_and_run_parses(sdk: IntunedClient) -> None:
     listed = jobs.list(project_name=PROJECT)
     assert len(listed) >= 10
     statuses = set()
-    for item in listed:
+    for number, item in enumerate(listed):
         jobs.get(project_name=PROJECT, job_id=item.id)
         runs = jobs.runs.list(project_name=PROJECT, job_id=item.id, page_size="100")
-        for run in runs.job_runs:
+        # Every run of the hand-written jobs; of the generated ones (listed after them, 48
+        # runs each, all parsed in the list), one in six.
+        step = 1 if number < 10 else 6
+        for run in runs.job_runs[::step]:
             statuses.add(run.status)
             jobs.runs.get(project_name=PROJECT, job_id=item.id, job_run_id=run.id)
     assert statuses == {

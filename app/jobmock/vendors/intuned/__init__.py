@@ -27,8 +27,9 @@ notifications are stored, never called; auth sessions, projects and the Runs API
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jobmock.core.durations import format_duration
 from jobmock.core.ratelimit import RateLimitRule
@@ -66,11 +67,12 @@ def create(ctx: VendorContext) -> VendorApp:
     from jobmock.vendors.intuned import schemas
     from jobmock.vendors.intuned.backend import IntunedBackend
     from jobmock.vendors.intuned.errors import render_error
+    from jobmock.vendors.intuned.generated import load_sets
     from jobmock.vendors.intuned.loader import load
     from jobmock.vendors.intuned.routes import create_router
 
     data = load(ctx.fixture_files(), ctx.generator)
-    backend = IntunedBackend(data, ctx.store, ctx.generator)
+    backend = IntunedBackend(data, ctx.store, ctx.generator, load_sets(data, ctx.generator))
     app = build_vendor_app(
         title=SPEC.title,
         version=SPEC.api_version,
@@ -88,11 +90,35 @@ def create(ctx: VendorContext) -> VendorApp:
 def check_fixtures(directory: Path) -> str:
     from jobmock.core.fixtures import load_dir
     from jobmock.core.generate import Generator
+    from jobmock.vendors.intuned.generated import load_sets
     from jobmock.vendors.intuned.loader import load
 
     data = load(load_dir(directory), Generator())
+    sets = load_sets(data, Generator())
     runs = sum(len(ids) for ids in data.run_ids.values())
+    generated = ""
+    if sets:
+        jobs = sum(g.count for g in sets)
+        generated = f", {jobs} generated jobs with {sum(g.count * g.runs for g in sets)} runs"
     return (
-        f"{len(data.jobs)} jobs, {runs} runs, {len(data.projects)} projects, "
+        f"{len(data.jobs)} jobs, {runs} runs{generated}, {len(data.projects)} projects, "
         f"{len(data.workspaces)} workspaces"
     )
+
+
+def export_generated(
+    directory: Path, count: int, seed: int, name: str = "generated"
+) -> Iterator[dict[str, Any]]:
+    """The jobs a ``generate:`` block with these settings (and the defaults for the rest) would
+    hold, as fixture jobs with their runs (for ``jobmock generate intuned``). The fixtures in
+    ``directory`` provide the workspace and project."""
+    from jobmock.core.fixtures import load_dir
+    from jobmock.core.generate import Generator
+    from jobmock.vendors.intuned.fixtures import GenerateFixture
+    from jobmock.vendors.intuned.generated import build_set
+    from jobmock.vendors.intuned.loader import load
+
+    data = load(load_dir(directory), Generator())
+    spec = GenerateFixture(count=count, seed=seed, name=name)
+    generated = build_set(spec, data, Generator())
+    return (generated.fixture(i) for i in range(count))

@@ -7,14 +7,13 @@ wire models; it never sees a FastAPI request.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from datetime import datetime
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from jobmock.core.auth import ApiKeyHeader, ApiKeyWording
 from jobmock.core.errors import BadRequest, NotFound
@@ -22,20 +21,18 @@ from jobmock.core.fixtures import describe_error, format_loc
 from jobmock.core.generate import Generator
 from jobmock.core.journal import note_served
 from jobmock.core.lifecycle import Step, Timeline
-from jobmock.core.store import Store, Table
+from jobmock.core.store import Store
 from jobmock.vendors.intuned import render
 from jobmock.vendors.intuned import schemas as s
 from jobmock.vendors.intuned.fixtures import UUID_RE, JobFixture
+from jobmock.vendors.intuned.generated import GeneratedSet
 from jobmock.vendors.intuned.loader import (
-    VENDOR,
     IntunedData,
     Invalid,
-    JobKey,
-    RunKey,
     job_config,
     job_record,
-    timeline_from,
 )
+from jobmock.vendors.intuned.ordering import Facts, Order, page, sort_by, sort_keys
 from jobmock.vendors.intuned.records import (
     ACTIVE,
     PAUSED_BY_USER,
@@ -45,32 +42,16 @@ from jobmock.vendors.intuned.records import (
     IntunedJob,
     JobConfig,
     Project,
-    RunRecord,
     canceled_run,
     new_run,
 )
 from jobmock.vendors.intuned.render import RunView
-from jobmock.vendors.intuned.schedule import fire_times, next_fire
-
-M = TypeVar("M", bound=BaseModel)
+from jobmock.vendors.intuned.requests import page_param, parse_body, parse_timeline_header
+from jobmock.vendors.intuned.state import JobState
 
 #: Create Job's rule for ids ("a valid URL slug", at least 7 characters), checked on every path.
 SLUG_RE = re.compile(r"[a-zA-Z0-9\-_]{7,}")
 
-SORTABLE = (
-    "id",
-    "start_time",
-    "end_time",
-    "created_at",
-    "updated_at",
-    "type",
-    "status",
-    "payloads",
-    "successful_runs",
-    "failed_runs",
-)
-#: Computed scheduled runs kept for reuse (a cache: dropped whole when full).
-FIRED_KEPT = 100_000
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 100
 TRIGGERED = "Job triggered successfully."
@@ -81,89 +62,33 @@ WORDING = ApiKeyWording(
 )
 
 
-def parse_body(raw: bytes, model: type[M]) -> M:
-    """``raw`` as ``model``, or a 400 whose ``details`` lists each problem (path and message)."""
-    if not raw.strip():
-        raise BadRequest("Request body is required.", reason="body")
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        raise BadRequest("Request body is not valid JSON.", reason="body") from None
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        issues = [
-            {"path": list(err["loc"]), "message": describe_error(err)}
-            for err in exc.errors(include_url=False)
-        ]
-        summary = "; ".join(f"{format_loc(i['path']) or 'body'}: {i['message']}" for i in issues)
-        raise BadRequest(
-            f"Invalid request body: {summary}", reason="body", details={"issues": issues}
-        ) from None
+def facts(view: RunView) -> Facts:
+    """What ``view`` sorts by in getJobRuns."""
+    payloads, successful, failed = view.counts
+    return Facts(
+        id=view.run.id,
+        start_time=view.start_time,
+        end_time=view.end_time,
+        created_at=view.anchor,
+        updated_at=view.updated_at,
+        type=view.run.type,
+        status=view.status,
+        payloads=payloads,
+        successful_runs=successful,
+        failed_runs=failed,
+    )
 
 
-def _page(query: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
-    raw = query.get(name, "")
-    if raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadRequest(f"{name} must be an integer, got {raw!r}.", reason="query") from None
-    if not low <= value <= high:
-        raise BadRequest(f"{name} must be between {low} and {high}, got {value}.", reason="query")
-    return value
-
-
-def sort_keys(raw: str) -> list[tuple[str, bool]]:
-    """``sortBy``: ``field,direction`` pairs separated by ``/`` -> (field, descending)."""
-    if not raw.strip():
-        return [("start_time", True)]
-    keys = []
-    for part in raw.split("/"):
-        name, _, direction = part.partition(",")
-        name, direction = name.strip(), (direction.strip() or "asc").lower()
-        if name not in SORTABLE:
-            raise BadRequest(
-                f"sortBy: cannot sort by {name!r}; sortable fields: {', '.join(SORTABLE)}.",
-                reason="query",
-            )
-        if direction not in ("asc", "desc"):
-            raise BadRequest(
-                f"sortBy: direction must be 'asc' or 'desc', got {direction!r}.", reason="query"
-            )
-        keys.append((name, direction == "desc"))
-    return keys
-
-
-def sort_runs(runs: list[s.JobRun], keys: Iterable[tuple[str, bool]]) -> list[s.JobRun]:
-    """Stable multi-key sort with PostgreSQL's null order: last ascending, first descending."""
-    for name, descending in reversed(list(keys)):
-        present = [run for run in runs if getattr(run, name) is not None]
-        missing = [run for run in runs if getattr(run, name) is None]
-        present.sort(key=lambda run: getattr(run, name), reverse=descending)
-        runs = missing + present if descending else present + missing
-    return runs
-
-
-class IntunedBackend:
-    def __init__(self, data: IntunedData, store: Store, generator: Generator) -> None:
-        self.data = data
-        self.store = store
-        self.generator = generator
+class IntunedBackend(JobState):
+    def __init__(
+        self,
+        data: IntunedData,
+        store: Store,
+        generator: Generator,
+        sets: Sequence[GeneratedSet] = (),
+    ) -> None:
+        super().__init__(data, store, generator, sets)
         self.auth = ApiKeyHeader("x-api-key", data.api_keys(), store.clock.now, WORDING)
-        self.jobs: Table[JobKey, IntunedJob] = store.table(data.jobs)
-        self.runs: Table[RunKey, RunRecord] = store.table(data.runs)
-        self.run_ids: Table[str, tuple[str, ...]] = store.table(data.run_ids)
-        self._created = 0
-        self._fired_ids: dict[tuple[str, int, datetime], str] = {}
-        self._fired_runs: dict[tuple[str, int, datetime, bool], RunRecord] = {}
-        store.on_reset(self._on_reset)
-
-    def _on_reset(self) -> None:
-        self._created = 0
-        self._fired_ids.clear()
-        self._fired_runs.clear()
 
     # --- who and what ----------------------------------------------------------------------------
 
@@ -191,144 +116,47 @@ class IntunedBackend:
         self, api_key: str | None, workspace_id: str, project_name: str, job_id: str
     ) -> IntunedJob:
         project = self._project(api_key, workspace_id, project_name, job_id)
-        job = self.jobs.get((project.workspace_id, project.name, job_id))
+        job = self._lookup((project.workspace_id, project.name, job_id))
         if job is None:
             raise NotFound(f"Job '{job_id}' not found.", reason="job")
         return job
 
     def _current(self, job: IntunedJob) -> IntunedJob:
         """``job`` as stored now (read again under the lock before changing it)."""
-        current = self.jobs.get(job.key)
+        current = self._lookup(job.key)
         if current is None or current.uid != job.uid:
             raise NotFound(f"Job '{job.id}' not found.", reason="job")
         return current
-
-    # --- runs ------------------------------------------------------------------------------------
-
-    def _view(self, run: RunRecord, now: datetime, poll: bool = False) -> RunView:
-        polls: list[datetime] = []
-        if run.polled:
-            name = f"{run.job_uid}/{run.id}"
-            if poll:
-                self.store.record_poll(VENDOR, name, now)
-            polls = self.store.polls(VENDOR, name)
-        return render.view(run, self.store.epoch, now, polls)
-
-    def _run_id(self, *key: object) -> str:
-        return "jr_" + self.generator.rng(VENDOR, "run", *key).base36(21)
-
-    def _stored(self, job: IntunedJob) -> list[RunRecord]:
-        """Runs from fixtures and triggers, oldest first."""
-        return [
-            run
-            for run_id in self.run_ids.get(job.uid) or ()
-            if (run := self.runs.get((job.uid, run_id))) is not None
-        ]
-
-    def _views(self, job: IntunedJob, now: datetime) -> list[RunView]:
-        """Every run of ``job`` at ``now``: stored ones, then those its schedule fired."""
-        stored = self._stored(job)
-        runs = stored + self._scheduled(job, now, stored)
-        return [self._view(run, now) for run in runs]
-
-    def _until(self, run: RunRecord, now: datetime) -> datetime | None:
-        """When ``run`` stops being active; None if it has not ended by ``now`` (nor is planned
-        to on the clock)."""
-        planned = run.planned_end(self.store.epoch)
-        if planned is not None:
-            return planned
-        view = self._view(run, now)
-        return view.progress.since if view.finished else None
-
-    def _scheduled(
-        self, job: IntunedJob, now: datetime, stored: list[RunRecord], want: str | None = None
-    ) -> list[RunRecord]:
-        """Runs fired by the job's schedule since the server started (not before), each era
-        with its own configuration; a fire while another run is active is CANCELED. With
-        ``want``, stops at that run id."""
-        epoch = self.store.epoch
-        anchor = job.anchor(epoch)
-        busy = [(run.anchor(epoch), self._until(run, now)) for run in stored]
-        fired: list[RunRecord] = []
-        latest: datetime | None = epoch  # when the last scheduled run ends (None: it does not)
-        for index, era in enumerate(job.eras):
-            if era.paused or not era.config.intervals:
-                continue
-            begin = max(anchor + timedelta(seconds=era.at), epoch)
-            end = now
-            if index + 1 < len(job.eras):
-                end = min(now, anchor + timedelta(seconds=job.eras[index + 1].at))
-            for fire in fire_times(era.config.intervals, begin, end):
-                run = self._fired(job, index, fire, latest, busy)
-                fired.append(run)
-                if want is not None and run.id == want:
-                    return fired
-                until = self._until(run, now)
-                latest = None if until is None or latest is None else max(latest, until)
-        return fired
-
-    def _fired(
-        self,
-        job: IntunedJob,
-        era: int,
-        fire: datetime,
-        latest: datetime | None,
-        busy: list[tuple[datetime, datetime | None]],
-    ) -> RunRecord:
-        """The run fired at ``fire``: a client's change to it if any, else computed (and kept:
-        it is a pure function of the job, the era and the time)."""
-        key = (job.uid, era, fire)
-        run_id = self._fired_ids.get(key)
-        if run_id is None:
-            run_id = self._fired_ids[key] = self._run_id(job.uid, "scheduled", fire.isoformat())
-        changed = self.runs.get((job.uid, run_id))
-        if changed is not None:
-            return changed
-        active = latest is None or latest > fire
-        active = active or any(s <= fire and (u is None or fire < u) for s, u in busy)
-        cached = self._fired_runs.get((*key, active))
-        if cached is None:
-            config = job.eras[era].config
-            if active:
-                cached = canceled_run(run_id, job, config, "SCHEDULED", fire)
-            else:
-                cached = new_run(run_id, job, config, "SCHEDULED", job.run_timeline, fire)
-            if len(self._fired_runs) >= FIRED_KEPT:
-                self._fired_runs.clear()
-                self._fired_ids.clear()
-            self._fired_runs[(*key, active)] = cached
-        return cached
-
-    def _find(self, job: IntunedJob, run_id: str, now: datetime, poll: bool = False) -> RunView:
-        run = self.runs.get((job.uid, run_id))
-        if run is None and run_id.startswith("jr_") and any(e.config.intervals for e in job.eras):
-            fired = self._scheduled(job, now, self._stored(job), want=run_id)
-            if fired and fired[-1].id == run_id:
-                run = fired[-1]
-        if run is None:
-            raise NotFound(f"JobRun '{run_id}' not found.", reason="run")
-        return self._view(run, now, poll)
-
-    def _run_times(self, job: IntunedJob, now: datetime) -> tuple[datetime | None, datetime | None]:
-        """The job's ``next_run_time`` and ``last_run_time``."""
-        upcoming = None
-        if not job.paused and job.config.intervals:
-            upcoming = next_fire(job.config.intervals, max(now, self.store.epoch))
-        starts = [v.start_time for v in self._views(job, now) if v.start_time <= now]
-        return upcoming, max(starts, default=None)
 
     # --- jobs ------------------------------------------------------------------------------------
 
     def list_jobs(
         self, api_key: str | None, workspace_id: str, project_name: str
-    ) -> list[s.JobListItem]:
+    ) -> Iterator[s.JobListItem]:
+        """Every job of the project (Intuned does not page this list): fixture and client-made
+        jobs, then generated ones by index, each rendered as it is reached."""
         project = self._project(api_key, workspace_id, project_name)
-        now, epoch = self.store.clock.now(), self.store.epoch
-        return [
-            render.job_item(job, epoch, *self._run_times(job, now))
+        now = self.store.clock.now()
+        explicit = [
+            job
             for job in self.jobs.values()
-            if job.workspace_id == project.workspace_id and job.project.name == project.name
+            if job.origin is None
+            and job.workspace_id == project.workspace_id
+            and job.project.name == project.name
         ]
+        return self._job_items(explicit, project, now)
+
+    def _job_items(
+        self, explicit: list[IntunedJob], project: Project, now: datetime
+    ) -> Iterator[s.JobListItem]:
+        epoch = self.store.epoch
+        for job in explicit:
+            yield render.job_item(job, epoch, *self._run_times(job, now))
+        for generated in self._sets_of.get((project.workspace_id, project.name), ()):
+            for index in range(generated.count):
+                made = self._generated(generated, index)
+                if made is not None:
+                    yield render.job_item(made, epoch, *self._run_times(made, now))
 
     def get_job(
         self, api_key: str | None, workspace_id: str, project_name: str, job_id: str
@@ -365,7 +193,7 @@ class IntunedBackend:
         config = self._config(body)
         key = (project.workspace_id, project.name, body.id)
         with self.store.lock:
-            if key in self.jobs:
+            if self._lookup(key) is not None:
                 raise BadRequest(
                     f"A job with id '{body.id}' already exists in project '{project.name}'.",
                     reason="duplicate",
@@ -419,8 +247,7 @@ class IntunedBackend:
         job = self._job(api_key, workspace_id, project_name, job_id)
         self._refuse_code_job(job, "deleted")
         with self.store.lock:
-            self.jobs.delete(job.key)
-            self.run_ids.delete(job.uid)
+            self._delete(job)
 
     def pause_job(
         self, api_key: str | None, workspace_id: str, project_name: str, job_id: str
@@ -518,13 +345,24 @@ class IntunedBackend:
         query: Mapping[str, str],
     ) -> s.JobRunList:
         job = self._job(api_key, workspace_id, project_name, job_id)
-        size = _page(query, "pageSize", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
-        number = _page(query, "pageNumber", 0, 0, 10**9)
+        size = page_param(query, "pageSize", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+        number = page_param(query, "pageNumber", 0, 0, 10**9)
         keys = sort_keys(query.get("sortBy", ""))
-        views = self._views(job, self.store.clock.now())
-        views.sort(key=lambda v: v.anchor, reverse=True)  # newest first among equals
-        runs = sort_runs([render.job_run(v, job) for v in views], keys)
-        return s.JobRunList(jobRuns=runs[number * size : (number + 1) * size], totalCount=len(runs))
+        now = self.store.clock.now()
+        history = self._history(job, now)
+        views = self._views(job, now, history)
+        if history is None:
+            views.sort(key=lambda v: v.anchor, reverse=True)  # newest first among equals
+            ranked = sort_by(views, facts, keys)
+            chosen, total = ranked[number * size : (number + 1) * size], len(ranked)
+        else:
+            tail = history.tail(Order(keys))
+            found, total = page([(facts(v), v) for v in views], tail, number * size, size)
+            chosen = [
+                item if isinstance(item, RunView) else self._view(history.run(item), now)
+                for item in found
+            ]
+        return s.JobRunList(jobRuns=[render.job_run(v, job) for v in chosen], totalCount=total)
 
     def get_run(
         self,
@@ -566,11 +404,6 @@ class IntunedBackend:
 
     # --- control API -----------------------------------------------------------------------------
 
-    def control_id(self, job: IntunedJob) -> str:
-        if job.workspace_id == self.data.default_workspace:
-            return f"{job.project.name}:{job.id}"
-        return f"{job.workspace_id}:{job.project.name}:{job.id}"
-
     def add_job(self, doc: Mapping[str, Any]) -> str:
         try:
             fx = JobFixture.model_validate(doc)
@@ -606,41 +439,3 @@ class IntunedBackend:
             for run in runs:
                 self.runs.put((job.uid, run.id), run)
         return self.control_id(job)
-
-    def job_ids(self, offset: int = 0) -> list[str]:
-        return [self.control_id(job) for job in self.jobs.values()][offset:]
-
-    def job_count(self) -> int:
-        return len(self.jobs)
-
-    def delete_job(self, job_id: str) -> bool:
-        with self.store.lock:
-            for job in self.jobs.values():
-                if job_id in (self.control_id(job), job.id):
-                    self.jobs.delete(job.key)
-                    self.run_ids.delete(job.uid)
-                    return True
-        return False
-
-
-def parse_timeline_header(value: str) -> Timeline:
-    """A run timeline sent by a client in ``X-Jobmock-Timeline`` (a JSON list of steps)."""
-    from pydantic import TypeAdapter
-
-    from jobmock.vendors.intuned.fixtures import RunStepFixture
-
-    loc = ("X-Jobmock-Timeline",)
-    try:
-        steps = TypeAdapter(list[RunStepFixture]).validate_python(json.loads(value))
-    except (ValueError, ValidationError) as exc:
-        raise BadRequest(
-            f"X-Jobmock-Timeline is not a valid timeline: {exc}", reason="timeline"
-        ) from None
-    if not steps:
-        raise BadRequest("X-Jobmock-Timeline needs at least one step.", reason="timeline")
-    try:
-        return timeline_from(steps, loc)
-    except Invalid as exc:
-        raise BadRequest(
-            f"X-Jobmock-Timeline: {format_loc(exc.loc)}: {exc.message}", reason="timeline"
-        ) from None

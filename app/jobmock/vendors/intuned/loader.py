@@ -7,7 +7,7 @@ naming file and line (at startup) or a 400 (``POST /_mock/jobs/intuned``).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,6 +20,7 @@ from jobmock.vendors.intuned.fixtures import (
     DEFAULT_KEY,
     DEFAULT_PROJECT,
     DEFAULT_WORKSPACE,
+    GenerateFixture,
     IntunedFixtureFile,
     JobFixture,
     ProjectFixture,
@@ -37,8 +38,7 @@ from jobmock.vendors.intuned.records import (
     Project,
     RunRecord,
     default_counts,
-    planned_counts,
-    work_of,
+    timed_run,
 )
 from jobmock.vendors.intuned.schedule import interval_seconds
 
@@ -67,6 +67,8 @@ class IntunedData:
     runs: dict[RunKey, RunRecord] = field(default_factory=dict)
     run_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)
     rate_limit: RateLimitFixture | None = None
+    generate: list[tuple[LoadedFile, int, GenerateFixture]] = field(default_factory=list)
+    """The ``generate:`` blocks, with where they were written (built by ``generated.py``)."""
 
     @property
     def default_workspace(self) -> str:
@@ -129,6 +131,7 @@ def load(files: Sequence[LoadedFile], generator: Generator) -> IntunedData:
             if data.rate_limit is not None:
                 problems.append(f.problem(("rate_limit",), "rate_limit is set in two files"))
             data.rate_limit = doc.rate_limit
+        data.generate.extend((f, i, spec) for i, spec in enumerate(doc.generate))
     if not data.workspaces:
         default = WorkspaceFixture(id=DEFAULT_WORKSPACE, keys=[DEFAULT_KEY])
         data.workspaces[DEFAULT_WORKSPACE] = default
@@ -261,7 +264,10 @@ def job_record(
     reason = fx.reason
     if reason is None and paused:
         reason = s.JobReason(type="paused", message="Job paused by user request.")
-    created_at = fx.created_at or now
+    created_at = fx.created_at
+    created_offset = -fx.created_ago if fx.created_ago is not None else 0.0
+    if created_at is None and now is not None:
+        created_at = now + timedelta(seconds=created_offset)
     job = IntunedJob(
         workspace_id=project.workspace_id,
         project=project,
@@ -269,6 +275,7 @@ def job_record(
         uid=f"{project.workspace_id}/{project.name}/{job_id}{uid_suffix}",
         eras=(Era(0.0, config, paused=paused, reason=reason),),
         created_at=created_at,
+        created_offset=created_offset,
         source=fx.source,
         run_timeline=timeline_from(fx.run_timeline, ("run_timeline",))
         if fx.run_timeline
@@ -368,18 +375,25 @@ def _moving_run(
                 "that stays as written",
             )
     timeline = timeline_from(fx.timeline, (*loc, "timeline")) if fx.timeline else job.run_timeline
-    payloads = common["payloads"] or 0
-    anchor = fx.created_at or fx.start_time or now
-    return RunRecord(
-        **common,
-        timeline=timeline,
-        planned=planned_counts(timeline, payloads),
-        work=work_of(timeline),
-        ending=timeline.last if timeline.last.state in TERMINAL else None,
+    anchor = fx.created_at or fx.start_time
+    offset = -fx.created_ago if fx.created_ago is not None else 0.0
+    if anchor is None and now is not None:
+        anchor = now + timedelta(seconds=offset)
+    run = timed_run(
+        common["id"],
+        common["job_uid"],
+        common["type"],
+        timeline,
+        common["snapshot"],
+        common["payloads"],
         created_at=anchor,
-        start_time=fx.start_time if fx.created_at is not None else None,
-        polled=any(step.after_polls is not None for step in timeline.steps),
+        created_offset=offset,
+        results=common["results"],
+        results_generated=common["results_generated"],
     )
+    if fx.created_at is not None and fx.start_time is not None:
+        run = replace(run, start_time=fx.start_time)
+    return run
 
 
 def _static_run(
@@ -394,6 +408,10 @@ def _static_run(
         raise Invalid((*loc, "error"), f"a {status} run has not failed: errors come at the end")
     if "results" in fx.model_fields_set and fx.results is not None and not finished:
         raise Invalid((*loc, "results"), "results appear once a run has finished")
+    if fx.created_ago is not None:
+        raise Invalid(
+            (*loc, "created_ago"), "'created_ago' anchors a run with a timeline; give 'start_time'"
+        )
     start = fx.created_at or fx.start_time
     if start is not None and fx.end_time is not None:
         length = (fx.end_time - start).total_seconds()

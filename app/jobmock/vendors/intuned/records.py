@@ -99,10 +99,14 @@ class IntunedJob:
     """Unique per incarnation of the job: runs are keyed by it, and seeded with it."""
     eras: tuple[Era, ...]
     created_at: datetime | None = None
-    """Absolute creation time; when None the job is anchored at the epoch (server start)."""
+    """Absolute creation time; when None the job is anchored at the epoch (server start) plus
+    ``created_offset``."""
     source: str = "API"
     run_timeline: Timeline = DEFAULT_RUN_TIMELINE
     schedule_id: str | None = None
+    created_offset: float = 0.0
+    origin: tuple[int, int] | None = None
+    """(set, index) of a generated job: its history of runs is computed, never stored."""
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -121,7 +125,9 @@ class IntunedJob:
         return self.eras[-1].paused
 
     def anchor(self, epoch: datetime) -> datetime:
-        return self.created_at if self.created_at is not None else epoch
+        if self.created_at is not None:
+            return self.created_at
+        return epoch + timedelta(seconds=self.created_offset)
 
     def then(self, at: float, **changes: Any) -> IntunedJob:
         """This job with a new era from ``at`` seconds after its anchor."""
@@ -203,6 +209,38 @@ def planned_counts(timeline: Timeline, payloads: int) -> tuple[int, int]:
     )
 
 
+def timed_run(
+    run_id: str,
+    job_uid: str,
+    run_type: str,
+    timeline: Timeline,
+    snapshot: s.JobConfigurationSnapshot,
+    payloads: int | None,
+    created_at: datetime | None = None,
+    created_offset: float = 0.0,
+    results: s.Results | None = None,
+    results_generated: bool = True,
+) -> RunRecord:
+    """A run following ``timeline`` from its creation: triggered, fired by a schedule, written
+    as a fixture with a timeline, or generated (the last two must render alike)."""
+    return RunRecord(
+        id=run_id,
+        job_uid=job_uid,
+        type=run_type,
+        timeline=timeline,
+        snapshot=snapshot,
+        payloads=payloads,
+        planned=planned_counts(timeline, payloads or 0),
+        work=work_of(timeline),
+        ending=timeline.last if timeline.last.state in TERMINAL else None,
+        created_at=created_at,
+        created_offset=created_offset,
+        results=results,
+        results_generated=results_generated,
+        polled=any(step.after_polls is not None for step in timeline.steps),
+    )
+
+
 def new_run(
     run_id: str,
     job: IntunedJob,
@@ -212,19 +250,8 @@ def new_run(
     created_at: datetime | None,
 ) -> RunRecord:
     """A run a client triggered or a schedule fired, following ``timeline`` from its creation."""
-    payloads = len(config.payload)
-    return RunRecord(
-        id=run_id,
-        job_uid=job.uid,
-        type=run_type,
-        timeline=timeline,
-        snapshot=config.snapshot,
-        payloads=payloads,
-        planned=planned_counts(timeline, payloads),
-        work=work_of(timeline),
-        ending=timeline.last if timeline.last.state in TERMINAL else None,
-        created_at=created_at,
-        polled=any(step.after_polls is not None for step in timeline.steps),
+    return timed_run(
+        run_id, job.uid, run_type, timeline, config.snapshot, len(config.payload), created_at
     )
 
 

@@ -4,13 +4,14 @@ backend. Operation ids are the vendor's own (``getJobRun``...)."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Iterable
 from enum import Enum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request, Security
 from fastapi.security import APIKeyHeader
-from pydantic import BaseModel, TypeAdapter
-from starlette.responses import Response
+from pydantic import BaseModel
+from starlette.responses import Response, StreamingResponse
 
 from jobmock.core.asgi import request_body
 from jobmock.vendors.intuned import schemas as s
@@ -30,13 +31,29 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     401: {**_ERROR, "description": "Unauthorized"},
     404: {**_ERROR, "description": "Not Found"},
 }
-_JOB_LIST = TypeAdapter(list[s.JobListItem])
+#: getJobs is streamed in pieces of about this many bytes.
+CHUNK = 64 * 1024
 
 
 def json_body(model: BaseModel, status: int = 200) -> Response:
     return Response(
         model.model_dump_json(exclude_unset=True), status_code=status, media_type="application/json"
     )
+
+
+async def json_array(items: Iterable[BaseModel]) -> AsyncIterator[bytes]:
+    """``items`` as one JSON array, in pieces: a list of a million jobs is never held whole.
+    Each piece is made on the event loop, as every other answer is."""
+    chunk = bytearray(b"[")
+    for number, item in enumerate(items):
+        if number:
+            chunk += b","
+        chunk += item.model_dump_json(exclude_unset=True).encode()
+        if len(chunk) >= CHUNK:
+            yield bytes(chunk)
+            chunk.clear()
+    chunk += b"]"
+    yield bytes(chunk)
 
 
 def create_router(backend: IntunedBackend) -> APIRouter:
@@ -50,10 +67,9 @@ def create_router(backend: IntunedBackend) -> APIRouter:
         summary="Get Jobs",
     )
     async def get_jobs(workspaceId: str, projectName: str, x_api_key: ApiKey) -> Response:
-        """Get all jobs of a project."""
+        """Get all jobs of a project (unpaged, as Intuned does: streamed)."""
         jobs = backend.list_jobs(x_api_key, workspaceId, projectName)
-        body = _JOB_LIST.dump_json(jobs, exclude_unset=True)
-        return Response(body, media_type="application/json")
+        return StreamingResponse(json_array(jobs), media_type="application/json")
 
     @router.post(
         "/jobs",

@@ -1,0 +1,74 @@
+"""Reading what an Intuned client sends: JSON bodies, paging parameters, the
+``X-Jobmock-Timeline`` header. Problems are 400s in the vendor's envelope."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from jobmock.core.errors import BadRequest
+from jobmock.core.fixtures import describe_error, format_loc
+from jobmock.core.lifecycle import Timeline
+from jobmock.vendors.intuned.loader import Invalid, timeline_from
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_body(raw: bytes, model: type[M]) -> M:
+    """``raw`` as ``model``, or a 400 whose ``details`` lists each problem (path and message)."""
+    if not raw.strip():
+        raise BadRequest("Request body is required.", reason="body")
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        raise BadRequest("Request body is not valid JSON.", reason="body") from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        issues = [
+            {"path": list(err["loc"]), "message": describe_error(err)}
+            for err in exc.errors(include_url=False)
+        ]
+        summary = "; ".join(f"{format_loc(i['path']) or 'body'}: {i['message']}" for i in issues)
+        raise BadRequest(
+            f"Invalid request body: {summary}", reason="body", details={"issues": issues}
+        ) from None
+
+
+def page_param(query: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = query.get(name, "")
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadRequest(f"{name} must be an integer, got {raw!r}.", reason="query") from None
+    if not low <= value <= high:
+        raise BadRequest(f"{name} must be between {low} and {high}, got {value}.", reason="query")
+    return value
+
+
+def parse_timeline_header(value: str) -> Timeline:
+    """A run timeline sent by a client in ``X-Jobmock-Timeline`` (a JSON list of steps)."""
+    from pydantic import TypeAdapter
+
+    from jobmock.vendors.intuned.fixtures import RunStepFixture
+
+    loc = ("X-Jobmock-Timeline",)
+    try:
+        steps = TypeAdapter(list[RunStepFixture]).validate_python(json.loads(value))
+    except (ValueError, ValidationError) as exc:
+        raise BadRequest(
+            f"X-Jobmock-Timeline is not a valid timeline: {exc}", reason="timeline"
+        ) from None
+    if not steps:
+        raise BadRequest("X-Jobmock-Timeline needs at least one step.", reason="timeline")
+    try:
+        return timeline_from(steps, loc)
+    except Invalid as exc:
+        raise BadRequest(
+            f"X-Jobmock-Timeline: {format_loc(exc.loc)}: {exc.message}", reason="timeline"
+        ) from None

@@ -1,0 +1,273 @@
+"""What the Intuned backend knows: jobs by key (from fixtures, from clients, generated) and their
+runs (stored, fired by schedules since server start, past runs of generated jobs), at a moment.
+
+The backend (``backend.py``) builds the vendor's operations on top; this module never sees a
+request, only keys, ids and the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
+
+from jobmock.core.errors import NotFound
+from jobmock.core.generate import Generator
+from jobmock.core.store import Store, Table
+from jobmock.vendors.intuned import render
+from jobmock.vendors.intuned.generated import GeneratedSet
+from jobmock.vendors.intuned.history import History
+from jobmock.vendors.intuned.loader import VENDOR, IntunedData, JobKey, RunKey
+from jobmock.vendors.intuned.records import IntunedJob, RunRecord, canceled_run, new_run
+from jobmock.vendors.intuned.render import RunView
+from jobmock.vendors.intuned.schedule import fire_times, next_fire
+
+#: Computed scheduled runs kept for reuse (a cache: dropped whole when full).
+FIRED_KEPT = 100_000
+
+
+class JobState:
+    def __init__(
+        self,
+        data: IntunedData,
+        store: Store,
+        generator: Generator,
+        sets: Sequence[GeneratedSet] = (),
+    ) -> None:
+        self.data = data
+        self.store = store
+        self.generator = generator
+        self.sets = tuple(sets)
+        self._sets_of: dict[tuple[str, str], list[GeneratedSet]] = {}
+        for generated in self.sets:
+            where = (generated.project.workspace_id, generated.project.name)
+            self._sets_of.setdefault(where, []).append(generated)
+        self.jobs: Table[JobKey, IntunedJob] = store.table(data.jobs)
+        self.runs: Table[RunKey, RunRecord] = store.table(data.runs)
+        self.run_ids: Table[str, tuple[str, ...]] = store.table(data.run_ids)
+        self._created = 0
+        self._fired_ids: dict[tuple[str, int, datetime], str] = {}
+        self._fired_runs: dict[tuple[str, int, datetime, bool], RunRecord] = {}
+        store.on_reset(self._on_reset)
+
+    def _on_reset(self) -> None:
+        self._created = 0
+        self._fired_ids.clear()
+        self._fired_runs.clear()
+
+    # --- jobs ------------------------------------------------------------------------------------
+
+    def _lookup(self, key: JobKey) -> IntunedJob | None:
+        """A job: fixtures and client changes first, then the generated sets (by id, O(1))."""
+        job = self.jobs.get(key)
+        if job is not None or self.jobs.is_changed(key):
+            return job
+        for generated in self._sets_of.get((key[0], key[1]), ()):
+            index = generated.index_of(key[2])
+            if index is not None:
+                return generated.job(index)
+        return None
+
+    def _history(self, job: IntunedJob, now: datetime) -> History | None:
+        """A generated job's past runs at ``now`` (None for other jobs)."""
+        if job.origin is None:
+            return None
+        number, index = job.origin
+        changed = [
+            (run_id, run)
+            for uid, run_id in self.runs.changed_keys()
+            if uid == job.uid and (run := self.runs.get((uid, run_id))) is not None
+        ]
+        return History(self.sets[number], index, self.store.epoch, now, changed)
+
+    def _generated(self, generated: GeneratedSet, index: int) -> IntunedJob | None:
+        """Generated job ``index`` as it stands (changed by a client, deleted, or as made)."""
+        project = generated.project
+        key = (project.workspace_id, project.name, generated.job_id(index))
+        if not self.jobs.is_changed(key):
+            return generated.job(index)
+        job = self.jobs.get(key)
+        return job if job is not None and job.origin == (generated.number, index) else None
+
+    # --- runs ------------------------------------------------------------------------------------
+
+    def _view(self, run: RunRecord, now: datetime, poll: bool = False) -> RunView:
+        polls: list[datetime] = []
+        if run.polled:
+            name = f"{run.job_uid}/{run.id}"
+            if poll:
+                self.store.record_poll(VENDOR, name, now)
+            polls = self.store.polls(VENDOR, name)
+        return render.view(run, self.store.epoch, now, polls)
+
+    def _run_id(self, *key: object) -> str:
+        return "jr_" + self.generator.rng(VENDOR, "run", *key).base36(21)
+
+    def _stored(self, job: IntunedJob) -> list[RunRecord]:
+        """Runs from fixtures and triggers, oldest first."""
+        return [
+            run
+            for run_id in self.run_ids.get(job.uid) or ()
+            if (run := self.runs.get((job.uid, run_id))) is not None
+        ]
+
+    def _explicit(
+        self, job: IntunedJob, now: datetime, history: History | None = None
+    ) -> list[RunRecord]:
+        """Runs held in memory: a generated job's past runs still moving or changed by a client,
+        then the stored ones; and those its schedule fired since server start."""
+        history = history or self._history(job, now)
+        stored = (history.live() if history is not None else []) + self._stored(job)
+        return stored + self._scheduled(job, now, stored)
+
+    def _views(
+        self, job: IntunedJob, now: datetime, history: History | None = None
+    ) -> list[RunView]:
+        """Every run of ``job`` at ``now`` (of a generated job: those held in memory; its
+        settled past runs cannot be active)."""
+        return [self._view(run, now) for run in self._explicit(job, now, history)]
+
+    def _until(self, run: RunRecord, now: datetime) -> datetime | None:
+        """When ``run`` stops being active; None if it has not ended by ``now`` (nor is planned
+        to on the clock)."""
+        planned = run.planned_end(self.store.epoch)
+        if planned is not None:
+            return planned
+        view = self._view(run, now)
+        return view.progress.since if view.finished else None
+
+    def _scheduled(
+        self, job: IntunedJob, now: datetime, stored: list[RunRecord], want: str | None = None
+    ) -> list[RunRecord]:
+        """Runs fired by the job's schedule since the server started (not before), each era
+        with its own configuration; a fire while another run is active is CANCELED. With
+        ``want``, stops at that run id."""
+        epoch = self.store.epoch
+        anchor = job.anchor(epoch)
+        busy = [(run.anchor(epoch), self._until(run, now)) for run in stored]
+        fired: list[RunRecord] = []
+        latest: datetime | None = epoch  # when the last scheduled run ends (None: it does not)
+        for index, era in enumerate(job.eras):
+            if era.paused or not era.config.intervals:
+                continue
+            begin = max(anchor + timedelta(seconds=era.at), epoch)
+            end = now
+            if index + 1 < len(job.eras):
+                end = min(now, anchor + timedelta(seconds=job.eras[index + 1].at))
+            for fire in fire_times(era.config.intervals, begin, end):
+                run = self._fired(job, index, fire, latest, busy)
+                fired.append(run)
+                if want is not None and run.id == want:
+                    return fired
+                until = self._until(run, now)
+                latest = None if until is None or latest is None else max(latest, until)
+        return fired
+
+    def _fired(
+        self,
+        job: IntunedJob,
+        era: int,
+        fire: datetime,
+        latest: datetime | None,
+        busy: list[tuple[datetime, datetime | None]],
+    ) -> RunRecord:
+        """The run fired at ``fire``: a client's change to it if any, else computed (and kept:
+        it is a pure function of the job, the era and the time)."""
+        key = (job.uid, era, fire)
+        run_id = self._fired_ids.get(key)
+        if run_id is None:
+            run_id = self._fired_ids[key] = self._run_id(job.uid, "scheduled", fire.isoformat())
+        changed = self.runs.get((job.uid, run_id))
+        if changed is not None:
+            return changed
+        active = latest is None or latest > fire
+        active = active or any(s <= fire and (u is None or fire < u) for s, u in busy)
+        cached = self._fired_runs.get((*key, active))
+        if cached is None:
+            config = job.eras[era].config
+            if active:
+                cached = canceled_run(run_id, job, config, "SCHEDULED", fire)
+            else:
+                cached = new_run(run_id, job, config, "SCHEDULED", job.run_timeline, fire)
+            if len(self._fired_runs) >= FIRED_KEPT:
+                self._fired_runs.clear()
+                self._fired_ids.clear()
+            self._fired_runs[(*key, active)] = cached
+        return cached
+
+    def _find(self, job: IntunedJob, run_id: str, now: datetime, poll: bool = False) -> RunView:
+        run = self.runs.get((job.uid, run_id))
+        history = self._history(job, now) if run is None else None
+        if history is not None:
+            run = history.find(run_id)
+        if run is None and run_id.startswith("jr_") and any(e.config.intervals for e in job.eras):
+            stored = (history.live() if history is not None else []) + self._stored(job)
+            fired = self._scheduled(job, now, stored, want=run_id)
+            if fired and fired[-1].id == run_id:
+                run = fired[-1]
+        if run is None:
+            raise NotFound(f"JobRun '{run_id}' not found.", reason="run")
+        return self._view(run, now, poll)
+
+    def _run_times(self, job: IntunedJob, now: datetime) -> tuple[datetime | None, datetime | None]:
+        """The job's ``next_run_time`` and ``last_run_time``."""
+        upcoming = None
+        if not job.paused and job.config.intervals:
+            upcoming = next_fire(job.config.intervals, max(now, self.store.epoch))
+        history = self._history(job, now)
+        starts = [v.start_time for v in self._views(job, now, history) if v.start_time <= now]
+        newest = history.newest_start() if history is not None else None
+        if newest is not None:
+            starts.append(newest)
+        return upcoming, max(starts, default=None)
+
+    # --- control API ---------------------------------------------------------------------------
+
+    def control_id(self, job: IntunedJob) -> str:
+        if job.workspace_id == self.data.default_workspace:
+            return f"{job.project.name}:{job.id}"
+        return f"{job.workspace_id}:{job.project.name}:{job.id}"
+
+    def job_ids(self, offset: int = 0) -> Iterator[str]:
+        """Fixture and client-made jobs first, then the generated ones (lazily); ``offset``
+        jumps into a generated set by index arithmetic."""
+        explicit = [self.control_id(job) for job in self.jobs.values() if job.origin is None]
+        yield from explicit[offset:]
+        offset = max(0, offset - len(explicit))
+        for generated in self.sets:
+            if offset >= generated.count:
+                offset -= generated.count
+                continue
+            for index in range(offset, generated.count):
+                job = self._generated(generated, index)
+                if job is not None:
+                    yield self.control_id(job)
+            offset = 0
+
+    def job_count(self) -> int:
+        explicit = sum(1 for job in self.jobs.values() if job.origin is None)
+        gone = 0
+        for key in self.jobs.changed_keys():
+            job = self.jobs.get(key)
+            if job is None or job.origin is None:
+                gone += any(g.index_of(key[2]) is not None for g in self._sets_of.get(key[:2], ()))
+        return explicit + sum(g.count for g in self.sets) - gone
+
+    def delete_job(self, job_id: str) -> bool:
+        """By control id (``project:job``, or ``workspace:project:job``) or bare job id."""
+        parts = job_id.split(":")
+        with self.store.lock:
+            if len(parts) > 1:
+                workspace = parts[0] if len(parts) == 3 else self.data.default_workspace
+                job = self._lookup((workspace, parts[-2], parts[-1]))
+                if job is not None:
+                    self._delete(job)
+                    return True
+            for job in self.jobs.values():
+                if job_id in (self.control_id(job), job.id):
+                    self._delete(job)
+                    return True
+        return False
+
+    def _delete(self, job: IntunedJob) -> None:
+        self.jobs.delete(job.key, exists=job.origin is not None)
+        self.run_ids.delete(job.uid)
