@@ -13,11 +13,9 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from pydantic import ValidationError
-
 from jobmock.core.auth import ApiKeyHeader, ApiKeyWording
 from jobmock.core.errors import BadRequest, NotFound
-from jobmock.core.fixtures import describe_error, format_loc
+from jobmock.core.fixtures import format_loc, validate_document
 from jobmock.core.generate import Generator
 from jobmock.core.journal import note_served
 from jobmock.core.lifecycle import Step, Timeline
@@ -405,15 +403,7 @@ class IntunedBackend(JobState):
     # --- control API -----------------------------------------------------------------------------
 
     def add_job(self, doc: Mapping[str, Any]) -> str:
-        try:
-            fx = JobFixture.model_validate(doc)
-        except ValidationError as exc:
-            raise BadRequest(
-                "; ".join(
-                    f"{format_loc(err['loc'])}: {describe_error(err)}" for err in exc.errors()
-                ),
-                reason="fixture",
-            ) from None
+        fx = validate_document(JobFixture, doc)
         unknown = [format_loc(loc) for loc in s.unknown_keys(fx)]
         if unknown:
             raise BadRequest(

@@ -10,14 +10,12 @@ block adds jobs computed from their index (``generated.py``).
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from jobmock.core.clock import as_utc
 from jobmock.core.durations import parse_duration
-from jobmock.core.fixtures import FixtureModel
+from jobmock.core.fixtures import Duration, FixtureModel, Timestamp
 from jobmock.vendors.intuned import schemas as s
 
 UUID_RE = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
@@ -46,21 +44,6 @@ def _uuid(value: Any) -> Any:
     return value
 
 
-def _utc(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            raise ValueError(f"must be an ISO 8601 timestamp, got {value!r}") from None
-    if isinstance(value, datetime):
-        return as_utc(value)
-    return value
-
-
-def _duration(value: Any) -> float:
-    return parse_duration(value)
-
-
 def _proxy_url(value: Any) -> Any:
     # The job list shows the proxy as {version, url}; Get Job and Create Job as a URL.
     if isinstance(value, dict) and set(value) <= {"version", "url"} and "url" in value:
@@ -69,8 +52,6 @@ def _proxy_url(value: Any) -> Any:
 
 
 Uuid = Annotated[str, BeforeValidator(_uuid)]
-Timestamp = Annotated[datetime, BeforeValidator(_utc)]
-Duration = Annotated[float, BeforeValidator(_duration)]
 ProxyUrl = Annotated[s.Uri, BeforeValidator(_proxy_url)]
 
 
