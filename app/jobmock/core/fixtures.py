@@ -196,11 +196,25 @@ def _index_lines(node: yaml.Node, loc: Loc, out: dict[Loc, int]) -> None:
             _index_lines(item, (*loc, index), out)
 
 
+#: ``yaml.safe_load``'s loader, in C when PyYAML has LibYAML: the same safe constructor (plain
+#: data, never Python objects), about ten times faster on the bundled fixtures.
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _parse(text: str) -> tuple[yaml.Node | None, Any]:
+    """The document's node tree (for line numbers) and its data, from one parse."""
+    loader = SAFE_LOADER(text)
+    try:
+        node = loader.get_single_node()
+        return node, loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+
+
 def load_yaml_text(text: str, path: Path) -> LoadedFile:
     name = display_path(path)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node, data = _parse(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
