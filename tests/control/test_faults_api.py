@@ -206,8 +206,9 @@ def test_journal_suggests_the_nearest_path_and_id(
     assert wrong_vendor["suggestion"] == "/nunu/api/v1"
 
 
-def test_fault_answers_are_still_polls_of_their_job(client: httpx.Client,
-                                                    handle: InProcessHandle) -> None:
+def test_fault_answers_are_still_polls_of_their_job(
+    client: httpx.Client, handle: InProcessHandle
+) -> None:
     handle.fail_next("nunu", status=503, retry_after=30)
     client.get(JOB_PATH, headers=KEY)
     handle.advance("30s")
