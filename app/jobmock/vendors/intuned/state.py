@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
+from jobmock.core.bulk import ids_from
 from jobmock.core.errors import NotFound
 from jobmock.core.generate import Generator
 from jobmock.core.store import Store, Table
@@ -231,17 +232,11 @@ class JobState:
         """Fixture and client-made jobs first, then the generated ones (lazily); ``offset``
         jumps into a generated set by index arithmetic."""
         explicit = [self.control_id(job) for job in self.jobs.values() if job.origin is None]
-        yield from explicit[offset:]
-        offset = max(0, offset - len(explicit))
-        for generated in self.sets:
-            if offset >= generated.count:
-                offset -= generated.count
-                continue
-            for index in range(offset, generated.count):
-                job = self._generated(generated, index)
-                if job is not None:
-                    yield self.control_id(job)
-            offset = 0
+        return ids_from(offset, explicit, self.sets, self._generated_id)
+
+    def _generated_id(self, generated: GeneratedSet, index: int) -> str | None:
+        job = self._generated(generated, index)
+        return self.control_id(job) if job is not None else None
 
     def job_count(self) -> int:
         explicit = sum(1 for job in self.jobs.values() if job.origin is None)

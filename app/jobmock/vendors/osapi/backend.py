@@ -11,6 +11,7 @@ import string
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from jobmock.core.bulk import generated_total, ids_from
 from jobmock.core.errors import BadRequest, NotFound
 from jobmock.core.fixtures import format_loc, validate_document
 from jobmock.core.generate import Generator
@@ -317,24 +318,14 @@ class OsapiBackend:
     def job_ids(self, offset: int = 0) -> Iterator[str]:
         """Fixture and client-made jobs first, then the generated ones (lazily); ``offset``
         jumps into a generated set by index arithmetic."""
-        explicit = list(self.jobs.keys())
-        yield from explicit[offset:]
-        offset = max(0, offset - len(explicit))
-        for generated in self.sets:
-            if offset >= generated.count:
-                offset -= generated.count
-                continue
-            for index in range(offset, generated.count):
-                job_id = generated.job_id(index)
-                if not self.jobs.is_changed(job_id):
-                    yield job_id
-            offset = 0
+        return ids_from(offset, list(self.jobs.keys()), self.sets, self._generated_id)
+
+    def _generated_id(self, generated: GeneratedSet, index: int) -> str | None:
+        job_id = generated.job_id(index)
+        return None if self.jobs.is_changed(job_id) else job_id
 
     def job_count(self) -> int:
-        changed = [
-            k for k in self.jobs.changed_keys() if any(g.index_of(k) is not None for g in self.sets)
-        ]
-        return len(self.jobs) + sum(g.count for g in self.sets) - len(changed)
+        return len(self.jobs) + generated_total(self.sets, self.jobs.changed_keys())
 
     def delete_job(self, job_id: str) -> bool:
         with self.store.lock:

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from jobmock.core.auth import BearerJWT
+from jobmock.core.bulk import ids_from
 from jobmock.core.cache import LRU
 from jobmock.core.errors import BadRequest, NotFound, ServerError
 from jobmock.core.fixtures import describe_problems, format_loc, validate_document
@@ -326,18 +327,11 @@ class PrunnerBackend:
     def job_ids(self, offset: int = 0) -> Iterator[str]:
         """Fixture and client-made jobs first, then the generated ones (lazily); ``offset``
         jumps into a generated set by index arithmetic."""
-        explicit = list(self.jobs.keys())
-        yield from explicit[offset:]
-        offset = max(0, offset - len(explicit))
-        for generated in self.sets.values():
-            if offset >= generated.count:
-                offset -= generated.count
-                continue
-            for index in range(offset, generated.count):
-                job_id = generated.job_id(index)
-                if not self.jobs.is_changed(job_id):
-                    yield job_id
-            offset = 0
+        return ids_from(offset, list(self.jobs.keys()), self.sets.values(), self._generated_id)
+
+    def _generated_id(self, generated: GeneratedSet, index: int) -> str | None:
+        job_id = generated.job_id(index)
+        return None if self.jobs.is_changed(job_id) else job_id
 
     def job_count(self) -> int:
         changed = sum(len(touched) for touched in self._touched.values())
