@@ -3,29 +3,46 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from jobmock.core.errors import BadRequest
+from jobmock.core.fixtures import describe_error, format_loc
 
 M = TypeVar("M", bound=BaseModel)
 
 
-def parse_body(raw: bytes, model: type[M]) -> M:
-    """``raw`` as ``model``, or ``BadRequest`` saying what is wrong with it."""
+@dataclass(frozen=True)
+class BodyWording:
+    """A vendor's words for a body that is missing, not JSON, or not what the operation takes."""
+
+    required: str = "request body is required"
+    not_json: str = "request body is not valid JSON"
+    invalid: str = "invalid request body: {problems}"
+
+
+def parse_body(raw: bytes, model: type[M], wording: BodyWording = BodyWording()) -> M:
+    """``raw`` as ``model``, or ``BadRequest`` saying what is wrong with it. Its ``details``
+    carry each problem as ``{"path": [...], "message": ...}`` for vendors that list them."""
     if not raw.strip():
-        raise BadRequest("request body is required", reason="body")
+        raise BadRequest(wording.required, reason="body")
     try:
         data = json.loads(raw)
     except ValueError:
-        raise BadRequest("request body is not valid JSON", reason="body") from None
+        raise BadRequest(wording.not_json, reason="body") from None
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        parts = []
-        for err in exc.errors(include_url=False):
-            field = ".".join(str(p) for p in err["loc"])
-            message = str(err["msg"]).removeprefix("Value error, ")
-            parts.append(f"{field}: {message}" if field else message)
-        raise BadRequest("invalid request body: " + "; ".join(parts), reason="body") from None
+        errors = exc.errors(include_url=False)
+        issues = [{"path": list(err["loc"]), "message": describe_error(err)} for err in errors]
+        problems = "; ".join(
+            f"{format_loc(err['loc'])}: {describe_error(err)}"
+            if err["loc"]
+            else describe_error(err)
+            for err in errors
+        )
+        raise BadRequest(
+            wording.invalid.format(problems=problems), reason="body", details={"issues": issues}
+        ) from None

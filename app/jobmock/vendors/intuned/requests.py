@@ -9,33 +9,27 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from jobmock.core.bodies import BodyWording
+from jobmock.core.bodies import parse_body as core_parse_body
 from jobmock.core.errors import BadRequest
-from jobmock.core.fixtures import describe_error, format_loc
+from jobmock.core.fixtures import format_loc
 from jobmock.core.lifecycle import Timeline
 from jobmock.vendors.intuned.loader import Invalid, timeline_from
 
 M = TypeVar("M", bound=BaseModel)
 
 
+#: Intuned's words for a bad body (its ``details`` list each problem).
+BODY_WORDING = BodyWording(
+    required="Request body is required.",
+    not_json="Request body is not valid JSON.",
+    invalid="Invalid request body: {problems}",
+)
+
+
 def parse_body(raw: bytes, model: type[M]) -> M:
     """``raw`` as ``model``, or a 400 whose ``details`` lists each problem (path and message)."""
-    if not raw.strip():
-        raise BadRequest("Request body is required.", reason="body")
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        raise BadRequest("Request body is not valid JSON.", reason="body") from None
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        issues = [
-            {"path": list(err["loc"]), "message": describe_error(err)}
-            for err in exc.errors(include_url=False)
-        ]
-        summary = "; ".join(f"{format_loc(i['path']) or 'body'}: {i['message']}" for i in issues)
-        raise BadRequest(
-            f"Invalid request body: {summary}", reason="body", details={"issues": issues}
-        ) from None
+    return core_parse_body(raw, model, BODY_WORDING)
 
 
 def page_param(query: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
