@@ -165,7 +165,7 @@ def banner(app: JobmockApp, root: str) -> list[str]:
         lines.append(
             f"  {slug:<8} {runtime.base_url(root, slug):<48} {vendor.spec.default_credentials}"
         )
-    lines.append(f"  control  {root}/_mock  (health, reset, clock, jobs, requests)")
+    lines.append(f"  control  {root}/_mock  (health, reset, clock, jobs, requests, faults)")
     return lines
 
 
