@@ -57,7 +57,7 @@ def _through(asgi: object, path: str, headers: dict[str, str]) -> httpx.Response
 
 
 def test_router_matches_methods_and_templates() -> None:
-    def handler(params: object, headers: object, query: str) -> FastResponse:
+    def handler(params: object, scope: object) -> FastResponse:
         return FastResponse(200, b"{}")
 
     router = FastRouter([FastRoute("GET", "/a/{x}/b/{y}", "op", handler)])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 _PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -23,9 +24,21 @@ class FastResponse:
     content_type: bytes = b"application/json"
 
 
-#: A handler: path parameters, lowercase request headers, raw query string -> a response. It
-#: raises ``MockError`` for the vendor's errors, as backends do.
-FastHandler = Callable[[Mapping[str, str], Mapping[str, str], str], FastResponse]
+#: A handler: path parameters and the ASGI scope -> a response. It raises ``MockError`` for the
+#: vendor's errors, as backends do.
+FastHandler = Callable[[Mapping[str, str], Mapping[str, Any]], FastResponse]
+
+
+def header(scope: Mapping[str, Any], name: bytes) -> str | None:
+    """The first value of header ``name`` (lowercase), as Starlette's ``Headers.get`` gives it."""
+    for key, value in scope.get("headers", ()):
+        if key.lower() == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+def query_string(scope: Mapping[str, Any]) -> str:
+    return bytes(scope.get("query_string", b"")).decode("utf-8", "replace")
 
 
 @dataclass(frozen=True)

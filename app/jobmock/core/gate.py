@@ -219,7 +219,7 @@ class VendorGate:
         scope["path_params"] = params
         scope["route"] = route
         try:
-            answer = route.handler(params, entry.headers, entry.query_string)
+            answer = route.handler(params, scope)
         except MockError as error:
             await self.vendor.render_error(error)(scope, _no_body, send)
             return True

@@ -25,7 +25,7 @@ of their own.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,7 +54,7 @@ def create(ctx: VendorContext) -> VendorApp:
     from jobmock.vendors.nunu.errors import render_error
     from jobmock.vendors.nunu.generated import load_sets
     from jobmock.vendors.nunu.loader import load
-    from jobmock.vendors.nunu.routes import create_router
+    from jobmock.vendors.nunu.routes import create_router, fast_routes
 
     data = load(ctx.fixture_files(), ctx.generator)
     backend = NunuBackend(data, ctx.store, ctx.generator, load_sets(data, ctx.generator))
@@ -71,30 +71,6 @@ def create(ctx: VendorContext) -> VendorApp:
         request_models=[schemas.StartRunRequest, schemas.StopRunsRequest],
     )
     return VendorApp(SPEC, app, backend, render_error, fast_routes=fast_routes(backend))
-
-
-def fast_routes(backend: Any) -> list[Any]:
-    """The detail reads, served before FastAPI (same answers as ``routes.py``)."""
-    from jobmock.core.fastpath import FastResponse, FastRoute
-
-    def job(params: Mapping[str, str], headers: Mapping[str, str], _: str) -> FastResponse:
-        document = backend.get_job(
-            headers.get("x-api-key"), params["jobId"], params.get("projectId")
-        )
-        return FastResponse(200, document.model_dump_json().encode())
-
-    def run(params: Mapping[str, str], headers: Mapping[str, str], _: str) -> FastResponse:
-        document = backend.get_run(
-            headers.get("x-api-key"), params["runId"], params.get("projectId")
-        )
-        return FastResponse(200, document.model_dump_json().encode())
-
-    return [
-        FastRoute("GET", "/api/v1/jobs/{jobId}", "getJobDetails", job),
-        FastRoute("GET", "/api/v1/project/{projectId}/jobs/{jobId}", "getJobDetailsScoped", job),
-        FastRoute("GET", "/api/v1/runs/{runId}", "getRunDetails", run),
-        FastRoute("GET", "/api/v1/project/{projectId}/runs/{runId}", "getRunDetailsScoped", run),
-    ]
 
 
 def check_fixtures(directory: Path) -> str:
