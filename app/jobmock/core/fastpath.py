@@ -10,7 +10,7 @@ same bytes); anything it does not match goes to FastAPI as usual.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +26,7 @@ class FastResponse:
 
 #: A handler: path parameters and the ASGI scope -> a response. It raises ``MockError`` for the
 #: vendor's errors, as backends do.
-FastHandler = Callable[[Mapping[str, str], Mapping[str, Any]], FastResponse]
+FastHandler = Callable[[Mapping[str, str], MutableMapping[str, Any]], FastResponse]
 
 
 def header(scope: Mapping[str, Any], name: bytes) -> str | None:

@@ -69,7 +69,7 @@ def create(ctx: VendorContext) -> VendorApp:
     from jobmock.vendors.intuned.errors import render_error
     from jobmock.vendors.intuned.generated import load_sets
     from jobmock.vendors.intuned.loader import load
-    from jobmock.vendors.intuned.routes import create_router
+    from jobmock.vendors.intuned.routes import create_router, fast_routes
 
     data = load(ctx.fixture_files(), ctx.generator)
     backend = IntunedBackend(data, ctx.store, ctx.generator, load_sets(data, ctx.generator))
@@ -84,7 +84,9 @@ def create(ctx: VendorContext) -> VendorApp:
     )
     wanted = data.rate_limit
     limit = rate_limit(wanted.limit, wanted.window) if wanted and wanted.enabled else None
-    return VendorApp(SPEC, app, backend, render_error, rate_limit=limit)
+    return VendorApp(
+        SPEC, app, backend, render_error, rate_limit=limit, fast_routes=fast_routes(backend)
+    )
 
 
 def check_fixtures(directory: Path) -> str:

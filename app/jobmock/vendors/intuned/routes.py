@@ -4,7 +4,7 @@ backend. Operation ids are the vendor's own (``getJobRun``...)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from enum import Enum
 from typing import Annotated, Any
 
@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from starlette.responses import Response, StreamingResponse
 
 from jobmock.core.asgi import request_body
+from jobmock.core.fastpath import FastResponse, FastRoute, header
 from jobmock.vendors.intuned import schemas as s
 from jobmock.vendors.intuned.backend import IntunedBackend
 
@@ -220,3 +221,20 @@ def create_router(backend: IntunedBackend) -> APIRouter:
         return json_body(result)
 
     return router
+
+
+def fast_routes(backend: IntunedBackend) -> list[FastRoute]:
+    """getJobRun, the read clients poll, served by the gate before FastAPI: the same answer as
+    the route above (``tests/core/test_fastpath.py`` compares them)."""
+
+    def job_run(params: Mapping[str, str], scope: Mapping[str, Any]) -> FastResponse:
+        result = backend.get_run(
+            header(scope, b"x-api-key"),
+            params["workspaceId"],
+            params["projectName"],
+            params["jobId"],
+            params["jobRunId"],
+        )
+        return FastResponse(200, result.model_dump_json(exclude_unset=True).encode())
+
+    return [FastRoute("GET", PREFIX + "/jobs/{jobId}/runs/{jobRunId}", "getJobRun", job_run)]

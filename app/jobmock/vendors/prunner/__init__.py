@@ -82,7 +82,7 @@ def create(ctx: VendorContext) -> VendorApp:
     from jobmock.vendors.prunner.gojson import micros
     from jobmock.vendors.prunner.loader import load
     from jobmock.vendors.prunner.middleware import AuthBeforeRouting
-    from jobmock.vendors.prunner.routes import create_router
+    from jobmock.vendors.prunner.routes import create_router, fast_routes
     from jobmock.vendors.prunner.state import check_sets
 
     data = load(ctx.fixture_files(), ctx.generator, ctx.store.epoch)
@@ -112,7 +112,14 @@ def create(ctx: VendorContext) -> VendorApp:
 
     app.openapi = openapi  # type: ignore[method-assign]
     asgi = AuthBeforeRouting(app, backend, render_error, router.routes)
-    return VendorApp(SPEC, asgi, backend, render_error, openapi_document=openapi)
+    return VendorApp(
+        SPEC,
+        asgi,
+        backend,
+        render_error,
+        openapi_document=openapi,
+        fast_routes=fast_routes(backend),
+    )
 
 
 def check_fixtures(directory: Path) -> str:

@@ -6,16 +6,17 @@ Authentication, unknown paths and wrong methods are answered before these run
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, MutableMapping
 from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.responses import Response, StreamingResponse
 
 from jobmock.core.asgi import request_body
+from jobmock.core.fastpath import FastResponse, FastRoute, query_string
 from jobmock.vendors.prunner import schemas as s
 from jobmock.vendors.prunner.backend import PrunnerBackend
-from jobmock.vendors.prunner.middleware import USER
+from jobmock.vendors.prunner.middleware import USER, authorization, cookies
 
 ERROR = {"model": s.ErrorBody}
 UNAUTHORIZED = {"description": "No or invalid token: the reason as plain text (`token is expired`)"}
@@ -165,3 +166,15 @@ def create_router(backend: PrunnerBackend) -> APIRouter:
         return json_bytes(backend.cancel(_query_string(request)))
 
     return router
+
+
+def fast_routes(backend: PrunnerBackend) -> list[FastRoute]:
+    """``GET /job/detail``, the read clients poll, served by the gate before FastAPI: the token
+    checked first as in ``AuthBeforeRouting``, then the same answer as the route above
+    (``tests/core/test_fastpath.py`` compares them)."""
+
+    def detail(_: Mapping[str, str], scope: MutableMapping[str, Any]) -> FastResponse:
+        backend.authenticate(authorization(scope), cookies(scope))
+        return FastResponse(200, backend.job_detail(query_string(scope)))
+
+    return [FastRoute("GET", "/job/detail", "jobDetail", detail)]
