@@ -87,10 +87,25 @@ def test_serve_answers_with_the_seed_document() -> None:
             f"{server.url}/nunu/api/v1/jobs/f80f6230-3a4f-431a-9d55-d11b867fed4e",
             headers={"X-Api-Key": "nunu_test_key"},
         )
-        body = json.loads(urllib.request.urlopen(request).read())
+        with urllib.request.urlopen(request) as response:
+            body = json.loads(response.read())
+            # Like the vendors: a Date header, and no "server: uvicorn".
+            assert response.headers["server"] is None
+            assert response.headers["date"].endswith(" GMT")
         assert body["job_id"] == "f80f6230-3a4f-431a-9d55-d11b867fed4e"
         assert body["status"] == "COMPLETED"
         assert any("/nunu/api/v1" in line and "nunu_test_key" in line for line in server.banner)
+        assert server.banner[0].startswith("jobmock ")
+        assert ": clock real at " in server.banner[0]
+
+
+def test_serve_with_a_scaled_clock_from_a_start_time() -> None:
+    args = ["--port", "0", "--clock-scale", "60", "--start-time", "2030-01-01T00:00:00Z"]
+    with serving(args) as server:
+        assert ": clock real x60 at 2030-01-01T00:0" in server.banner[0]
+        clock = json.loads(urllib.request.urlopen(f"{server.url}/_mock/clock").read())
+        assert (clock["mode"], clock["scale"]) == ("real", 60.0)
+        assert clock["now"] > "2030-01-01T00:00:00"
 
 
 def test_serve_one_vendor_at_the_root_with_settings_from_the_environment() -> None:
@@ -98,6 +113,7 @@ def test_serve_one_vendor_at_the_root_with_settings_from_the_environment() -> No
         "JOBMOCK_VENDOR": "nunu",
         "JOBMOCK_CLOCK": "manual",
         "JOBMOCK_START_TIME": "2030-01-01T00:00:00Z",
+        "JOBMOCK_CLOCK_SCALE": "60",
     }
     with serving(["--port", "0"], env=env) as server:
         request = urllib.request.Request(
@@ -105,7 +121,7 @@ def test_serve_one_vendor_at_the_root_with_settings_from_the_environment() -> No
         )
         assert json.loads(urllib.request.urlopen(request).read())["pagination"]["page_size"] == 1
         clock = json.loads(urllib.request.urlopen(f"{server.url}/_mock/clock").read())
-        assert clock == {"now": "2030-01-01T00:00:00+00:00", "mode": "manual"}
+        assert clock == {"now": "2030-01-01T00:00:00+00:00", "mode": "manual", "scale": 60.0}
 
 
 def test_health_command(capsys: pytest.CaptureFixture[str]) -> None:
@@ -119,6 +135,10 @@ def test_health_command(capsys: pytest.CaptureFixture[str]) -> None:
 def test_invalid_settings_are_reported(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--vendor", "acme"]) == 2
     assert "invalid settings: vendor: unknown vendor 'acme'" in capsys.readouterr().err
+    assert main(["serve", "--clock-scale", "0"]) == 2
+    assert "invalid settings: clock_scale: Input should be greater than 0" in (
+        capsys.readouterr().err
+    )
 
 
 def test_port_in_use(capsys: pytest.CaptureFixture[str]) -> None:

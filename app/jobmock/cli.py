@@ -47,7 +47,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--vendors", metavar="SLUGS", help="comma-separated vendors to serve")
     serve.add_argument("--clock", choices=("real", "manual"), help="default real")
     serve.add_argument(
-        "--start-time", metavar="ISO8601", help="where a manual clock starts (default: now)"
+        "--clock-scale",
+        type=float,
+        metavar="N",
+        help="run the clock N times as fast as wall time (default 1)",
+    )
+    serve.add_argument(
+        "--start-time", metavar="ISO8601", help="where the clock starts (default: now)"
     )
     serve.add_argument("--seed", type=int, help="seed for generated data (default 0)")
     serve.add_argument("--journal-size", type=int, help="requests kept in the journal")
@@ -157,8 +163,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def banner(app: JobmockApp, root: str) -> list[str]:
     runtime = app.runtime
+    clock = runtime.clock
+    speed = f" x{clock.scale:g}" if clock.scale != 1 else ""
     lines = [
-        f"jobmock {__version__}: clock {runtime.clock.mode}, "
+        f"jobmock {__version__}: clock {clock.mode}{speed} at {clock.now():%Y-%m-%dT%H:%M:%SZ}, "
         f"fixtures {runtime.settings.fixtures_dir}"
     ]
     for slug, vendor in runtime.vendors.items():
@@ -177,6 +185,7 @@ def serve(args: argparse.Namespace) -> int:
         vendor=args.vendor,
         vendors=args.vendors,
         clock=args.clock,
+        clock_scale=args.clock_scale,
         start_time=args.start_time,
         seed=args.seed,
         journal_size=args.journal_size,
@@ -187,7 +196,7 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from jobmock.main import create_app
-    from jobmock.testing.server import bind
+    from jobmock.testing.server import bind, uvicorn_config
 
     app = create_app(settings)
     try:
@@ -199,11 +208,8 @@ def serve(args: argparse.Namespace) -> int:
     for line in banner(app, f"http://{shown}:{port}"):
         _out(line)
     sys.stdout.flush()
-    config = uvicorn.Config(
-        app,
-        log_level=settings.log_level,
-        lifespan="off",
-        access_log=settings.log_level in ("debug", "trace"),
+    config = uvicorn_config(
+        app, log_level=settings.log_level, access_log=settings.log_level in ("debug", "trace")
     )
     uvicorn.Server(config).run(sockets=[sock])
     return 0

@@ -149,7 +149,7 @@ def create_app(settings: Settings | None = None) -> JobmockApp:
     from jobmock.vendors import get_spec
 
     settings = settings if settings is not None else Settings()
-    clock = AppClock(settings.clock, settings.start_time)
+    clock = AppClock(settings.clock, settings.start_time, settings.clock_scale)
     store = Store(clock, settings.journal_size)
     runtime = Runtime(settings, clock, store, Generator(settings.seed))
     mounts: dict[str, ASGIApp] = {}

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from jobmock.core.clock import ClockMode, as_utc
+from jobmock.core.clock import MAX_SCALE, ClockMode, as_utc
 
 
 def packaged_fixtures() -> Path:
@@ -49,8 +49,10 @@ class Settings(BaseSettings):
     vendors: Annotated[tuple[str, ...], NoDecode] = ()
     """Which vendors to mount (comma-separated in the environment); all when empty."""
     clock: ClockMode = "real"
+    clock_scale: float = Field(default=1.0, gt=0, le=MAX_SCALE)
+    """How many times as fast as wall time a running clock goes (60: a minute a second)."""
     start_time: datetime | None = None
-    """Where a manual clock starts (and returns to on reset); now when unset."""
+    """Where the clock starts (and returns to on reset); now when unset."""
     seed: int = 0
     journal_size: int = Field(default=1000, ge=1)
     rate_limits: bool = False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import httpx
 import pytest
 
@@ -10,10 +12,13 @@ from jobmock.settings import known_vendors
 from jobmock.testing.handle import InProcessHandle, JobmockError
 from jobmock.testing.transport import JobmockTransport
 from tests.conftest import START
+from tests.fakes import FakeWall
 
 SLUGS = known_vendors()
 
 SEED_JOB = "f80f6230-3a4f-431a-9d55-d11b867fed4e"
+RUNNING_JOB = "6bf46c69-7d2c-4f82-aeea-cbe226e87555"  # completes 3 minutes after start
+NUNU_AUTH = {"X-Api-Key": "nunu_test_key"}
 
 
 def test_health(client: httpx.Client) -> None:
@@ -34,6 +39,7 @@ def test_clock_get_advance_set(client: httpx.Client) -> None:
     assert client.get("/_mock/clock").json() == {
         "now": "2026-11-01T12:00:00+00:00",
         "mode": "manual",
+        "scale": 1.0,
     }
     for advance, expected in (
         ("90s", "12:01:30"),
@@ -43,19 +49,62 @@ def test_clock_get_advance_set(client: httpx.Client) -> None:
         ("1h30m", "14:37:00"),
     ):
         body = client.post("/_mock/clock", json={"advance": advance}).json()
-        assert body == {"now": f"2026-11-01T{expected}+00:00", "mode": "manual"}
+        assert body == {"now": f"2026-11-01T{expected}+00:00", "mode": "manual", "scale": 1.0}
     body = client.post("/_mock/clock", json={"set": "2027-01-01T00:00:00Z"}).json()
     assert body["now"] == "2027-01-01T00:00:00+00:00"
 
 
 def test_clock_switches_mode(client: httpx.Client) -> None:
+    before = datetime.now(UTC)
     body = client.post("/_mock/clock", json={"mode": "real"}).json()
     assert body["mode"] == "real"
-    assert body["now"] > "2026-11-01"
-    refused = client.post("/_mock/clock", json={"advance": "1m"})
-    assert refused.status_code == 400
-    assert "real" in refused.json()["error"]
-    assert client.post("/_mock/clock", json={"mode": "manual"}).json()["mode"] == "manual"
+    assert datetime.fromisoformat(body["now"]) >= before
+    jumped = client.post("/_mock/clock", json={"advance": "1h"}).json()
+    assert datetime.fromisoformat(jumped["now"]) >= before + timedelta(hours=1)
+    frozen = client.post("/_mock/clock", json={"freeze": True}).json()
+    assert frozen["mode"] == "manual"
+    assert client.get("/_mock/clock").json() == frozen
+
+
+def test_a_scaled_clock_plays_a_job_faster(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    wall = FakeWall(START)
+    monkeypatch.setattr("jobmock.core.clock.utcnow", wall)
+    app = create_app(Settings(clock_scale=60, vendors=("nunu",)))
+    with httpx.Client(transport=JobmockTransport(app), base_url="http://jobmock") as client:
+        assert client.get("/_mock/clock").json() == {
+            "now": "2026-11-01T12:00:00+00:00",
+            "mode": "real",
+            "scale": 60.0,
+        }
+
+        def status() -> str:
+            job = client.get(f"/nunu/api/v1/jobs/{RUNNING_JOB}", headers=NUNU_AUTH).json()
+            return str(job["status"])
+
+        assert status() == "RUNNING"
+        wall.sleep(2.9)  # 2 min 54 s on the mock clock: it completes at 3 min
+        assert status() == "RUNNING"
+        wall.sleep(0.1)
+        assert status() == "COMPLETED"
+        assert client.post("/_mock/clock", json={"freeze": True}).json()["now"] == (
+            "2026-11-01T12:03:00+00:00"
+        )
+        wall.sleep(10)
+        body = client.post("/_mock/clock", json={"freeze": False, "scale": 2}).json()
+        assert body == {"now": "2026-11-01T12:03:00+00:00", "mode": "real", "scale": 2.0}
+        wall.sleep(10)
+        assert client.get("/_mock/clock").json()["now"] == "2026-11-01T12:03:20+00:00"
+        # No start time: reset begins again at wall time, and relative jobs with it.
+        reset = client.post("/_mock/reset").json()
+        assert reset == {
+            "status": "ok",
+            "now": "2026-11-01T12:00:23+00:00",
+            "mode": "real",
+            "scale": 60.0,
+        }
+        assert status() == "RUNNING"
 
 
 @pytest.mark.parametrize(
@@ -66,14 +115,23 @@ def test_clock_switches_mode(client: httpx.Client) -> None:
         ({"set": "yesterday"}, "ISO 8601"),
         ({"mode": "fast"}, "'mode' must be 'real' or 'manual'"),
         ({"speed": 2}, "unknown clock field(s) ['speed']"),
+        ({"scale": 0}, "'scale': the clock scale must be above 0"),
+        ({"scale": "60"}, "'scale': the clock scale must be a number"),
+        ({"scale": 1e9}, "at most 1,000,000"),
+        ({"freeze": "yes"}, "'freeze' must be true or false"),
+        ({"freeze": True, "mode": "real"}, "give 'mode' or 'freeze', not both"),
+        ({"advance": 1e12}, "beyond year 9999"),
+        ({"set": "0001-01-01T00:00:00+01:00"}, "ISO 8601"),
         ({}, "expected one of"),
         ([1, 2], "expected a JSON object"),
     ],
 )
 def test_clock_bad_input(client: httpx.Client, body: object, fragment: str) -> None:
+    before = client.get("/_mock/clock").json()
     response = client.post("/_mock/clock", json=body)
     assert response.status_code == 400
     assert fragment in response.json()["error"]
+    assert client.get("/_mock/clock").json() == before
 
 
 def test_clock_bad_json(client: httpx.Client) -> None:
@@ -89,7 +147,12 @@ def test_reset_restores_fixtures_and_clock(client: httpx.Client) -> None:
     added = client.post("/_mock/jobs/nunu", json={"status": "QUEUED"}).json()["id"]
     client.delete(f"/_mock/jobs/nunu/{SEED_JOB}")
     body = client.post("/_mock/reset").json()
-    assert body == {"status": "ok", "now": "2026-11-01T12:00:00+00:00", "mode": "manual"}
+    assert body == {
+        "status": "ok",
+        "now": "2026-11-01T12:00:00+00:00",
+        "mode": "manual",
+        "scale": 1.0,
+    }
     ids = client.get("/_mock/jobs/nunu").json()["ids"]
     assert SEED_JOB in ids and added not in ids
     assert client.get("/_mock/requests").json()["requests"] == []

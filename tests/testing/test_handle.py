@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -46,8 +47,21 @@ def test_clock_verbs(mock: MockHandle) -> None:
     assert (mock.advance("5m") - start).total_seconds() == 300
     assert (mock.advance(30) - start).total_seconds() == 330
     assert mock.set_time("2027-01-01T00:00:00Z").year == 2027
+    mock.set_clock_scale(120)
+    assert (mock.clock_mode(), mock.clock_scale()) == ("manual", 120.0)
+    resumed = mock.resume()
+    assert resumed.year == 2027
+    assert mock.clock_mode() == "real"
+    assert mock.now() >= resumed
+    frozen = mock.freeze()
+    assert mock.now() == frozen
+    assert frozen <= mock.resume(scale=3) < frozen + timedelta(seconds=1)
+    assert mock.clock_scale() == 3.0
+    with pytest.raises(JobmockError, match="scale"):
+        mock.set_clock_scale(-1)
     mock.reset()
     assert mock.now() == start
+    assert (mock.clock_mode(), mock.clock_scale()) == ("manual", 1.0)
 
 
 def test_job_verbs(mock: MockHandle) -> None:

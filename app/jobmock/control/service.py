@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from jobmock import __version__
-from jobmock.core.clock import CLOCK_MODES, as_utc
+from jobmock.core.clock import CLOCK_MODES, as_utc, check_scale
 from jobmock.core.durations import parse_duration
 from jobmock.core.errors import BadRequest, NotFound
 from jobmock.core.faults import FaultSpec
@@ -26,8 +26,11 @@ def parse_time(value: Any) -> datetime:
         raise BadRequest(f"'set' must be an ISO 8601 timestamp, got {value!r}")
     try:
         return as_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
-    except ValueError:
+    except (ValueError, OverflowError):
         raise BadRequest(f"'set' must be an ISO 8601 timestamp, got {value!r}") from None
+
+
+CLOCK_FIELDS = "'advance', 'set', 'mode', 'freeze' or 'scale'"
 
 
 class Controller:
@@ -56,34 +59,59 @@ class Controller:
 
     def clock(self) -> dict[str, Any]:
         clock = self.runtime.clock
-        return {"now": clock.now().isoformat(), "mode": clock.mode}
+        return {"now": clock.now().isoformat(), "mode": clock.mode, "scale": clock.scale}
 
     def update_clock(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Applied in this order: ``scale``, ``mode`` or ``freeze``, ``set``, ``advance``; so
+        ``{"set": t, "freeze": false, "scale": 60}`` runs at 60x from ``t``."""
         if not isinstance(body, Mapping):
-            raise BadRequest("expected a JSON object with 'advance', 'set' or 'mode'")
-        unknown = set(body) - {"advance", "set", "mode"}
+            raise BadRequest(f"expected a JSON object with {CLOCK_FIELDS}")
+        unknown = set(body) - {"advance", "set", "mode", "freeze", "scale"}
         if unknown:
-            raise BadRequest(
-                f"unknown clock field(s) {sorted(unknown)}; use 'advance', 'set' or 'mode'"
-            )
+            raise BadRequest(f"unknown clock field(s) {sorted(unknown)}; use {CLOCK_FIELDS}")
         if not body:
-            raise BadRequest("expected one of 'advance' (e.g. \"90s\"), 'set' (ISO 8601) or 'mode'")
+            raise BadRequest(
+                "expected one of 'advance' (e.g. \"90s\"), 'set' (ISO 8601), 'mode' "
+                "('real' or 'manual'), 'freeze' (true or false) or 'scale' (e.g. 60)"
+            )
+        if "mode" in body and "freeze" in body:
+            raise BadRequest("give 'mode' or 'freeze', not both")
+        if "mode" in body and body["mode"] not in CLOCK_MODES:
+            raise BadRequest(f"'mode' must be 'real' or 'manual', got {body['mode']!r}")
+        if "freeze" in body and not isinstance(body["freeze"], bool):
+            raise BadRequest(f"'freeze' must be true or false, got {body['freeze']!r}")
+        when = parse_time(body["set"]) if "set" in body else None
+        seconds: float | None = None
+        if "advance" in body:
+            try:
+                seconds = parse_duration(body["advance"])
+            except (ValueError, TypeError) as exc:
+                raise BadRequest(f"'advance': {exc}") from None
+        scale: float | None = None
+        if "scale" in body:
+            try:
+                scale = check_scale(body["scale"])
+            except ValueError as exc:
+                raise BadRequest(f"'scale': {exc}") from None
         clock = self.runtime.clock
+        if seconds is not None:
+            try:
+                (when or clock.now()) + timedelta(seconds=seconds)
+            except OverflowError:
+                raise BadRequest(f"'advance': {body['advance']!r} is beyond year 9999") from None
+        # Everything is checked before anything moves: a refused request changes nothing.
+        if scale is not None:
+            clock.set_scale(scale)
         if "mode" in body:
-            if body["mode"] not in CLOCK_MODES:
-                raise BadRequest(f"'mode' must be 'real' or 'manual', got {body['mode']!r}")
             clock.set_mode(body["mode"])
-        try:
-            if "set" in body:
-                clock.set(parse_time(body["set"]))
-            if "advance" in body:
-                try:
-                    seconds = parse_duration(body["advance"])
-                except (ValueError, TypeError) as exc:
-                    raise BadRequest(f"'advance': {exc}") from None
-                clock.advance(seconds)
-        except ValueError as exc:
-            raise BadRequest(str(exc)) from None
+        elif body.get("freeze") is True:
+            clock.set_mode("manual")
+        elif body.get("freeze") is False:
+            clock.resume()
+        if when is not None:
+            clock.set(when)
+        if seconds is not None:
+            clock.advance(seconds)
         return self.clock()
 
     def add_job(self, slug: str, doc: Any) -> dict[str, Any]:

@@ -1,18 +1,26 @@
 """The app's notion of "now".
 
 Every timestamp the server emits and every job state it derives reads this clock, so a test that
-moves it (``advance``, ``set``) sees jobs progress without sleeping. ``real`` follows wall time;
-``manual`` only moves when told.
+moves it (``advance``, ``set``) sees jobs progress without sleeping.
+
+Two modes: ``real`` runs, ``manual`` stands still until moved. A running clock follows wall time
+``scale`` times as fast (1 by default: the wall clock itself), from where it was last set, so a
+container can play a four-minute vendor job in four seconds (``scale`` 60) while clients sleep
+for real.
 """
 
 from __future__ import annotations
 
+import math
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Literal, Protocol
 
 ClockMode = Literal["real", "manual"]
 CLOCK_MODES: tuple[ClockMode, ...] = ("real", "manual")
+#: Beyond this, a microsecond of wall time is more than a second of mock time: use manual.
+MAX_SCALE = 1_000_000.0
 
 
 class Clock(Protocol):
@@ -30,23 +38,57 @@ def as_utc(when: datetime) -> datetime:
     return when.astimezone(UTC)
 
 
-class AppClock:
-    """A clock that is either real or manual, switchable at runtime, and resettable.
+def check_scale(scale: float) -> float:
+    if not isinstance(scale, int | float) or isinstance(scale, bool):
+        raise ValueError(f"the clock scale must be a number, got {scale!r}")
+    if not (math.isfinite(scale) and 0 < scale <= MAX_SCALE):
+        raise ValueError(
+            f"the clock scale must be above 0 and at most {MAX_SCALE:,.0f}, got {scale!r}"
+        )
+    return float(scale)
 
-    Reset brings a manual clock back to its start time; a real clock cannot go back, so the
-    store re-anchors relative jobs at the current time instead.
+
+class AppClock:
+    """A running or stopped clock, switchable at runtime, scalable, and resettable.
+
+    ``start`` is where the clock starts and returns to on reset (now when unset, in which case
+    a running clock at scale 1 is the wall clock and reset cannot take it back: the store
+    re-anchors relative jobs at the current time instead). ``wall`` is the wall clock a running
+    clock follows; tests give a fake one.
     """
 
-    def __init__(self, mode: ClockMode = "real", start: datetime | None = None) -> None:
+    def __init__(
+        self,
+        mode: ClockMode = "real",
+        start: datetime | None = None,
+        scale: float = 1.0,
+        wall: Callable[[], datetime] | None = None,
+    ) -> None:
         self._lock = threading.Lock()
-        self._start = as_utc(start) if start is not None else utcnow()
+        self._wall = wall if wall is not None else utcnow
+        self._explicit_start = as_utc(start) if start is not None else None
+        self._start = self._explicit_start or self._wall()
         self._initial_mode: ClockMode = mode
-        self._mode: ClockMode = mode
-        self._manual_now = self._start
+        self._initial_scale = check_scale(scale)
+        self._begin(self._start)
+
+    def _begin(self, origin: datetime) -> None:
+        self._mode: ClockMode = self._initial_mode
+        self._scale = self._initial_scale
+        self._frozen = origin
+        # (mock time, wall time, scale) since the last re-anchoring, in one tuple so a reader
+        # never mixes two; None while the clock is the wall clock itself.
+        self._anchor: tuple[datetime, datetime, float] | None = None
+        if self._explicit_start is not None or self._scale != 1.0:
+            self._anchor = (origin, self._wall(), self._scale)
 
     @property
     def mode(self) -> ClockMode:
         return self._mode
+
+    @property
+    def scale(self) -> float:
+        return self._scale
 
     @property
     def start(self) -> datetime:
@@ -54,36 +96,68 @@ class AppClock:
 
     def now(self) -> datetime:
         if self._mode == "manual":
-            return self._manual_now
-        return utcnow()
+            return self._frozen
+        return self._running_now(self._wall())
+
+    def _running_now(self, wall: datetime) -> datetime:
+        anchor = self._anchor
+        if anchor is None:
+            return wall
+        mock, at, scale = anchor
+        elapsed = wall - at
+        return mock + (elapsed if scale == 1.0 else elapsed * scale)
+
+    def _move_to(self, when: datetime) -> datetime:
+        if self._mode == "manual":
+            self._frozen = when
+        else:
+            self._anchor = (when, self._wall(), self._scale)
+        return when
 
     def advance(self, seconds: float) -> datetime:
+        """Move forward; a running clock jumps ahead and keeps running from there."""
         if seconds < 0:
             raise ValueError("the clock only moves forward: advance by a non-negative duration")
         with self._lock:
-            if self._mode == "real":
-                raise ValueError("the clock is real: switch it to manual before advancing it")
-            self._manual_now += timedelta(seconds=seconds)
-            return self._manual_now
+            return self._move_to(self.now() + timedelta(seconds=seconds))
 
     def set(self, when: datetime) -> datetime:
+        """Jump to ``when`` (backwards too); a running clock keeps running from there."""
         with self._lock:
-            if self._mode == "real":
-                raise ValueError("the clock is real: switch it to manual before setting it")
-            self._manual_now = as_utc(when)
-            return self._manual_now
+            return self._move_to(as_utc(when))
 
     def set_mode(self, mode: ClockMode) -> None:
+        """``manual`` freezes the clock where it is; ``real`` brings it back to wall time (run
+        at the current scale from there). ``resume`` runs on from where it stood instead."""
         with self._lock:
-            if mode == self._mode:
-                return
             if mode == "manual":
-                # Freeze at the moment of the switch, so nothing a client saw jumps backwards.
-                self._manual_now = utcnow()
+                self._frozen = self.now()
+            else:
+                wall = self._wall()
+                self._anchor = None if self._scale == 1.0 else (wall, wall, self._scale)
             self._mode = mode
 
-    def reset(self) -> datetime:
+    def resume(self) -> None:
+        """Run on from where a manual clock stands (no jump); a running clock is left alone."""
         with self._lock:
-            self._mode = self._initial_mode
-            self._manual_now = self._start
+            if self._mode == "manual":
+                self._anchor = (self._frozen, self._wall(), self._scale)
+                self._mode = "real"
+
+    def set_scale(self, scale: float) -> None:
+        """Run ``scale`` times as fast as the wall clock from now on (no jump)."""
+        scale = check_scale(scale)
+        with self._lock:
+            if self._mode == "real":
+                wall = self._wall()
+                self._anchor = (self._running_now(wall), wall, scale)
+            self._scale = scale
+
+    def reset(self) -> datetime:
+        """Back to the initial mode and scale, at the start (or now, if no start was given)."""
+        with self._lock:
+            origin = self._explicit_start
+            if origin is None:
+                origin = self._start if self._initial_mode == "manual" else self._wall()
+            self._begin(origin)
         return self.now()

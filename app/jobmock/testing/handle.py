@@ -65,8 +65,12 @@ class MockHandle(ABC):
     def clock_mode(self) -> str:
         return str(self._call("GET", "/clock")["mode"])
 
+    def clock_scale(self) -> float:
+        return float(self._call("GET", "/clock")["scale"])
+
     def advance(self, duration: str | float) -> datetime:
-        """Move the manual clock forward by ``"90s"``, ``"5m"``, ``"1h"`` or seconds."""
+        """Move the clock forward by ``"90s"``, ``"5m"``, ``"1h"`` or seconds (a running clock
+        jumps ahead and runs on from there)."""
         return _time(self._call("POST", "/clock", {"advance": duration})["now"])
 
     def set_time(self, when: datetime | str) -> datetime:
@@ -74,7 +78,24 @@ class MockHandle(ABC):
         return _time(self._call("POST", "/clock", {"set": value})["now"])
 
     def set_clock_mode(self, mode: str) -> None:
+        """``"manual"`` freezes the clock where it is; ``"real"`` puts it back on wall time."""
         self._call("POST", "/clock", {"mode": mode})
+
+    def freeze(self) -> datetime:
+        """Stop the clock where it is (the manual mode)."""
+        return _time(self._call("POST", "/clock", {"freeze": True})["now"])
+
+    def resume(self, scale: float | None = None) -> datetime:
+        """Let a frozen clock run on from where it stands, ``scale`` times as fast as wall time
+        if given."""
+        body: dict[str, Any] = {"freeze": False}
+        if scale is not None:
+            body["scale"] = scale
+        return _time(self._call("POST", "/clock", body)["now"])
+
+    def set_clock_scale(self, scale: float) -> None:
+        """Run the clock ``scale`` times as fast as wall time from now on."""
+        self._call("POST", "/clock", {"scale": scale})
 
     # --- jobs --------------------------------------------------------------------------------
 

@@ -44,6 +44,14 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+def uvicorn_config(app: JobmockApp, **options: Any) -> uvicorn.Config:
+    """uvicorn as jobmock runs it: no lifespan (the app needs none), and no ``server: uvicorn``
+    header, which none of the emulated vendors sends."""
+    import uvicorn
+
+    return uvicorn.Config(app, lifespan="off", server_header=False, **options)
+
+
 class MockServer:
     """A jobmock app served on ``host:port`` (port 0: the kernel picks) from a daemon thread.
 
@@ -112,9 +120,7 @@ class MockServer:
 
         sock = self._sock = bind(self.host, self.port)
         self.port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            self.app, lifespan="off", log_level="warning", log_config=None, access_log=False
-        )
+        config = uvicorn_config(self.app, log_level="warning", log_config=None, access_log=False)
         server = uvicorn.Server(config)
         thread = threading.Thread(
             target=server.run, kwargs={"sockets": [sock]}, name=f"jobmock-{self.port}", daemon=True
