@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
+import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from jobmock import Settings
 from jobmock.cli import main
 from jobmock.settings import known_vendors
 from tests.helpers import ROOT, run, serving
@@ -171,3 +174,24 @@ def test_token_for_a_vendor_without_tokens(capsys: pytest.CaptureFixture[str]) -
     assert "nunu does not use signed tokens; use X-Api-Key: nunu_test_key" in (
         capsys.readouterr().err
     )
+
+
+def test_serve_watch_reloads_edited_fixtures(tmp_path: Path) -> None:
+    shutil.copytree(Settings().fixtures_dir / "nunu", tmp_path / "nunu")
+    job = tmp_path / "nunu" / "jobs.yaml"
+    with serving(
+        ["--port", "0", "--fixtures", str(tmp_path), "--vendors", "nunu", "--watch"]
+    ) as server:
+        assert f"  watching {tmp_path} for changes" in server.banner
+        url = f"{server.url}/nunu/api/v1/jobs/6bf46c69-7d2c-4f82-aeea-cbe226e87555"
+        request = urllib.request.Request(url, headers={"X-Api-Key": "nunu_test_key"})
+        assert json.loads(urllib.request.urlopen(request).read())["template_data"] == {
+            "country": "Germany"
+        }
+        job.write_text(job.read_text().replace("{country: Germany}", "{country: Japan}"))
+        deadline = time.monotonic() + 20
+        while json.loads(urllib.request.urlopen(request).read())["template_data"] != {
+            "country": "Japan"
+        }:
+            assert time.monotonic() < deadline, "the edit was not served within 20 s"
+            time.sleep(0.05)  # waiting for the watcher's thread, not moving a job

@@ -59,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--journal-size", type=int, help="requests kept in the journal")
     serve.add_argument("--control-token", help="require this bearer token on /_mock")
     serve.add_argument(
+        "--watch",
+        action="store_true",
+        default=None,
+        help="reload the fixtures when their files change",
+    )
+    serve.add_argument(
         "--rate-limits",
         action="store_true",
         default=None,
@@ -173,7 +179,9 @@ def banner(app: JobmockApp, root: str) -> list[str]:
         lines.append(
             f"  {slug:<8} {runtime.base_url(root, slug):<48} {vendor.spec.default_credentials}"
         )
-    lines.append(f"  control  {root}/_mock  (health, reset, clock, jobs, requests, faults)")
+    if runtime.settings.watch:
+        lines.append(f"  watching {runtime.settings.fixtures_dir} for changes")
+    lines.append(f"  control  {root}/_mock  (health, reset, reload, clock, jobs, requests, faults)")
     return lines
 
 
@@ -190,6 +198,7 @@ def serve(args: argparse.Namespace) -> int:
         seed=args.seed,
         journal_size=args.journal_size,
         control_token=args.control_token,
+        watch=args.watch,
         rate_limits=args.rate_limits,
         log_level=args.log_level,
     )
@@ -207,12 +216,34 @@ def serve(args: argparse.Namespace) -> int:
     shown = f"[{host}]" if ":" in host else host
     for line in banner(app, f"http://{shown}:{port}"):
         _out(line)
+    if settings.watch:
+        from jobmock.watch import FixtureWatcher
+
+        folders = [settings.fixtures_dir / slug for slug in settings.served_vendors]
+        FixtureWatcher(folders, lambda: reload_fixtures(app)).start()
     sys.stdout.flush()
     config = uvicorn_config(
         app, log_level=settings.log_level, access_log=settings.log_level in ("debug", "trace")
     )
     uvicorn.Server(config).run(sockets=[sock])
     return 0
+
+
+def reload_fixtures(app: JobmockApp) -> None:
+    """Serve the changed fixtures, or say why not and keep serving the previous ones."""
+    from jobmock.core.fixtures import FixtureError
+
+    keep = "still serving the previous ones"
+    try:
+        runtime = app.reload()
+    except FixtureError as exc:
+        _out(f"jobmock: fixtures changed but are invalid; {keep}:\n{exc}", sys.stderr)
+    except Exception as exc:  # a bug must not end the watch: say it and keep serving
+        _out(f"jobmock: reloading the fixtures failed; {keep}: {exc!r}", sys.stderr)
+    else:
+        _out(f"jobmock: fixtures reloaded ({', '.join(runtime.vendors)})")
+    sys.stdout.flush()
+    sys.stderr.flush()
 
 
 def validate(directory: Path) -> int:

@@ -8,6 +8,7 @@ root with its real paths; the control API lives under ``/_mock`` in both layouts
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -46,6 +47,8 @@ class Runtime:
     faults: FaultBook = field(default_factory=FaultBook)
     """Exceptions raised inside the mock while serving; the pytest plugin re-raises them."""
     controller: Controller | None = None
+    reload: Callable[[], Runtime] | None = None
+    """Re-read the fixtures and serve them in place of these (``JobmockApp.reload``)."""
 
     @property
     def single(self) -> str | None:
@@ -61,39 +64,59 @@ def _route_path(scope: Scope) -> str:
     return path[len(root) :] if root and path.startswith(root) else path
 
 
+@dataclass(frozen=True)
+class Serving:
+    """What one set of loaded fixtures serves; swapped whole on reload, so a request in flight
+    finishes on the set it started on."""
+
+    runtime: Runtime
+    control: ASGIApp
+    mounts: dict[str, ASGIApp]
+    root: ASGIApp | None
+    """The one vendor served at the root, if any."""
+
+
 class JobmockApp:
     """The root ASGI app: a dictionary dispatch on the first path segment, nothing more."""
 
-    def __init__(
-        self,
-        runtime: Runtime,
-        control: ASGIApp,
-        mounts: dict[str, ASGIApp],
-    ) -> None:
-        self.runtime = runtime
-        self._control = control
-        self._mounts = mounts
-        self._root = mounts[runtime.single] if runtime.single else None
+    def __init__(self, serving: Serving) -> None:
+        self._serving = serving
+        serving.runtime.reload = self.reload
+
+    @property
+    def runtime(self) -> Runtime:
+        return self._serving.runtime
 
     @property
     def controller(self) -> Controller:
         assert self.runtime.controller is not None
         return self.runtime.controller
 
+    def reload(self) -> Runtime:
+        """Re-read the fixtures and serve them from now on, as a restart would (the clock,
+        jobs, faults and journal start over); a bad fixture raises ``FixtureError`` and
+        changes nothing. Exceptions caught while serving are kept for the test that hit them."""
+        old = self.runtime
+        serving = build(old.settings, crashes=old.crashes)
+        serving.runtime.reload = self.reload
+        self._serving = serving
+        return serving.runtime
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
             return
+        serving = self._serving
         path = _route_path(scope)
         segment = path.split("/", 2)[1] if path.startswith("/") else ""
         if segment == CONTROL_PREFIX:
-            await self._control(self._child(scope, "/" + CONTROL_PREFIX), receive, send)
-        elif self._root is not None:
-            await self._root(scope, receive, send)
-        elif segment in self._mounts:
-            await self._mounts[segment](self._child(scope, "/" + segment), receive, send)
+            await serving.control(self._child(scope, "/" + CONTROL_PREFIX), receive, send)
+        elif serving.root is not None:
+            await serving.root(scope, receive, send)
+        elif segment in serving.mounts:
+            await serving.mounts[segment](self._child(scope, "/" + segment), receive, send)
         else:
-            await self._no_vendor(scope, send)
+            await self._no_vendor(serving.runtime, scope, send)
 
     @staticmethod
     def _child(scope: Scope, prefix: str) -> Scope:
@@ -112,18 +135,19 @@ class JobmockApp:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
-    async def _no_vendor(self, scope: Scope, send: Send) -> None:
+    @staticmethod
+    async def _no_vendor(runtime: Runtime, scope: Scope, send: Send) -> None:
         if scope["type"] != "http":
             return
-        store = self.runtime.store
+        store = runtime.store
         entry = new_entry(store, scope, None)
-        served = ", ".join(f"/{slug}{v.spec.base_path}" for slug, v in self.runtime.vendors.items())
+        served = ", ".join(f"/{slug}{v.spec.base_path}" for slug, v in runtime.vendors.items())
         message = (
             f"jobmock serves no vendor at {entry.raw_path!r}. Base paths: {served}; "
             f"control API: /{CONTROL_PREFIX}"
         )
         entry.status, entry.error = 404, message
-        bases = [f"/{slug}{v.spec.base_path}" for slug, v in self.runtime.vendors.items()]
+        bases = [f"/{slug}{v.spec.base_path}" for slug, v in runtime.vendors.items()]
         entry.suggestion = nearest_path(entry.raw_path, bases)
         store.journal.add(entry)
         body = json.dumps({"error": message}).encode()
@@ -142,16 +166,22 @@ class JobmockApp:
 
 def create_app(settings: Settings | None = None) -> JobmockApp:
     """Build a jobmock app. Raises ``FixtureError`` if a fixture file is invalid."""
+    return JobmockApp(build(settings if settings is not None else Settings()))
+
+
+def build(settings: Settings, crashes: list[BaseException] | None = None) -> Serving:
+    """Load the fixtures and build every served vendor, with a fresh clock and store."""
     from jobmock.control.routes import create_control_app
     from jobmock.control.service import Controller
     from jobmock.core.faults import fault_specs
     from jobmock.core.gate import VendorGate
     from jobmock.vendors import get_spec
 
-    settings = settings if settings is not None else Settings()
     clock = AppClock(settings.clock, settings.start_time, settings.clock_scale)
     store = Store(clock, settings.journal_size)
     runtime = Runtime(settings, clock, store, Generator(settings.seed))
+    if crashes is not None:
+        runtime.crashes = crashes
     mounts: dict[str, ASGIApp] = {}
     store.on_reset(runtime.faults.reset)
     for slug in settings.served_vendors:
@@ -171,7 +201,8 @@ def create_app(settings: Settings | None = None) -> JobmockApp:
             store.on_reset(limiter.reset)
         mounts[slug] = VendorGate(vendor, store, runtime.crashes, runtime.faults, limiter)
     runtime.controller = Controller(runtime)
-    return JobmockApp(runtime, create_control_app(runtime.controller), mounts)
+    root = mounts[settings.vendor] if settings.vendor else None
+    return Serving(runtime, create_control_app(runtime.controller), mounts, root)
 
 
 __all__ = ["JobmockApp", "Runtime", "__version__", "create_app"]

@@ -61,6 +61,10 @@ def create_control_app(controller: Controller) -> FastAPI:
     async def reset() -> Response:
         return json_response(controller.reset())
 
+    @app.post("/reload", summary="Re-read the fixture files and serve them, as a restart would")
+    async def reload() -> Response:
+        return json_response(controller.reload())
+
     @app.get("/clock", summary="The mock clock")
     async def get_clock() -> Response:
         return json_response(controller.clock())

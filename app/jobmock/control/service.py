@@ -57,6 +57,21 @@ class Controller:
         self.runtime.store.reset()
         return {"status": "ok", **self.clock()}
 
+    def reload(self) -> dict[str, Any]:
+        """Re-read the fixture files and serve them, as a restart would."""
+        from jobmock.core.fixtures import FixtureError
+
+        if self.runtime.reload is None:
+            raise BadRequest("this app was not built by create_app() and cannot reload")
+        try:
+            runtime = self.runtime.reload()
+        except FixtureError as exc:
+            problems = "; ".join(str(problem) for problem in exc.problems)
+            message = f"invalid fixtures, still serving the previous ones: {problems}"
+            raise BadRequest(message) from None
+        assert runtime.controller is not None
+        return {"status": "ok", "vendors": list(runtime.vendors), **runtime.controller.clock()}
+
     def clock(self) -> dict[str, Any]:
         clock = self.runtime.clock
         return {"now": clock.now().isoformat(), "mode": clock.mode, "scale": clock.scale}

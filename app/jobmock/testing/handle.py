@@ -14,6 +14,7 @@ from jobmock.core.polling import Clock, PollCheck, check_polling
 if TYPE_CHECKING:
     import httpx
 
+    from jobmock.control.service import Controller
     from jobmock.main import JobmockApp
 
 #: The base URL of in-process clients (no port: requests go straight into the app).
@@ -56,6 +57,11 @@ class MockHandle(ABC):
     def reset(self) -> None:
         """Back to the loaded fixtures and the start time; faults and the journal are cleared."""
         self._call("POST", "/reset")
+
+    def reload(self) -> dict[str, Any]:
+        """Re-read the fixture files and serve them, as a restart would; bad fixtures raise
+        JobmockError (naming file, line and field) and the server keeps the previous ones."""
+        return dict(self._call("POST", "/reload"))
 
     # --- clock -------------------------------------------------------------------------------
 
@@ -249,8 +255,11 @@ class InProcessHandle(MockHandle):
         if not isinstance(app, JobmockApp):
             raise TypeError("InProcessHandle needs an app made by jobmock.create_app()")
         self.app: JobmockApp = app
-        self.controller = app.controller
         self.url = url
+
+    @property
+    def controller(self) -> Controller:
+        return self.app.controller  # read each time: a reload replaces it
 
     def _call(
         self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None
@@ -264,6 +273,8 @@ class InProcessHandle(MockHandle):
                     return c.health()
                 case "POST", ["reset"]:
                     return c.reset()
+                case "POST", ["reload"]:
+                    return c.reload()
                 case "GET", ["clock"]:
                     return c.clock()
                 case "POST", ["clock"]:

@@ -1,0 +1,159 @@
+"""Reloading the fixtures in place: ``POST /_mock/reload``, the handle's ``reload()``, and the
+watcher behind ``jobmock serve --watch``."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from jobmock import Settings, create_app
+from jobmock.cli import reload_fixtures
+from jobmock.main import JobmockApp
+from jobmock.testing.handle import InProcessHandle, JobmockError
+from jobmock.testing.transport import JobmockTransport
+from jobmock.watch import FixtureWatcher
+from tests.conftest import START
+
+JOB = "0f5b3c4e-6a55-4c8e-9d1e-1a2b3c4d5e6f"
+KEY = {"X-Api-Key": "nunu_test_key"}
+
+
+def write_job(folder: Path, test_name: str) -> Path:
+    path = folder / "nunu" / "extra.yaml"
+    path.write_text(f"jobs:\n  - job_id: {JOB}\n    status: QUEUED\n    test_name: {test_name}\n")
+    return path
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    shutil.copytree(Settings().fixtures_dir / "nunu", tmp_path / "nunu")
+    write_job(tmp_path, "Before")
+    return tmp_path
+
+
+@pytest.fixture
+def app(folder: Path) -> JobmockApp:
+    return create_app(
+        Settings(fixtures=folder, vendors=("nunu",), clock="manual", start_time=START)
+    )
+
+
+@pytest.fixture
+def client(app: JobmockApp) -> Iterator[httpx.Client]:
+    with httpx.Client(transport=JobmockTransport(app), base_url="http://jobmock") as c:
+        yield c
+
+
+def job_name(client: httpx.Client) -> str:
+    return str(client.get(f"/nunu/api/v1/jobs/{JOB}", headers=KEY).json()["test_name"])
+
+
+def test_reload_serves_the_edited_files_as_a_restart_would(
+    app: JobmockApp, client: httpx.Client, folder: Path
+) -> None:
+    crashes = app.runtime.crashes
+    added = client.post("/_mock/jobs/nunu", json={"status": "QUEUED"}).json()["id"]
+    client.post("/_mock/clock", json={"advance": "1h"})
+    write_job(folder, "After")
+    assert job_name(client) == "Before"
+
+    response = client.post("/_mock/reload")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "vendors": ["nunu"],
+        "now": "2026-11-01T12:00:00+00:00",
+        "mode": "manual",
+        "scale": 1.0,
+    }
+    assert job_name(client) == "After"
+    assert client.get(f"/nunu/api/v1/jobs/{added}", headers=KEY).status_code == 404
+    assert [r["path"] for r in client.get("/_mock/requests").json()["requests"]] == [
+        f"/api/v1/jobs/{JOB}",
+        f"/api/v1/jobs/{added}",
+    ]
+    assert app.runtime.crashes is crashes  # a bug hit before the reload still fails its test
+
+
+def test_bad_files_are_refused_and_nothing_changes(client: httpx.Client, folder: Path) -> None:
+    added = client.post("/_mock/jobs/nunu", json={"status": "QUEUED"}).json()["id"]
+    moved = client.post("/_mock/clock", json={"advance": "1h"}).json()
+    (folder / "nunu" / "extra.yaml").write_text(f"jobs:\n  - job_id: {JOB}\n    statuz: QUEUED\n")
+
+    response = client.post("/_mock/reload")
+
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error.startswith("invalid fixtures, still serving the previous ones: ")
+    assert f"{folder}/nunu/extra.yaml:3: jobs[0].statuz:" in error
+    assert job_name(client) == "Before"
+    assert client.get(f"/nunu/api/v1/jobs/{added}", headers=KEY).status_code == 200
+    assert client.get("/_mock/clock").json() == moved
+
+
+def test_one_vendor_at_the_root_is_still_there_after_a_reload(folder: Path) -> None:
+    app = create_app(Settings(fixtures=folder, vendor="nunu", clock="manual"))
+    handle = InProcessHandle(app)
+    write_job(folder, "After")
+    assert handle.reload()["vendors"] == ["nunu"]
+    with handle.client() as client:
+        assert client.get(f"/api/v1/jobs/{JOB}", headers=KEY).json()["test_name"] == "After"
+    (folder / "nunu" / "extra.yaml").write_text("jobs: 3\n")
+    with pytest.raises(JobmockError, match=r"extra\.yaml:1: jobs"):
+        handle.reload()
+
+
+def test_the_serve_callback_says_what_happened(
+    app: JobmockApp, folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_job(folder, "After")
+    reload_fixtures(app)
+    assert capsys.readouterr().out == "jobmock: fixtures reloaded (nunu)\n"
+    (folder / "nunu" / "extra.yaml").write_text("jobs: [{job_id: 1}]\n")
+    reload_fixtures(app)
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "jobmock: fixtures changed but are invalid; still serving the previous ones:\n"
+    )
+    assert "extra.yaml:1: jobs[0].job_id" in err
+
+
+class TestWatcher:
+    def watcher(self, folder: Path) -> tuple[FixtureWatcher, list[int]]:
+        calls: list[int] = []
+        return FixtureWatcher([folder / "nunu"], lambda: calls.append(1)), calls
+
+    def test_a_change_is_reloaded_once_it_has_settled(self, folder: Path) -> None:
+        watcher, calls = self.watcher(folder)
+        assert not watcher.check()
+        write_job(folder, "A much longer name, so the size changes")
+        assert not watcher.check()  # seen, maybe half-written: wait one interval
+        assert watcher.check()
+        assert calls == [1]
+        assert not watcher.check()
+        assert calls == [1]
+
+    def test_new_and_deleted_files_count_other_files_do_not(self, folder: Path) -> None:
+        watcher, calls = self.watcher(folder)
+        (folder / "nunu" / "notes.txt").write_text("not a fixture")
+        (folder / "nunu" / ".extra.yaml.swp").write_text("an editor's")
+        assert not watcher.check() and not watcher.check()
+        (folder / "nunu" / "more.yml").write_text("jobs: []\n")
+        watcher.check()
+        assert watcher.check()
+        (folder / "nunu" / "more.yml").unlink()
+        watcher.check()
+        assert watcher.check()
+        assert calls == [1, 1]
+
+    def test_the_thread_polls_until_stopped(self, folder: Path) -> None:
+        watcher, _ = self.watcher(folder)
+        watcher.interval = 0.01
+        watcher.start()
+        watcher.stop()
+        assert watcher._thread is not None and not watcher._thread.is_alive()
