@@ -40,6 +40,30 @@ WORKSPACE = "/api/v1/workspace/123e4567-e89b-12d3-a456-426614174000/projects/my-
 SEED_RUN = "/jobs/my-sample-job/runs/jr_abc123def456ghi789xyz"
 PRUNNER_JOB = "52a5cb79-7556-4c52-8e6f-dd6aaf1bc4c8"
 EXPIRED = int(START.timestamp()) - 1
+OSAPI_JOB = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+
+
+def _osapi(token: str | None = None, **claims: object) -> dict[str, str]:
+    """Bearer headers for OSAPI (an admin token unless told), with a fixed request id so both
+    paths echo the same one."""
+    from datetime import timedelta
+
+    from jobmock.vendors.osapi.minting import mint
+
+    roles = claims.pop("roles", ("admin",))
+    if token is None:
+        token = mint(
+            b"jobmock-osapi-signing-key",
+            roles=roles,  # type: ignore[arg-type]
+            permissions=(),
+            subject="tests",
+            issued_at=START,
+            expires_at=START + timedelta(days=1),
+            extra=claims,
+        )
+    return {"Authorization": f"Bearer {token}", "X-Request-Id": "fast-path-check"}
+
+
 VENDOR_CASES: list[tuple[str, str, dict[str, str]]] = [
     *[("nunu", path, {"X-Api-Key": key} if key else {}) for path, key in CASES],
     ("intuned", WORKSPACE + SEED_RUN, {"x-api-key": "intuned_test_key"}),
@@ -68,6 +92,18 @@ VENDOR_CASES: list[tuple[str, str, dict[str, str]]] = [
         "/job/detail?id=00000000-0000-4000-8000-000000000000",
         {"Authorization": f"Bearer {_prunner_token()}"},
     ),
+    ("osapi", f"/job/{OSAPI_JOB}", _osapi()),
+    ("osapi", f"/api/job/{OSAPI_JOB}", _osapi()),
+    ("osapi", f"/job/{OSAPI_JOB.replace('-', '').upper()}", _osapi()),
+    ("osapi", f"/job/urn:uuid:{OSAPI_JOB}", _osapi()),
+    ("osapi", "/job/not-a-uuid", _osapi()),
+    ("osapi", "/job/not-a-uuid", {}),
+    ("osapi", f"/job/{OSAPI_JOB}", {}),
+    ("osapi", f"/job/{OSAPI_JOB}", _osapi("not.a.token")),
+    ("osapi", f"/job/{OSAPI_JOB}", _osapi(roles=("nobody",))),
+    ("osapi", f"/job/{OSAPI_JOB}", _osapi(roles=("read",), permissions=["node:read"])),
+    ("osapi", "/job/00000000-0000-4000-8000-000000000000", _osapi()),
+    ("osapi", f"/api/job/{OSAPI_JOB}", {"Authorization": "bearer x"}),
 ]
 
 
@@ -93,6 +129,7 @@ def test_fast_path_answers_like_the_vendor_app(
         "getRunDetailsScoped",
         "getJobRun",
         "jobDetail",
+        "GetJobByID",
     )
 
 

@@ -175,6 +175,15 @@ class VendorGate:
                 record()
             await send(message)
 
+        own = self.vendor.own_headers
+        own_send = journal_send
+        if own is not None:
+            # Answers the gate makes itself carry the headers the vendor's server always adds.
+            async def own_send(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    message = {**message, "headers": [*message.get("headers", ()), *own(scope)]}
+                await journal_send(message)
+
         def keep(exc: BaseException) -> None:
             if not any(c is exc for c in self.crashes):
                 self.crashes.append(exc)
@@ -185,7 +194,9 @@ class VendorGate:
                 match = self._match(entry)
                 fault = await self._fault(entry, match)
                 if fault is not None:
-                    await self._inject(fault, entry, scope, journal_receive, journal_send, send)
+                    await self._inject(
+                        fault, entry, scope, journal_receive, journal_send, own_send, send
+                    )
                     return
             if self.limiter is not None and self.limiter.enabled:
                 wait = self.limiter.hit(self.limiter.key_for(entry.path, entry.headers))
@@ -194,9 +205,9 @@ class VendorGate:
                     limited = RateLimited(
                         self.limiter.rule.message, retry_after=wait, reason="rate_limit"
                     )
-                    await self.vendor.render_error(limited)(scope, receive, journal_send)
+                    await self.vendor.render_error(limited)(scope, receive, own_send)
                     return
-            if self.fast is not None and await self._fast(entry, scope, journal_send):
+            if self.fast is not None and await self._fast(entry, scope, own_send):
                 return
             await self.app(scope, journal_receive, journal_send)
         except ConnectionDropped:
@@ -206,7 +217,7 @@ class VendorGate:
             keep(exc)
             if not response_started:
                 crash = ServerError("Internal server error", reason="crash")
-                await self.vendor.render_error(crash)(scope, receive, journal_send)
+                await self.vendor.render_error(crash)(scope, receive, own_send)
         finally:
             record()
 
@@ -269,15 +280,18 @@ class VendorGate:
         scope: Scope,
         receive: Receive,
         journal_send: Send,
+        own_send: Send,
         raw_send: Send,
     ) -> None:
+        """``own_send`` for answers made here, ``journal_send`` for the vendor app's (mangled)
+        answers, ``raw_send`` to drop the connection."""
         entry.fault = fault.id
         spec = fault.spec
         action = spec.action
         entry.notes.append(f"fault {fault.id}: {action}")
         if action == "status":
             error = Injected(spec.status or 500, spec.message or "", retry_after=spec.retry_after)
-            await self.vendor.render_error(error)(scope, receive, journal_send)
+            await self.vendor.render_error(error)(scope, receive, own_send)
             return
         if action == "drop":
             if not await _abort(raw_send):

@@ -19,7 +19,7 @@ from jobmock.core.ratelimit import RateLimitRule
 
 if TYPE_CHECKING:
     from starlette.responses import Response
-    from starlette.types import ASGIApp
+    from starlette.types import ASGIApp, Scope
 
     from jobmock.core.clock import AppClock
     from jobmock.core.errors import MockError
@@ -109,6 +109,10 @@ class VendorApp:
     place of ``spec.rate_limit``."""
     fast_routes: Sequence[FastRoute] = ()
     """Hot reads served before FastAPI (see ``core.fastpath``)."""
+    own_headers: Callable[[Scope], list[tuple[bytes, bytes]]] | None = None
+    """Headers the vendor's server puts on every answer (OSAPI's ``X-Request-Id``). ``asgi``
+    adds them to its own answers; the gate adds them to those it makes itself (fast routes,
+    injected faults, rate limits, crashes)."""
 
     def openapi(self) -> dict[str, Any]:
         if self.openapi_document is not None:

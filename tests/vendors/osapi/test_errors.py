@@ -156,10 +156,27 @@ def test_a_crash_is_echos_500(osapi: Osapi, handle: InProcessHandle) -> None:
 
     setattr(backend, "get_job_by_id", broken)  # noqa: B010
     try:
-        echo(osapi.get(f"/job/{SEED_JOB}"), 500, "Internal Server Error")
+        response = osapi.get(f"/job/{SEED_JOB}", headers={"X-Request-Id": "trace-7"})
+        echo(response, 500, "Internal Server Error")
+        assert response.headers.get_list("x-request-id") == ["trace-7"]
+        assert response.headers.get_list("vary") == ["Origin"]
     finally:
         delattr(backend, "get_job_by_id")
         app.runtime.crashes.clear()
+
+
+@pytest.mark.parametrize("action", ["status", "malformed"])
+def test_injected_faults_carry_echos_headers_once(
+    osapi: Osapi, handle: InProcessHandle, action: str
+) -> None:
+    if action == "status":
+        handle.fail_next("osapi", status=503)
+    else:
+        handle.add_fault("osapi", malformed=True)
+    response = osapi.get(f"/job/{SEED_JOB}", headers={"X-Request-Id": "trace-8"})
+    assert response.status_code == (503 if action == "status" else 200)
+    assert response.headers.get_list("x-request-id") == ["trace-8"]
+    assert response.headers.get_list("vary") == ["Origin"]
 
 
 def test_requests_are_journaled_with_the_vendors_operation(

@@ -55,7 +55,7 @@ def create(ctx: VendorContext) -> VendorApp:
     from jobmock.vendors.osapi.front import EchoFront
     from jobmock.vendors.osapi.generated import load_sets
     from jobmock.vendors.osapi.loader import load, signing_key
-    from jobmock.vendors.osapi.routes import create_router
+    from jobmock.vendors.osapi.routes import create_router, fast_routes
 
     data = load(ctx.fixture_files(), ctx.generator)
     sets = load_sets(data, ctx.generator)
@@ -74,7 +74,15 @@ def create(ctx: VendorContext) -> VendorApp:
     app.router.redirect_slashes = False  # Echo answers /job/ with 404, never a redirect
     routes = [route for router in routers for route in router.routes]
     front = EchoFront(app, routes, backend.request_id)
-    return VendorApp(SPEC, front, backend, render_error, openapi_document=app.openapi)
+    return VendorApp(
+        SPEC,
+        front,
+        backend,
+        render_error,
+        openapi_document=app.openapi,
+        fast_routes=fast_routes(backend),
+        own_headers=front.headers,
+    )
 
 
 def check_fixtures(directory: Path) -> str:

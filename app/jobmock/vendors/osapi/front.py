@@ -38,12 +38,16 @@ class EchoFront:
                 methods |= route.methods or set()
         return echo_allow(",".join(methods)) if methods else None
 
+    def headers(self, scope: Scope) -> list[tuple[bytes, bytes]]:
+        """What Echo's middleware adds to every answer: ``Vary`` and the request id."""
+        given = next((v for k, v in scope["headers"] if k == b"x-request-id"), None)
+        return [(b"vary", b"Origin"), (b"x-request-id", given or self.request_id().encode())]
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        given = next((v for k, v in scope["headers"] if k == b"x-request-id"), None)
-        extra = [(b"vary", b"Origin"), (b"x-request-id", given or self.request_id().encode())]
+        extra = self.headers(scope)
         if scope["method"] == "OPTIONS":
             allow = self.allow(scope)
             if allow:

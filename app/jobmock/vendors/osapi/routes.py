@@ -6,6 +6,7 @@ binds them as OSAPI does, before auth), and the Authorization header is read as 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request, Security
@@ -14,6 +15,7 @@ from starlette.responses import Response
 
 from jobmock.core.asgi import request_body
 from jobmock.core.errors import MockError
+from jobmock.core.fastpath import FastResponse, FastRoute, header
 from jobmock.vendors.osapi import schemas as s
 from jobmock.vendors.osapi.backend import OsapiBackend
 
@@ -174,3 +176,16 @@ def create_router(backend: OsapiBackend, prefix: str = "") -> APIRouter:
             raise MockError("404 page not found", status=404, reason="page_not_found")
 
     return router
+
+
+def fast_routes(backend: OsapiBackend) -> list[FastRoute]:
+    """GetJobByID, the read clients poll, on both path styles, served by the gate before
+    FastAPI: the same answer as the route above (``tests/core/test_fastpath.py`` compares them;
+    the gate adds Echo's headers through ``VendorApp.own_headers``)."""
+
+    def job(params: Mapping[str, str], scope: Mapping[str, Any]) -> FastResponse:
+        return FastResponse(
+            200, backend.get_job_by_id(params["id"], header(scope, b"authorization"))
+        )
+
+    return [FastRoute("GET", prefix + "/job/{id}", "GetJobByID", job) for prefix in ("", "/api")]
