@@ -59,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--journal-size", type=int, help="requests kept in the journal")
     serve.add_argument("--control-token", help="require this bearer token on /_mock")
     serve.add_argument(
+        "--max-sessions", type=int, metavar="N", help="sessions held at once (default 32)"
+    )
+    serve.add_argument(
         "--watch",
         action="store_true",
         default=None,
@@ -198,6 +201,7 @@ def serve(args: argparse.Namespace) -> int:
         seed=args.seed,
         journal_size=args.journal_size,
         control_token=args.control_token,
+        max_sessions=args.max_sessions,
         watch=args.watch,
         rate_limits=args.rate_limits,
         log_level=args.log_level,

@@ -8,12 +8,12 @@ root with its real paths; the control API lives under ``/_mock`` in both layouts
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jobmock import __version__
 from jobmock.core.clock import AppClock
+from jobmock.core.errors import MockError
 from jobmock.core.faults import FaultBook
 from jobmock.core.fixtures import load_dir
 from jobmock.core.gate import new_entry
@@ -22,6 +22,7 @@ from jobmock.core.operations import nearest_path
 from jobmock.core.ratelimit import RateLimiter
 from jobmock.core.store import Store
 from jobmock.core.vendor import VendorApp, VendorContext
+from jobmock.sessions import SESSION_PREFIX, Sessions
 from jobmock.settings import Settings
 
 if TYPE_CHECKING:
@@ -47,8 +48,10 @@ class Runtime:
     faults: FaultBook = field(default_factory=FaultBook)
     """Exceptions raised inside the mock while serving; the pytest plugin re-raises them."""
     controller: Controller | None = None
-    reload: Callable[[], Runtime] | None = None
-    """Re-read the fixtures and serve them in place of these (``JobmockApp.reload``)."""
+    host: JobmockApp | None = None
+    """The app serving this runtime, which can reload it or end its session."""
+    session: str | None = None
+    """The session this runtime serves (``/_session/{name}/``); None for the root."""
 
     @property
     def single(self) -> str | None:
@@ -77,11 +80,13 @@ class Serving:
 
 
 class JobmockApp:
-    """The root ASGI app: a dictionary dispatch on the first path segment, nothing more."""
+    """The root ASGI app: a dictionary dispatch on the first path segment, nothing more
+    (after ``/_session/{name}``, which picks another set of everything; see ``sessions``)."""
 
     def __init__(self, serving: Serving) -> None:
-        self._serving = serving
-        serving.runtime.reload = self.reload
+        self._serving = self._adopt(serving, None)
+        settings = serving.runtime.settings
+        self.sessions: Sessions[Serving] = Sessions(self._new_session, settings.max_sessions)
 
     @property
     def runtime(self) -> Runtime:
@@ -92,14 +97,28 @@ class JobmockApp:
         assert self.runtime.controller is not None
         return self.runtime.controller
 
-    def reload(self) -> Runtime:
+    def _adopt(self, serving: Serving, session: str | None) -> Serving:
+        serving.runtime.host, serving.runtime.session = self, session
+        return serving
+
+    def _new_session(self, name: str) -> Serving:
+        return self._adopt(build(self.runtime.settings), name)
+
+    def session(self, name: str) -> Runtime:
+        """The runtime of session ``name``, made now if it is new."""
+        return self.sessions.get(name).runtime
+
+    def reload(self, session: str | None = None) -> Runtime:
         """Re-read the fixtures and serve them from now on, as a restart would (the clock,
         jobs, faults and journal start over); a bad fixture raises ``FixtureError`` and
-        changes nothing. Exceptions caught while serving are kept for the test that hit them."""
-        old = self.runtime
-        serving = build(old.settings, crashes=old.crashes)
-        serving.runtime.reload = self.reload
-        self._serving = serving
+        changes nothing. Exceptions caught while serving are kept for the test that hit them.
+        Each session keeps the fixtures it was built from until it reloads or ends."""
+        old = self.sessions.get(session) if session is not None else self._serving
+        serving = self._adopt(build(old.runtime.settings, crashes=old.runtime.crashes), session)
+        if session is None:
+            self._serving = serving
+        else:
+            self.sessions.replace(session, serving)
         return serving.runtime
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -109,6 +128,16 @@ class JobmockApp:
         serving = self._serving
         path = _route_path(scope)
         segment = path.split("/", 2)[1] if path.startswith("/") else ""
+        if segment == SESSION_PREFIX:
+            name = path.split("/", 3)[2] if path.count("/") >= 2 else ""
+            try:
+                serving = self.sessions.get(name)
+            except MockError as exc:
+                await _send_json(send, exc.status, {"error": exc.message})
+                return
+            scope = self._child(scope, f"/{SESSION_PREFIX}/{name}")
+            path = _route_path(scope)
+            segment = path.split("/", 2)[1] if path.startswith("/") else ""
         if segment == CONTROL_PREFIX:
             await serving.control(self._child(scope, "/" + CONTROL_PREFIX), receive, send)
         elif serving.root is not None:
@@ -150,18 +179,14 @@ class JobmockApp:
         bases = [f"/{slug}{v.spec.base_path}" for slug, v in runtime.vendors.items()]
         entry.suggestion = nearest_path(entry.raw_path, bases)
         store.journal.add(entry)
-        body = json.dumps({"error": message}).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 404,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await _send_json(send, 404, {"error": message})
+
+
+async def _send_json(send: Send, status: int, data: Any) -> None:
+    body = json.dumps(data).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def create_app(settings: Settings | None = None) -> JobmockApp:

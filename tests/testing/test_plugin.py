@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from jobmock.testing import RemoteHandle
 from tests.helpers import ROOT, serving
 
 SEED_JOB = "f80f6230-3a4f-431a-9d55-d11b867fed4e"
@@ -147,6 +148,51 @@ def test_remote_mode(pytester: pytest.Pytester) -> None:
     with serving(["--port", "0", "--clock", "manual"]) as server:
         result = pytester.runpytest("--jobmock-url", server.url)
     result.assert_outcomes(passed=1)
+
+
+def test_remote_mode_in_a_named_session(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        def test_in_the_session(jobmock, jobmock_server):
+            assert jobmock_server.url.endswith("/_session/ci-42")
+            assert jobmock.base_url("nunu") == jobmock_server.url + "/nunu/api/v1"
+            assert jobmock.health()["session"] == "ci-42"
+            jobmock.advance("1h")
+        """
+    )
+    with serving(["--port", "0", "--clock", "manual"]) as server:
+        root = RemoteHandle(server.url)
+        before = root.now()
+        result = pytester.runpytest("--jobmock-url", server.url, "--jobmock-session", "ci-42")
+        try:
+            assert root.now() == before  # the session's advance did not move the root clock
+            sessions = root.sessions()
+        finally:
+            root.close()
+    result.assert_outcomes(passed=1)
+    assert sessions == []  # ended with the test run
+
+
+def test_remote_mode_under_xdist_gives_each_worker_a_session(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        """
+        import os
+        import pytest
+
+        @pytest.mark.parametrize("n", range(8))
+        def test_clock_is_this_workers_own(jobmock, jobmock_server, n):
+            worker = os.environ["PYTEST_XDIST_WORKER"]
+            assert f"/_session/{worker}-" in jobmock_server.url
+            start = jobmock.now()
+            jobmock.advance(n * 60)
+            assert (jobmock.now() - start).total_seconds() == n * 60
+        """
+    )
+    with serving(["--port", "0", "--clock", "manual"]) as server:
+        result = pytester.runpytest_subprocess(
+            "-n", "2", "-p", "no:cacheprovider", "--jobmock-url", server.url
+        )
+    result.assert_outcomes(passed=8)
 
 
 def test_remote_mode_skips_markers_that_need_their_own_server(

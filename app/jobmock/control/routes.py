@@ -65,6 +65,15 @@ def create_control_app(controller: Controller) -> FastAPI:
     async def reload() -> Response:
         return json_response(controller.reload())
 
+    @app.get("/sessions", summary="The sessions this server holds (/_session/NAME/...)")
+    async def sessions() -> Response:
+        return json_response(controller.sessions())
+
+    @app.delete("/session", summary="End this session (under /_session/NAME)", status_code=204)
+    async def end_session() -> Response:
+        controller.end_session()
+        return Response(status_code=204)
+
     @app.get("/clock", summary="The mock clock")
     async def get_clock() -> Response:
         return json_response(controller.clock())

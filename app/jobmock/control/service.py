@@ -46,12 +46,15 @@ class Controller:
 
     def health(self) -> dict[str, Any]:
         runtime = self.runtime
-        return {
+        health = {
             "status": "ok",
             "version": __version__,
             "vendors": list(runtime.vendors),
             "base_paths": {slug: runtime.base_url("", slug) for slug in runtime.vendors},
         }
+        if runtime.session is not None:
+            health["session"] = runtime.session  # base paths are under /_session/NAME then
+        return health
 
     def reset(self) -> dict[str, Any]:
         self.runtime.store.reset()
@@ -61,16 +64,31 @@ class Controller:
         """Re-read the fixture files and serve them, as a restart would."""
         from jobmock.core.fixtures import FixtureError
 
-        if self.runtime.reload is None:
+        host = self.runtime.host
+        if host is None:
             raise BadRequest("this app was not built by create_app() and cannot reload")
         try:
-            runtime = self.runtime.reload()
+            runtime = host.reload(self.runtime.session)
         except FixtureError as exc:
             problems = "; ".join(str(problem) for problem in exc.problems)
             message = f"invalid fixtures, still serving the previous ones: {problems}"
             raise BadRequest(message) from None
         assert runtime.controller is not None
         return {"status": "ok", "vendors": list(runtime.vendors), **runtime.controller.clock()}
+
+    def sessions(self) -> dict[str, Any]:
+        host = self.runtime.host
+        names = host.sessions.names() if host is not None else []
+        limit = host.sessions.limit if host is not None else 0
+        return {"session": self.runtime.session, "sessions": names, "limit": limit}
+
+    def end_session(self) -> None:
+        host, name = self.runtime.host, self.runtime.session
+        if host is None or name is None:
+            raise BadRequest(
+                "this is the root, not a session: send DELETE /_session/NAME/_mock/session"
+            )
+        host.sessions.end(name)
 
     def clock(self) -> dict[str, Any]:
         clock = self.runtime.clock

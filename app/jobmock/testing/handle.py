@@ -58,6 +58,14 @@ class MockHandle(ABC):
         """Back to the loaded fixtures and the start time; faults and the journal are cleared."""
         self._call("POST", "/reset")
 
+    def sessions(self) -> list[str]:
+        """The names of the sessions the server holds (``/_session/NAME/``)."""
+        return list(self._call("GET", "/sessions")["sessions"])
+
+    def end_session(self) -> None:
+        """End the session this handle drives (its URL ends in ``/_session/NAME``)."""
+        self._call("DELETE", "/session")
+
     def reload(self) -> dict[str, Any]:
         """Re-read the fixture files and serve them, as a restart would; bad fixtures raise
         JobmockError (naming file, line and field) and the server keeps the previous ones."""
@@ -275,6 +283,10 @@ class InProcessHandle(MockHandle):
                     return c.reset()
                 case "POST", ["reload"]:
                     return c.reload()
+                case "DELETE", ["session"]:
+                    return c.end_session()
+                case "GET", ["sessions"]:
+                    return c.sessions()
                 case "GET", ["clock"]:
                     return c.clock()
                 case "POST", ["clock"]:

@@ -42,6 +42,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="drive an already-running jobmock (e.g. a container) instead of starting one; "
         "also JOBMOCK_URL",
     )
+    group.addoption(
+        "--jobmock-session",
+        dest="jobmock_session",
+        default=None,
+        metavar="NAME",
+        help="with --jobmock-url: use the session NAME of the remote jobmock (also "
+        "JOBMOCK_SESSION); each xdist worker gets a session of its own without it",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -53,12 +61,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 class RemoteServer:
-    """An already-running jobmock, driven through its control API."""
+    """An already-running jobmock, driven through its control API; in a session of its own
+    (``/_session/NAME``) when given one, ended when the test run is over."""
 
-    def __init__(self, url: str, token: str | None = None) -> None:
+    def __init__(self, url: str, token: str | None = None, session: str | None = None) -> None:
         from jobmock.testing.handle import RemoteHandle
 
-        self.url = url.rstrip("/")
+        self.session = session
+        self.url = url.rstrip("/") + (f"/_session/{session}" if session else "")
         self.handle: MockHandle = RemoteHandle(self.url, token=token)
         self.crashes: list[BaseException] = []
 
@@ -66,7 +76,21 @@ class RemoteServer:
         return self.handle.base_url(vendor)
 
     def stop(self) -> None:
-        self.handle.close()  # type: ignore[attr-defined]
+        try:
+            if self.session:
+                self.handle.end_session()
+        finally:
+            self.handle.close()  # type: ignore[attr-defined]
+
+
+def _remote_session(config: pytest.Config) -> str | None:
+    """The session a remote run uses: the one asked for, or one per xdist worker, whose
+    resets and clock would otherwise trample each other's on the shared server."""
+    asked = config.getoption("jobmock_session") or os.environ.get("JOBMOCK_SESSION")
+    if asked:
+        return str(asked)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return f"{worker}-{os.urandom(4).hex()}" if worker else None
 
 
 @pytest.fixture(scope="session")
@@ -82,7 +106,11 @@ def jobmock_server(request: pytest.FixtureRequest, jobmock_settings: Settings) -
     """One jobmock per test session (per xdist worker), or the remote one of --jobmock-url."""
     url = request.config.getoption("jobmock_url") or os.environ.get("JOBMOCK_URL")
     if url:
-        remote = RemoteServer(url, token=os.environ.get("JOBMOCK_CONTROL_TOKEN"))
+        remote = RemoteServer(
+            url,
+            token=os.environ.get("JOBMOCK_CONTROL_TOKEN"),
+            session=_remote_session(request.config),
+        )
         yield remote
         remote.stop()
         return

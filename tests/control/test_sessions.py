@@ -1,0 +1,122 @@
+"""Sessions: isolated jobmocks in one server under ``/_session/{name}/``."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import httpx
+import pytest
+
+from jobmock import Settings, create_app
+from jobmock.main import JobmockApp
+from jobmock.testing.transport import JobmockTransport
+from tests.conftest import START
+
+SEED_JOB = "f80f6230-3a4f-431a-9d55-d11b867fed4e"
+KEY = {"X-Api-Key": "nunu_test_key"}
+
+
+def client_for(app: JobmockApp) -> httpx.Client:
+    return httpx.Client(transport=JobmockTransport(app), base_url="http://jobmock")
+
+
+@pytest.fixture
+def app() -> JobmockApp:
+    return create_app(Settings(clock="manual", start_time=START, max_sessions=3))
+
+
+def test_sessions_are_isolated_from_each_other_and_the_root(app: JobmockApp) -> None:
+    with client_for(app) as client:
+        moved = client.post("/_session/a/_mock/clock", json={"advance": "1h"}).json()
+        assert moved["now"] == "2026-11-01T13:00:00+00:00"
+        added = client.post("/_session/a/_mock/jobs/nunu", json={"status": "QUEUED"}).json()
+        job = f"/nunu/api/v1/jobs/{added['id']}"
+
+        assert client.get(f"/_session/a{job}", headers=KEY).status_code == 200
+        assert client.get(f"/_session/b{job}", headers=KEY).status_code == 404
+        assert client.get(job, headers=KEY).status_code == 404
+        for root in ("/_session/b", ""):
+            assert client.get(f"{root}/_mock/clock").json()["now"] == "2026-11-01T12:00:00+00:00"
+
+        journal = client.get("/_session/a/_mock/requests").json()["requests"]
+        assert [(r["path"], r["status"]) for r in journal] == [(f"/api/v1/jobs/{added['id']}", 200)]
+        assert client.get("/_session/b/_mock/health").json()["session"] == "b"
+        assert "session" not in client.get("/_mock/health").json()
+        assert client.get("/_mock/sessions").json() == {
+            "session": None,
+            "sessions": ["a", "b"],
+            "limit": 3,
+        }
+
+
+def test_a_session_is_made_by_its_first_request_and_ends_when_told(app: JobmockApp) -> None:
+    with client_for(app) as client:
+        seed = client.get(f"/_session/ci-7/nunu/api/v1/jobs/{SEED_JOB}", headers=KEY)
+        assert seed.status_code == 200
+        assert seed.json()["job_id"] == SEED_JOB
+        client.post("/_session/ci-7/_mock/clock", json={"advance": "5m"})
+
+        assert client.delete("/_session/ci-7/_mock/session").status_code == 204
+        assert app.sessions.names() == []
+        fresh = client.get("/_session/ci-7/_mock/clock").json()
+        assert fresh["now"] == "2026-11-01T12:00:00+00:00"
+
+        refused = client.delete("/_mock/session")
+        assert refused.status_code == 400
+        assert "root, not a session" in refused.json()["error"]
+
+
+@pytest.mark.parametrize("path", ["/_session", "/_session/", "/_session/-x/_mock/health"])
+def test_invalid_session_names(app: JobmockApp, path: str) -> None:
+    with client_for(app) as client:
+        response = client.get(path)
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("invalid session name")
+
+
+def test_the_session_limit(app: JobmockApp) -> None:
+    with client_for(app) as client:
+        for name in ("a", "b", "c"):
+            assert client.get(f"/_session/{name}/_mock/health").status_code == 200
+        response = client.get("/_session/d/_mock/health")
+        assert response.status_code == 503
+        assert response.json() == {
+            "error": "this jobmock holds 3 sessions, its limit (--max-sessions); "
+            "end some with DELETE /_session/NAME/_mock/session"
+        }
+        client.delete("/_session/a/_mock/session")
+        assert client.get("/_session/d/_mock/health").status_code == 200
+
+
+def test_one_vendor_at_the_root_works_in_a_session() -> None:
+    app = create_app(Settings(vendor="nunu", clock="manual"))
+    with client_for(app) as client:
+        answer = client.get(f"/_session/s1/api/v1/jobs/{SEED_JOB}", headers=KEY)
+        assert answer.json()["job_id"] == SEED_JOB
+        assert client.get("/_session/s1/nunu/api/v1/jobs/x", headers=KEY).status_code == 404
+
+
+def test_a_session_reloads_alone(tmp_path: Path) -> None:
+    shutil.copytree(Settings().fixtures_dir / "nunu", tmp_path / "nunu")
+    app = create_app(Settings(fixtures=tmp_path, vendors=("nunu",), clock="manual"))
+    jobs = tmp_path / "nunu" / "jobs.yaml"
+    running = "/nunu/api/v1/jobs/6bf46c69-7d2c-4f82-aeea-cbe226e87555"
+    with client_for(app) as client:
+        client.get("/_session/s/_mock/health")
+        jobs.write_text(jobs.read_text().replace("{country: Germany}", "{country: Japan}"))
+        assert client.post("/_session/s/_mock/reload").json()["vendors"] == ["nunu"]
+
+        def country(root: str) -> str:
+            body = client.get(root + running, headers=KEY).json()
+            return str(body["template_data"]["country"])
+
+        assert (country("/_session/s"), country("")) == ("Japan", "Germany")
+        client.post("/_mock/reload")
+        assert country("") == "Japan"
+
+
+def test_sessions_can_be_switched_off() -> None:
+    app = create_app(Settings(clock="manual", max_sessions=0))
+    with client_for(app) as client:
+        assert client.get("/_session/a/_mock/health").status_code == 503
