@@ -7,6 +7,7 @@ root with its real paths; the control API lives under ``/_mock`` in both layouts
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -131,7 +132,12 @@ class JobmockApp:
         if segment == SESSION_PREFIX:
             name = path.split("/", 3)[2] if path.count("/") >= 2 else ""
             try:
-                serving = self.sessions.get(name)
+                found = self.sessions.find(name)
+                if found is None:
+                    # A new session loads its fixtures (~0.1 s): off the event loop, which
+                    # keeps serving everyone else meanwhile.
+                    found = await asyncio.to_thread(self.sessions.get, name)
+                serving = found
             except MockError as exc:
                 await _send_json(send, exc.status, {"error": exc.message})
                 return

@@ -30,6 +30,9 @@ class Sessions(Generic[T]):
         self._lock = threading.Lock()
         self._sessions: dict[str, T] = {}
 
+    def find(self, name: str) -> T | None:
+        return self._sessions.get(name)
+
     def get(self, name: str) -> T:
         """The session ``name``, made now if it is new; raises MockError when it cannot be."""
         found = self._sessions.get(name)
