@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from jobmock import __version__
-from jobmock.core.clock import AppClock
-from jobmock.core.errors import MockError
+from jobmock.core.clock import AppClock, http_date
+from jobmock.core.errors import SERVER_SEND_KEY, MockError
 from jobmock.core.faults import FaultBook
 from jobmock.core.fixtures import load_dir
 from jobmock.core.gate import new_entry
@@ -27,7 +27,7 @@ from jobmock.sessions import SESSION_PREFIX, Sessions
 from jobmock.settings import Settings
 
 if TYPE_CHECKING:
-    from starlette.types import ASGIApp, Receive, Scope, Send
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
     from jobmock.control.service import Controller
 
@@ -129,6 +129,7 @@ class JobmockApp:
         serving = self._serving
         path = _route_path(scope)
         segment = path.split("/", 2)[1] if path.startswith("/") else ""
+        refused: MockError | None = None
         if segment == SESSION_PREFIX:
             name = path.split("/", 3)[2] if path.count("/") >= 2 else ""
             try:
@@ -139,12 +140,16 @@ class JobmockApp:
                     found = await asyncio.to_thread(self.sessions.get, name)
                 serving = found
             except MockError as exc:
-                await _send_json(send, exc.status, {"error": exc.message})
-                return
+                refused = exc
             scope = self._child(scope, f"/{SESSION_PREFIX}/{name}")
             path = _route_path(scope)
             segment = path.split("/", 2)[1] if path.startswith("/") else ""
-        if segment == CONTROL_PREFIX:
+        if scope["type"] == "http":
+            scope[SERVER_SEND_KEY] = send
+            send = _dated(send, serving.runtime.clock)
+        if refused is not None:
+            await _send_json(send, refused.status, {"error": refused.message})
+        elif segment == CONTROL_PREFIX:
             await serving.control(self._child(scope, "/" + CONTROL_PREFIX), receive, send)
         elif serving.root is not None:
             await serving.root(scope, receive, send)
@@ -186,6 +191,19 @@ class JobmockApp:
         entry.suggestion = nearest_path(entry.raw_path, bases)
         store.journal.add(entry)
         await _send_json(send, 404, {"error": message})
+
+
+def _dated(send: Send, clock: AppClock) -> Send:
+    """``send`` adding a ``Date`` header from the mock clock: the vendors send one, and every
+    time the server tells a client comes from its clock (uvicorn's own is off)."""
+
+    async def dated(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            date = (b"date", http_date(clock.now()))
+            message = {**message, "headers": [*message.get("headers", ()), date]}
+        await send(message)
+
+    return dated
 
 
 async def _send_json(send: Send, status: int, data: Any) -> None:

@@ -54,6 +54,19 @@ def test_clock_get_advance_set(client: httpx.Client) -> None:
     assert body["now"] == "2027-01-01T00:00:00+00:00"
 
 
+def test_every_answer_is_dated_by_the_mock_clock(client: httpx.Client) -> None:
+    for path in (f"/nunu/api/v1/jobs/{SEED_JOB}", "/_mock/health", "/nowhere"):
+        assert client.get(path, headers=NUNU_AUTH).headers["date"] == (
+            "Sun, 01 Nov 2026 12:00:00 GMT"
+        )
+    client.post("/_mock/clock", json={"advance": "1d90s"})
+    assert client.get(f"/nunu/api/v1/jobs/{SEED_JOB}", headers=NUNU_AUTH).headers.get_list(
+        "date"
+    ) == ["Mon, 02 Nov 2026 12:01:30 GMT"]
+    session = client.get("/_session/dated/_mock/health")
+    assert session.headers["date"] == "Sun, 01 Nov 2026 12:00:00 GMT"  # a clock of its own
+
+
 def test_clock_switches_mode(client: httpx.Client) -> None:
     before = datetime.now(UTC)
     body = client.post("/_mock/clock", json={"mode": "real"}).json()

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from jobmock.core.clock import AppClock, as_utc
+from jobmock.core.clock import AppClock, as_utc, http_date
 from tests.fakes import FakeWall
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -156,3 +156,19 @@ def test_as_utc() -> None:
     plus_two = datetime(2026, 1, 1, 2, tzinfo=timezone(timedelta(hours=2)))
     assert as_utc(plus_two) == START
     assert as_utc(plus_two).tzinfo == UTC
+
+
+@pytest.mark.parametrize(
+    "when",
+    [
+        START,
+        datetime(2030, 2, 28, 23, 59, 59, 999999, tzinfo=UTC),
+        datetime(1969, 12, 31, 23, 59, 59, 500000, tzinfo=UTC),
+        datetime(2026, 7, 4, 9, 5, 7, tzinfo=timezone(timedelta(hours=-7))),
+    ],
+)
+def test_http_date_is_rfc_9110s_format(when: datetime) -> None:
+    from email.utils import format_datetime
+
+    expected = format_datetime(as_utc(when).replace(microsecond=0), usegmt=True)
+    assert http_date(when).decode() == expected

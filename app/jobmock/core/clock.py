@@ -15,6 +15,7 @@ import math
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Literal, Protocol
 
 ClockMode = Literal["real", "manual"]
@@ -36,6 +37,31 @@ def as_utc(when: datetime) -> datetime:
     if when.tzinfo is None:
         return when.replace(tzinfo=UTC)
     return when.astimezone(UTC)
+
+
+_WEEKDAYS = (b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun")
+_MONTHS = b"Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+def http_date(when: datetime) -> bytes:
+    """``when`` as an HTTP ``Date`` value (RFC 9110's IMF-fixdate), such as
+    ``Sun, 01 Nov 2026 12:00:00 GMT``."""
+    return _imf_fixdate(math.floor(when.timestamp()))
+
+
+@lru_cache(maxsize=8)  # most responses share their second with the one before
+def _imf_fixdate(second: int) -> bytes:
+    t = datetime.fromtimestamp(second, UTC)
+    weekday, month = _WEEKDAYS[t.weekday()], _MONTHS[t.month - 1]
+    return b"%s, %02d %s %04d %02d:%02d:%02d GMT" % (
+        weekday,
+        t.day,
+        month,
+        t.year,
+        t.hour,
+        t.minute,
+        t.second,
+    )
 
 
 def check_scale(scale: float) -> float:

@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl
 
 from jobmock.core.errors import (
     CRASH_KEY,
+    SERVER_SEND_KEY,
     ConnectionDropped,
     Injected,
     MockError,
@@ -78,8 +79,9 @@ async def _no_body() -> Message:
     return {"type": "http.request", "body": b"", "more_body": False}
 
 
-async def _abort(send: Send) -> bool:
+async def _abort(scope: Scope, send: Send) -> bool:
     """Close the client's connection at once, if the server lets us reach it (uvicorn does)."""
+    send = scope.get(SERVER_SEND_KEY, send)
     transport = getattr(getattr(send, "__self__", None), "transport", None)
     if transport is None or not hasattr(transport, "abort"):
         return False
@@ -294,7 +296,7 @@ class VendorGate:
             await self.vendor.render_error(error)(scope, receive, own_send)
             return
         if action == "drop":
-            if not await _abort(raw_send):
+            if not await _abort(scope, raw_send):
                 raise ConnectionDropped()
             return
         captured = _Captured()
@@ -314,7 +316,7 @@ class VendorGate:
         # truncate: the real headers (and length), half the body, then the line goes dead
         await journal_send(start)
         await journal_send({"type": "http.response.body", "body": cut, "more_body": True})
-        if not await _abort(raw_send):
+        if not await _abort(scope, raw_send):
             raise ConnectionDropped(received=len(cut), expected=len(real))
 
     # --- journal -------------------------------------------------------------------------------
