@@ -130,6 +130,9 @@ def build_vendor_app(
         redoc_url=None,
         openapi_url="/openapi.json",
     )
+    # A trailing slash is an unknown path to the vendors (each answers it with its own 404),
+    # never Starlette's bare 307 redirect.
+    app.router.redirect_slashes = False
     for router in routers:
         app.include_router(router)
     install_error_handlers(app, render)

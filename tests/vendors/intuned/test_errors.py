@@ -249,6 +249,22 @@ def test_404_unknown_route(intuned: Intuned) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", f"/jobs/{SEED_JOB}/runs/{SEED_RUN}/"),
+        ("GET", "/jobs/"),
+        ("POST", f"/jobs/{SEED_JOB}/trigger/"),
+    ],
+)
+def test_a_trailing_slash_is_an_unknown_route_not_a_redirect(
+    intuned: Intuned, method: str, path: str
+) -> None:
+    envelope(
+        intuned.request(method, path), 404, "not-found", "The requested resource was not found"
+    )
+
+
 def test_a_slash_in_a_project_name_is_an_unknown_route(client: httpx.Client) -> None:
     # The SDK sends "a/b" as a%2Fb, which the server decodes before routing.
     response = client.get(

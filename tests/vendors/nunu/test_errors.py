@@ -61,6 +61,9 @@ def test_run_of_a_queued_job_does_not_exist_yet(nunu: Nunu) -> None:
 def test_unknown_route(nunu: Nunu) -> None:
     error(nunu.get("/nothing-here"), 404, "Not found")
     error(nunu.get(f"/jobs/{SEED_JOB}/extra"), 404, "Not found")
+    # A trailing slash is an unknown route too, never a redirect.
+    error(nunu.get(f"/jobs/{SEED_JOB}/"), 404, "Not found")
+    error(nunu.get("/jobs/"), 404, "Not found")
 
 
 def test_wrong_method(nunu: Nunu) -> None:

@@ -71,7 +71,6 @@ def create(ctx: VendorContext) -> VendorApp:
         render=render_error,
         request_models=[schemas.RetryJobRequest, schemas.CommandShellRequest],
     )
-    app.router.redirect_slashes = False  # Echo answers /job/ with 404, never a redirect
     routes = [route for router in routers for route in router.routes]
     front = EchoFront(app, routes, backend.request_id)
     return VendorApp(

@@ -99,7 +99,6 @@ def create(ctx: VendorContext) -> VendorApp:
         render=render_error,
         request_models=[schemas.ScheduleRequest],
     )
-    app.router.redirect_slashes = False  # chi does not redirect: /job/detail/ is a 404
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
