@@ -84,6 +84,17 @@ def test_invalid_list_query(nunu: Nunu, query: dict[str, str]) -> None:
     assert response.json()["error"].startswith("Invalid query parameters: ")
 
 
+@pytest.mark.parametrize("name", ["multiplayer_test_id", "test_plan_execution_id"])
+def test_list_jobs_id_filters_must_be_uuids(nunu: Nunu, name: str) -> None:
+    error(
+        nunu.get("/jobs", **{name: "not-a-uuid"}),
+        400,
+        f"Invalid query parameters: {name} must be a UUID",
+    )
+    ok = nunu.get("/jobs", **{name: "00000000-0000-4000-8000-000000000000"})
+    assert (ok.status_code, ok.json()["data"]) == (200, [])
+
+
 def test_invalid_json_body(nunu: Nunu) -> None:
     response = nunu.client.post(
         "/nunu/api/v1/runs", content=b"{not json", headers={"X-Api-Key": "nunu_test_key"}

@@ -92,6 +92,13 @@ def _choice(query: Mapping[str, str], name: str, options: Mapping[str, Any]) -> 
     return value
 
 
+def _uuids(query: Mapping[str, str], names: Iterable[str]) -> None:
+    """listJobs declares its id filters ``format: uuid`` and a 400 for invalid parameters."""
+    for name in names:
+        if name in query and not UUID_RE.match(query[name].lower()):
+            raise BadRequest(f"Invalid query parameters: {name} must be a UUID", reason="query")
+
+
 def _tags(query: Mapping[str, str]) -> set[str]:
     return {t.strip() for t in query.get("tags", "").split(",") if t.strip()}
 
@@ -238,6 +245,7 @@ class NunuBackend:
     ) -> s.JobList:
         caller = self.authorize(api_key, project, READ_RUNS)
         status = _choice(query, "status", JOB_STATUS_FILTERS)
+        _uuids(query, JOB_LIST_FILTERS)
         page, size = _page(query)
 
         def wanted(state: str) -> bool:
