@@ -32,7 +32,7 @@ def check(nunu: Nunu, job: dict) -> None:  # type: ignore[type-arg]
         for field in ("state", "result", "started_at", "completed_at"):
             assert summary[field] == run[field], field
         assert (run["result"] is None) == (run["state"] != "COMPLETED")
-        assert job["created_at"] < run["created_at"] or run["created_at"] == job["created_at"]
+        assert job["created_at"] < run["created_at"], (job["job_id"], job["created_at"])
         if run["started_at"]:
             assert run["created_at"] <= run["started_at"]
         if job["completed_at"] and run["completed_at"]:

@@ -220,7 +220,14 @@ def test_fixture_job_running_now_completes_three_minutes_after_start(
 ) -> None:
     job = nunu.get(f"/jobs/{RUNNING_FIXTURE_JOB}").json()
     assert job["status"] == "RUNNING"
-    assert job["created_at"] == START.strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+    # Running since the start, so queued a moment before it: nunu makes the job, then its run.
+    assert job["created_at"] == "2026-11-01T11:59:56.000000+00:00"
+    run = nunu.get(f"/runs/{job['runs'][0]['multiplayer_run_id']}").json()
+    assert (run["state"], run["created_at"], run["started_at"]) == (
+        "RUNNING",
+        "2026-11-01T12:00:00.000000+00:00",
+        "2026-11-01T12:00:00.000000+00:00",
+    )
     handle.advance("2m59s")
     assert nunu.get(f"/jobs/{RUNNING_FIXTURE_JOB}").json()["status"] == "RUNNING"
     handle.advance("1s")

@@ -7,7 +7,7 @@ naming file and line (at startup) or a 400 (``POST /_mock/jobs/nunu``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -275,6 +275,24 @@ def timeline_from(steps: Sequence[TimelineStepFixture]) -> Timeline:
         raise Invalid(("timeline",), str(exc)) from None
 
 
+#: How long a fixture job whose timeline starts past QUEUED sat in the queue before it (nunu
+#: creates a job, then its run: ``job.created_at < run.created_at``).
+QUEUE_LEAD_IN = 4.0
+
+
+def with_queue_lead_in(line: Timeline) -> tuple[Timeline, float]:
+    """``line`` with the queue time a job starting past ``QUEUED`` had before it, and that
+    time, by which the job's creation moves back so its states keep their moments."""
+    first = line.steps[0]
+    if first.state == "QUEUED" or first.at != 0.0:
+        return line, 0.0
+    shifted = tuple(
+        replace(step, at=step.at + QUEUE_LEAD_IN) if step.at is not None else step
+        for step in line.steps
+    )
+    return Timeline((Step("QUEUED", at=0.0), *shifted)), QUEUE_LEAD_IN
+
+
 def _explicit_times(fx: JobFixture, run: RunFixture | None) -> dict[str, float]:
     given = {
         ("runs", 0, "created_at"): ("run_created", run.created_at if run else None),
@@ -367,6 +385,7 @@ def job_record(
 
     result = run.result if run is not None else None
     rejected = fx.queue_rejection_reason is not None and run is None
+    lead_in = 0.0
     if fx.timeline is not None:
         if fx.completed_at is not None:
             raise Invalid(
@@ -375,6 +394,8 @@ def job_record(
             )
         line = timeline or timeline_from(fx.timeline)
         static = False
+        if fx.created_at is None:
+            line, lead_in = with_queue_lead_in(line)
     else:
         status: str | None = fx.status
         if status is None and run is not None and run.state is not None:
@@ -412,9 +433,9 @@ def job_record(
             line, static = timeline_for_status(status, result, rng, times), True
     run_plan = _run_plan(job_id, fx, run, test, test_type, project, data, rng)
     if fx.created_ago is not None:
-        created_offset = -fx.created_ago
+        created_offset = -fx.created_ago - lead_in
     else:
-        created_offset = -line.duration if static and fx.created_at is None else 0.0
+        created_offset = -line.duration if static and fx.created_at is None else -lead_in
     created_at = fx.created_at
     if created_at is None and now is not None:
         created_at = now + timedelta(seconds=created_offset)
