@@ -205,6 +205,9 @@ def test_empty_bucket_has_null_counts(tmp_path: Path) -> None:
 )
 def test_validation_errors(osapi: Osapi, params: dict[str, str], message: str) -> None:
     error(osapi.get("/job", params=params), 400, message)
+    # The later /api paths name the later Go type (spec/osapi.md §9.5).
+    later = message.replace("'GetJobParams.", "'GetJobsParams.")
+    error(osapi.get("/api/job", params=params), 400, later)
 
 
 @pytest.mark.parametrize(

@@ -139,20 +139,25 @@ class OsapiBackend:
         note_served(job_id, status, status not in IN_FLIGHT)
         return cached[1]
 
-    def get_jobs(self, query: Mapping[str, Sequence[str]], authorization: str | None) -> bytes:
+    def get_jobs(
+        self,
+        query: Mapping[str, Sequence[str]],
+        authorization: str | None,
+        params: str = "GetJobParams",
+    ) -> bytes:
+        """``params``: the Go type validation errors name (``GetJobsParams`` on the later
+        ``/api`` paths, spec/osapi.md §9.5)."""
         status = binding.query_str(query, "status")
         limit = binding.query_int(query, "limit")
         offset = binding.query_int(query, "offset")
         self.authorize(authorization, JOB_READ)
         problems = []
         if status is not None and status not in LIST_FILTERS:
-            problems.append(binding.validator_error("GetJobParams", "Status", "oneof"))
+            problems.append(binding.validator_error(params, "Status", "oneof"))
         if limit is not None and not 1 <= limit <= 100:
-            problems.append(
-                binding.validator_error("GetJobParams", "Limit", "min" if limit < 1 else "max")
-            )
+            problems.append(binding.validator_error(params, "Limit", "min" if limit < 1 else "max"))
         if offset is not None and offset < 0:
-            problems.append(binding.validator_error("GetJobParams", "Offset", "min"))
+            problems.append(binding.validator_error(params, "Offset", "min"))
         if problems:
             raise binding.bad_request("; ".join(problems))
         now = self.now()

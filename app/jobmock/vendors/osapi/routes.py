@@ -70,7 +70,8 @@ def create_router(backend: OsapiBackend, prefix: str = "") -> APIRouter:
     async def get_jobs(request: Request, authorization: Auth) -> Response:
         """``status`` (submitted, processing, completed, failed, partial_failure), ``limit``
         (1-100, default 10), ``offset``; newest first, with ``status_counts``."""
-        return _json(backend.get_jobs(_query(request), authorization))
+        params = "GetJobsParams" if head else "GetJobParams"
+        return _json(backend.get_jobs(_query(request), authorization, params))
 
     @router.get(
         "/job/{id}",
