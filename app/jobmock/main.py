@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from jobmock import __version__
 from jobmock.core.clock import AppClock, http_date
-from jobmock.core.errors import SERVER_SEND_KEY, MockError
+from jobmock.core.errors import MockError
 from jobmock.core.faults import FaultBook
 from jobmock.core.fixtures import load_dir
 from jobmock.core.gate import new_entry
@@ -145,7 +145,6 @@ class JobmockApp:
             path = _route_path(scope)
             segment = path.split("/", 2)[1] if path.startswith("/") else ""
         if scope["type"] == "http":
-            scope[SERVER_SEND_KEY] = send
             send = _dated(send, serving.runtime.clock)
         if refused is not None:
             await _send_json(send, refused.status, {"error": refused.message})
@@ -203,6 +202,9 @@ def _dated(send: Send, clock: AppClock) -> Send:
             message = {**message, "headers": [*message.get("headers", ()), date]}
         await send(message)
 
+    # Not in the scope: scope -> uvicorn's send -> its cycle -> scope would be a reference
+    # cycle per request, left to the garbage collector (p99 went from 5 to 45 ms).
+    dated.__wrapped__ = send  # type: ignore[attr-defined]
     return dated
 
 

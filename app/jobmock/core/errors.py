@@ -26,9 +26,6 @@ from typing import Any, ClassVar
 
 #: Where a vendor app leaves an exception it turned into a 500, for the gate to record.
 CRASH_KEY = "jobmock.crash"
-#: The server's own ``send``, kept by the root app before it wraps it, so a fault can reach the
-#: connection underneath to drop it.
-SERVER_SEND_KEY = "jobmock.server_send"
 
 
 def retry_after_header(seconds: float) -> str:

@@ -16,7 +16,6 @@ from urllib.parse import parse_qsl
 
 from jobmock.core.errors import (
     CRASH_KEY,
-    SERVER_SEND_KEY,
     ConnectionDropped,
     Injected,
     MockError,
@@ -79,9 +78,10 @@ async def _no_body() -> Message:
     return {"type": "http.request", "body": b"", "more_body": False}
 
 
-async def _abort(scope: Scope, send: Send) -> bool:
+async def _abort(send: Send) -> bool:
     """Close the client's connection at once, if the server lets us reach it (uvicorn does)."""
-    send = scope.get(SERVER_SEND_KEY, send)
+    while (inner := getattr(send, "__wrapped__", None)) is not None:
+        send = inner  # the server's own send, under the wrappers of the root app
     transport = getattr(getattr(send, "__self__", None), "transport", None)
     if transport is None or not hasattr(transport, "abort"):
         return False
@@ -296,7 +296,7 @@ class VendorGate:
             await self.vendor.render_error(error)(scope, receive, own_send)
             return
         if action == "drop":
-            if not await _abort(scope, raw_send):
+            if not await _abort(raw_send):
                 raise ConnectionDropped()
             return
         captured = _Captured()
@@ -316,7 +316,7 @@ class VendorGate:
         # truncate: the real headers (and length), half the body, then the line goes dead
         await journal_send(start)
         await journal_send({"type": "http.response.body", "body": cut, "more_body": True})
-        if not await _abort(scope, raw_send):
+        if not await _abort(raw_send):
             raise ConnectionDropped(received=len(cut), expected=len(real))
 
     # --- journal -------------------------------------------------------------------------------
