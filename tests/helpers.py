@@ -6,12 +6,14 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,6 +29,23 @@ class Served:
     process: subprocess.Popen[str]
     url: str
     banner: list[str]
+    output: list[str] = field(default_factory=list)
+    """What the server printed after its banner (read as it comes, so the pipe never fills)."""
+
+    def wait_for_output(self, fragment: str, timeout: float = 10.0) -> str:
+        """The first line printed after the banner that contains ``fragment``."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in list(self.output):
+                if fragment in line:
+                    return line
+            time.sleep(0.01)  # waiting for the server's output, not moving a job
+        raise AssertionError(f"no line with {fragment!r} in {self.output}")
+
+
+def _drain(stream: IO[str], into: list[str]) -> None:
+    for line in stream:
+        into.append(line.rstrip())
 
 
 @contextmanager
@@ -64,7 +83,9 @@ def serving(
                 break
             except OSError:
                 time.sleep(0.02)
-        yield Served(process, url, banner)
+        served = Served(process, url, banner)
+        threading.Thread(target=_drain, args=(process.stdout, served.output), daemon=True).start()
+        yield served
     finally:
         process.terminate()
         try:

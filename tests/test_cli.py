@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from jobmock import Settings
-from jobmock.cli import main
+from jobmock.cli import main, request_line, request_printer
+from jobmock.core.journal import JournalEntry
 from jobmock.settings import known_vendors
 from tests.helpers import ROOT, run, serving
 
@@ -198,3 +201,67 @@ def test_serve_watch_reloads_edited_fixtures(tmp_path: Path) -> None:
         }:
             assert time.monotonic() < deadline, "the edit was not served within 20 s"
             time.sleep(0.05)  # waiting for the watcher's thread, not moving a job
+
+
+def _entry(**fields: object) -> JournalEntry:
+    base: dict[str, object] = {
+        "seq": 1,
+        "vendor": "nunu",
+        "method": "GET",
+        "path": "/api/v1/jobs/x",
+        "raw_path": "/nunu/api/v1/jobs/x",
+        "query": {},
+        "query_string": "",
+        "headers": {},
+        "body": "",
+        "at": "2026-11-01T12:00:05.250000+00:00",
+        "status": 200,
+    }
+    return JournalEntry(**{**base, **fields})  # type: ignore[arg-type]
+
+
+def test_request_lines_say_what_a_client_got_and_why() -> None:
+    assert request_line(_entry(status=200, state="RUNNING")) == (
+        "12:00:05 GET /nunu/api/v1/jobs/x 200  state RUNNING"
+    )
+    line = request_line(
+        _entry(status=404, query_string="page=2", suggestion="/api/v1/jobs/{jobId}")
+    )
+    assert line == "12:00:05 GET /nunu/api/v1/jobs/x?page=2 404  did you mean /api/v1/jobs/{jobId}?"
+    dropped = request_line(_entry(status=0, fault=3, notes=["fault 3: drop"]))
+    assert dropped == "12:00:05 GET /nunu/api/v1/jobs/x dropped  fault 3: drop"
+    limited = request_line(_entry(status=429, retry_after="12"))
+    assert limited.endswith(" 429  Retry-After 12")
+
+
+def test_request_printer_levels(capsys: pytest.CaptureFixture[str]) -> None:
+    ok, missing, faulted = _entry(), _entry(status=404), _entry(status=200, fault=1)
+    assert request_printer("warning") is None
+    info = request_printer("info")
+    debug = request_printer("debug")
+    assert info is not None and debug is not None
+    for entry in (ok, missing, faulted):
+        info(entry)
+    assert capsys.readouterr().out.splitlines() == [request_line(missing), request_line(faulted)]
+    debug(ok)
+    assert capsys.readouterr().out == request_line(ok) + "\n"
+
+
+def test_serve_prints_the_requests_a_client_should_look_at() -> None:
+    args = ["--port", "0", "--clock", "manual", "--start-time", "2030-01-01T00:00:00Z"]
+    with serving(args) as server:
+        for path in (
+            "/nunu/api/v1/job/f80f6230-3a4f-431a-9d55-d11b867fed4e",
+            "/_session/logs/nunu/api/v1/jobs/nope",
+        ):
+            request = urllib.request.Request(
+                server.url + path, headers={"X-Api-Key": "nunu_test_key"}
+            )
+            with contextlib.suppress(urllib.error.HTTPError):
+                urllib.request.urlopen(request)
+        line = server.wait_for_output("/nunu/api/v1/job/")
+        assert line == (
+            "00:00:00 GET /nunu/api/v1/job/f80f6230-3a4f-431a-9d55-d11b867fed4e 404  "
+            "did you mean GET /api/v1/jobs/{jobId}?"
+        )
+        assert server.wait_for_output("/_session/logs/nunu/api/v1/jobs/nope 400")

@@ -9,13 +9,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from jobmock import __version__
 
 if TYPE_CHECKING:
+    from jobmock.core.journal import JournalEntry
     from jobmock.main import JobmockApp
     from jobmock.settings import Settings
 
@@ -226,11 +227,43 @@ def serve(args: argparse.Namespace) -> int:
         folders = [settings.fixtures_dir / slug for slug in settings.served_vendors]
         FixtureWatcher(folders, lambda: reload_fixtures(app)).start()
     sys.stdout.flush()
-    config = uvicorn_config(
-        app, log_level=settings.log_level, access_log=settings.log_level in ("debug", "trace")
-    )
+    app.on_request(request_printer(settings.log_level))
+    config = uvicorn_config(app, log_level=settings.log_level, access_log=False)
     uvicorn.Server(config).run(sockets=[sock])
     return 0
+
+
+def request_line(entry: JournalEntry) -> str:
+    """One request as ``jobmock serve`` prints it: mock-clock time, what was asked, what it got,
+    and why, when jobmock knows (a fault, the nearest valid path or id)."""
+    query = f"?{entry.query_string}" if entry.query_string else ""
+    status = str(entry.status) if entry.status else "dropped"
+    parts = [f"{entry.at[11:19]} {entry.method} {entry.raw_path}{query} {status}"]
+    if entry.state:
+        parts.append(f"state {entry.state}")
+    if entry.retry_after:
+        parts.append(f"Retry-After {entry.retry_after}")
+    parts.extend(entry.notes)
+    if entry.error:
+        parts.append(entry.error)
+    if entry.suggestion:
+        parts.append(f"did you mean {entry.suggestion}?")
+    return "  ".join(parts)
+
+
+def request_printer(level: str) -> Callable[[JournalEntry], None] | None:
+    """What ``jobmock serve`` prints of each request: at ``info`` the ones a client should look at
+    (errors, faults, near misses), at ``debug`` every one, above ``info`` none."""
+    if level not in ("info", "debug", "trace"):
+        return None
+    every = level != "info"
+
+    def show(entry: JournalEntry) -> None:
+        if every or entry.status >= 400 or not entry.status or entry.fault or entry.suggestion:
+            _out(request_line(entry))
+            sys.stdout.flush()  # a pipe (docker logs) would hold the line back otherwise
+
+    return show
 
 
 def reload_fixtures(app: JobmockApp) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
     from jobmock.control.service import Controller
+    from jobmock.core.journal import JournalEntry
 
 CONTROL_PREFIX = "_mock"
 
@@ -85,6 +87,7 @@ class JobmockApp:
     (after ``/_session/{name}``, which picks another set of everything; see ``sessions``)."""
 
     def __init__(self, serving: Serving) -> None:
+        self._on_request: Callable[[JournalEntry], None] | None = None
         self._serving = self._adopt(serving, None)
         settings = serving.runtime.settings
         self.sessions: Sessions[Serving] = Sessions(self._new_session, settings.max_sessions)
@@ -100,7 +103,15 @@ class JobmockApp:
 
     def _adopt(self, serving: Serving, session: str | None) -> Serving:
         serving.runtime.host, serving.runtime.session = self, session
+        serving.runtime.store.journal.listener = self._on_request
         return serving
+
+    def on_request(self, listener: Callable[[JournalEntry], None] | None) -> None:
+        """Tell ``listener`` of every request as it is journaled, in every session, across
+        reloads (``jobmock serve`` prints them)."""
+        self._on_request = listener
+        for serving in (self._serving, *self.sessions.all()):
+            serving.runtime.store.journal.listener = listener
 
     def _new_session(self, name: str) -> Serving:
         return self._adopt(build(self.runtime.settings), name)

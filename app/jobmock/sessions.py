@@ -63,6 +63,10 @@ class Sessions(Generic[T]):
         with self._lock:
             return self._sessions.pop(name, None) is not None
 
+    def all(self) -> list[T]:
+        with self._lock:
+            return list(self._sessions.values())
+
     def names(self) -> list[str]:
         with self._lock:
             return sorted(self._sessions)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -81,6 +81,8 @@ class Journal:
         self._entries: deque[JournalEntry] = deque(maxlen=max(1, size))
         self._lock = threading.Lock()
         self._seq = 0
+        self.listener: Callable[[JournalEntry], None] | None = None
+        """Told of every entry as it is added (``jobmock serve`` prints them)."""
 
     @property
     def size(self) -> int:
@@ -94,6 +96,8 @@ class Journal:
     def add(self, entry: JournalEntry) -> None:
         with self._lock:
             self._entries.append(entry)
+        if self.listener is not None:
+            self.listener(entry)
 
     def clear(self) -> None:
         with self._lock:
