@@ -8,6 +8,7 @@ A new vendor adds its sample detail request to SAMPLES; the test below fails unt
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 import httpx
@@ -111,3 +112,15 @@ def test_openapi_is_the_vendors(slug: str, app: JobmockApp, client: httpx.Client
     assert "'422'" not in text and "HTTPValidationError" not in text
     assert document["paths"] == app.runtime.vendors[slug].openapi()["paths"]
     assert document["servers"][0] == {"url": f"/{slug}"}, "jobmock's mount comes first"
+
+
+@pytest.mark.parametrize("slug", VENDORS)
+def test_openapi_declares_every_path_parameter(slug: str, app: JobmockApp) -> None:
+    """Codegen, Prism and Schemathesis refuse a template parameter the operation does not
+    declare (nunu's project-scoped routes once left out their ``projectId``)."""
+    document = app.runtime.vendors[slug].openapi()
+    for path, item in document["paths"].items():
+        in_template = set(re.findall(r"{([^}]+)}", path))
+        for method, operation in item.items():
+            declared = {p["name"] for p in operation.get("parameters", ()) if p["in"] == "path"}
+            assert declared == in_template, (method.upper(), path)

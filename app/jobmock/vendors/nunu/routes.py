@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Request, Security
+from fastapi import APIRouter, Depends, Header, Path, Request, Security
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel
 from starlette.responses import Response
@@ -37,10 +37,19 @@ def json_body(model: BaseModel, status: int = 200, exclude_none: bool = False) -
     )
 
 
+def _project_id(
+    projectId: Annotated[str, Path(description="The project's id (its slug)")],
+) -> None:
+    """Declares the prefix's ``projectId`` in the OpenAPI document; handlers read it from the
+    request (the backend checks it against the key)."""
+
+
 def create_router(backend: NunuBackend, prefix: str) -> APIRouter:
     """The routes under ``prefix``: ``/api/v1`` (legacy) or ``/api/v1/project/{projectId}``."""
-    router = APIRouter(prefix=prefix, responses=ERRORS)
     scoped = "{projectId}" in prefix
+    router = APIRouter(
+        prefix=prefix, responses=ERRORS, dependencies=[Depends(_project_id)] if scoped else []
+    )
     tag = "project-scoped" if scoped else "legacy"
     suffix = "Scoped" if scoped else ""
 
