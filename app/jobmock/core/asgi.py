@@ -5,7 +5,7 @@ document that describes the vendor's API rather than FastAPI's defaults (no 422 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
@@ -15,6 +15,7 @@ from fastapi.routing import APIRouter
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import BaseRoute, Match
 
 from jobmock.core.errors import (
     CRASH_KEY,
@@ -27,6 +28,8 @@ from jobmock.core.errors import (
 )
 
 if TYPE_CHECKING:
+    from starlette.types import Scope
+
     from jobmock.core.vendor import ErrorRenderer
 
 SCHEMA_REF = "#/components/schemas/{model}"
@@ -65,7 +68,26 @@ def describe_validation(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
-def install_error_handlers(app: FastAPI, render: ErrorRenderer) -> None:
+_METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(routes: Iterable[BaseRoute], scope: Scope) -> list[str]:
+    """Every method ``routes`` have for the request's path, in a stable order. Starlette's 405
+    names only the methods of the first route whose path matched (``GET`` for ``/runs``, though
+    ``POST /runs`` exists)."""
+    methods: set[str] = set()
+    for route in routes:
+        route_methods = getattr(route, "methods", None)
+        if route_methods and route.matches(scope)[0] is not Match.NONE:
+            methods |= route_methods
+    order = {method: i for i, method in enumerate(_METHOD_ORDER)}
+    return sorted(methods, key=lambda m: (order.get(m, len(order)), m))
+
+
+def install_error_handlers(
+    app: FastAPI, render: ErrorRenderer, routes: Sequence[BaseRoute] = ()
+) -> None:
+    """``routes``: the app's routes, for the ``Allow`` of a 405."""
     async def on_mock_error(_: Request, exc: Exception) -> Response:
         assert isinstance(exc, MockError)
         return render(exc)
@@ -74,16 +96,16 @@ def install_error_handlers(app: FastAPI, render: ErrorRenderer) -> None:
         assert isinstance(exc, RequestValidationError)
         return render(BadRequest(describe_validation(exc), reason="validation"))
 
-    async def on_http(_: Request, exc: Exception) -> Response:
+    async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         headers = dict(exc.headers or {})
         err: MockError
         if exc.status_code == 404:
             err = NotFound("Not Found", reason="route")
         elif exc.status_code == 405:
-            err = MethodNotAllowed(
-                "Method Not Allowed", allow=headers.get("Allow", ""), reason="route"
-            )
+            methods = allowed_methods(routes, request.scope)
+            allow = ", ".join(methods) if methods else headers.get("Allow", "")
+            err = MethodNotAllowed("Method Not Allowed", allow=allow, reason="route")
         else:
             err = error_for_status(exc.status_code, str(exc.detail), headers=headers, reason="http")
         return render(err)
@@ -133,9 +155,10 @@ def build_vendor_app(
     # A trailing slash is an unknown path to the vendors (each answers it with its own 404),
     # never Starlette's bare 307 redirect.
     app.router.redirect_slashes = False
+    routers = list(routers)
     for router in routers:
         app.include_router(router)
-    install_error_handlers(app, render)
+    install_error_handlers(app, render, [route for router in routers for route in router.routes])
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

@@ -237,6 +237,9 @@ def test_405_wrong_method(intuned: Intuned) -> None:
     body = envelope(response, 405, "method-not-allowed", "Method not allowed")
     assert response.headers["allow"] == "GET"
     assert body["category"] == "user"
+    # Every method of the path, not only the first route's (Starlette's default).
+    assert intuned.request("DELETE", "/jobs").headers["allow"] == "GET, POST"
+    assert intuned.request("PATCH", f"/jobs/{SEED_JOB}").headers["allow"] == "GET, PUT, DELETE"
 
 
 def test_404_unknown_route(intuned: Intuned) -> None:

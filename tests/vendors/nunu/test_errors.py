@@ -72,6 +72,12 @@ def test_wrong_method(nunu: Nunu) -> None:
     )
     error(response, 405, "Method not allowed")
     assert response.headers["allow"] == "GET"
+    # Every method of the path, not only the first route's (Starlette's default).
+    other = nunu.client.request(
+        "OPTIONS", "/nunu/api/v1/runs", headers={"X-Api-Key": "nunu_test_key"}
+    )
+    error(other, 405, "Method not allowed")
+    assert other.headers["allow"] == "GET, POST"
 
 
 @pytest.mark.parametrize(

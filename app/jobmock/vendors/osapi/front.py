@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from starlette.routing import BaseRoute, Match, Route
+from starlette.routing import BaseRoute, Route
 
+from jobmock.core.asgi import allowed_methods
 from jobmock.vendors.osapi.errors import echo_allow
 
 if TYPE_CHECKING:
@@ -31,11 +32,7 @@ class EchoFront:
 
     def allow(self, scope: Scope) -> str | None:
         """The methods Echo's router has for this path (all routes on it), if it has any."""
-        methods: set[str] = set()
-        for route in self.routes:
-            match, _ = route.matches(scope)
-            if match is not Match.NONE:
-                methods |= route.methods or set()
+        methods = allowed_methods(self.routes, scope)
         return echo_allow(",".join(methods)) if methods else None
 
     def headers(self, scope: Scope) -> list[tuple[bytes, bytes]]:

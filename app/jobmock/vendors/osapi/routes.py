@@ -42,7 +42,13 @@ def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
         415: "Unsupported Media Type",
         500: "Internal error",
     }
-    return {code: {"model": s.ErrorResponse, "description": text[code]} for code in statuses}
+    # Echo answers what it catches itself (binding, media type) as {"message"}; OSAPI's
+    # handlers answer {"error"}. A 400 can be either.
+    models: dict[int, Any] = {400: s.EchoError | s.ErrorResponse, 415: s.EchoError}
+    return {
+        code: {"model": models.get(code, s.ErrorResponse), "description": text[code]}
+        for code in statuses
+    }
 
 
 def _json(body: bytes, status: int = 200) -> Response:
