@@ -88,6 +88,7 @@ def install_error_handlers(
     app: FastAPI, render: ErrorRenderer, routes: Sequence[BaseRoute] = ()
 ) -> None:
     """``routes``: the app's routes, for the ``Allow`` of a 405."""
+
     async def on_mock_error(_: Request, exc: Exception) -> Response:
         assert isinstance(exc, MockError)
         return render(exc)

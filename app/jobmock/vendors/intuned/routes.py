@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Iterable, Mapping
 from enum import Enum
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Request, Security
+from fastapi import APIRouter, Header, Path, Request, Security
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel
 from starlette.responses import Response, StreamingResponse
@@ -22,6 +22,10 @@ from jobmock.vendors.intuned.backend import IntunedBackend
 # FastAPI's own 403 out of it).
 ApiKey = Annotated[str | None, Security(APIKeyHeader(name="x-api-key", auto_error=False))]
 Timeline = Annotated[str | None, Header(alias="X-Jobmock-Timeline", include_in_schema=False)]
+
+# Documented constraints only: the backend checks them, in the vendor's order and words.
+WorkspaceId = Annotated[str, Path(json_schema_extra={"format": "uuid"})]
+JobId = Annotated[str, Path(json_schema_extra={"pattern": r"^[a-zA-Z0-9\-_]{7,}$"})]
 
 PREFIX = "/api/v1/workspace/{workspaceId}/projects/{projectName}"
 JOBS_TAG: list[str | Enum] = ["projects.jobs"]
@@ -67,7 +71,7 @@ def create_router(backend: IntunedBackend) -> APIRouter:
         operation_id="getJobs",
         summary="Get Jobs",
     )
-    async def get_jobs(workspaceId: str, projectName: str, x_api_key: ApiKey) -> Response:
+    async def get_jobs(workspaceId: WorkspaceId, projectName: str, x_api_key: ApiKey) -> Response:
         """Get all jobs of a project (unpaged, as Intuned does: streamed)."""
         jobs = backend.list_jobs(x_api_key, workspaceId, projectName)
         return StreamingResponse(json_array(jobs), media_type="application/json")
@@ -82,7 +86,7 @@ def create_router(backend: IntunedBackend) -> APIRouter:
         openapi_extra=request_body(s.CreateJobRequest),
     )
     async def create_job(
-        workspaceId: str, projectName: str, request: Request, x_api_key: ApiKey
+        workspaceId: WorkspaceId, projectName: str, request: Request, x_api_key: ApiKey
     ) -> Response:
         """Create a job."""
         body = await request.body()
@@ -97,7 +101,7 @@ def create_router(backend: IntunedBackend) -> APIRouter:
         summary="Get Job",
     )
     async def get_job(
-        workspaceId: str, projectName: str, jobId: str, x_api_key: ApiKey
+        workspaceId: WorkspaceId, projectName: str, jobId: JobId, x_api_key: ApiKey
     ) -> Response:
         """Get a job."""
         return json_body(backend.get_job(x_api_key, workspaceId, projectName, jobId))
@@ -111,7 +115,11 @@ def create_router(backend: IntunedBackend) -> APIRouter:
         openapi_extra=request_body(s.UpdateJobRequest),
     )
     async def update_job(
-        workspaceId: str, projectName: str, jobId: str, request: Request, x_api_key: ApiKey
+        workspaceId: WorkspaceId,
+        projectName: str,
+        jobId: JobId,
+        request: Request,
+        x_api_key: ApiKey,
     ) -> Response:
         """Update (replace) a job's configuration."""
         body = await request.body()
@@ -126,7 +134,7 @@ def create_router(backend: IntunedBackend) -> APIRouter:
         response_class=Response,
     )
     async def delete_job(
-        workspaceId: str, projectName: str, jobId: str, x_api_key: ApiKey
+        workspaceId: WorkspaceId, projectName: str, jobId: JobId, x_api_key: ApiKey
     ) -> Response:
         """Delete a job."""
         backend.remove_job(x_api_key, workspaceId, projectName, jobId)
@@ -140,7 +148,7 @@ def create_router(backend: IntunedBackend) -> APIRouter:
         summary="Pause Job",
     )
     async def pause_job(
-        workspaceId: str, projectName: str, jobId: str, x_api_key: ApiKey
+        workspaceId: WorkspaceId, projectName: str, jobId: JobId, x_api_key: ApiKey
     ) -> Response:
         """Pause a job: no scheduled runs, and its active runs pause."""
         return json_body(backend.pause_job(x_api_key, workspaceId, projectName, jobId))
@@ -153,7 +161,7 @@ def create_router(backend: IntunedBackend) -> APIRouter:
         summary="Resume Job",
     )
     async def resume_job(
-        workspaceId: str, projectName: str, jobId: str, x_api_key: ApiKey
+        workspaceId: WorkspaceId, projectName: str, jobId: JobId, x_api_key: ApiKey
     ) -> Response:
         """Resume a paused job and its paused runs."""
         return json_body(backend.resume_job(x_api_key, workspaceId, projectName, jobId))
@@ -166,9 +174,9 @@ def create_router(backend: IntunedBackend) -> APIRouter:
         summary="Trigger Job",
     )
     async def trigger_job(
-        workspaceId: str,
+        workspaceId: WorkspaceId,
         projectName: str,
-        jobId: str,
+        jobId: JobId,
         x_api_key: ApiKey,
         timeline: Timeline = None,
     ) -> Response:
@@ -185,7 +193,11 @@ def create_router(backend: IntunedBackend) -> APIRouter:
         summary="Get Job Runs",
     )
     async def get_job_runs(
-        workspaceId: str, projectName: str, jobId: str, request: Request, x_api_key: ApiKey
+        workspaceId: WorkspaceId,
+        projectName: str,
+        jobId: JobId,
+        request: Request,
+        x_api_key: ApiKey,
     ) -> Response:
         """List a job's runs (``pageSize``, ``pageNumber`` from 0, ``sortBy`` such as
         ``start_time,desc/status,asc``)."""
@@ -200,7 +212,7 @@ def create_router(backend: IntunedBackend) -> APIRouter:
         summary="Get Job Run",
     )
     async def get_job_run(
-        workspaceId: str, projectName: str, jobId: str, jobRunId: str, x_api_key: ApiKey
+        workspaceId: WorkspaceId, projectName: str, jobId: JobId, jobRunId: str, x_api_key: ApiKey
     ) -> Response:
         """Get information and results for a specific JobRun."""
         result = backend.get_run(x_api_key, workspaceId, projectName, jobId, jobRunId)
@@ -214,7 +226,7 @@ def create_router(backend: IntunedBackend) -> APIRouter:
         summary="Terminate Job Run",
     )
     async def terminate_job_run(
-        workspaceId: str, projectName: str, jobId: str, jobRunId: str, x_api_key: ApiKey
+        workspaceId: WorkspaceId, projectName: str, jobId: JobId, jobRunId: str, x_api_key: ApiKey
     ) -> Response:
         """Terminate a running JobRun."""
         result = backend.terminate_run(x_api_key, workspaceId, projectName, jobId, jobRunId)

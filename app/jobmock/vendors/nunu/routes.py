@@ -20,6 +20,8 @@ from jobmock.vendors.nunu.backend import NunuBackend
 # FastAPI's own 403 out of it).
 ApiKey = Annotated[str | None, Security(APIKeyHeader(name="X-Api-Key", auto_error=False))]
 Timeline = Annotated[str | None, Header(alias="X-Jobmock-Timeline", include_in_schema=False)]
+# Documented only: the backend answers a malformed id with nunu's own 400.
+JobId = Annotated[str, Path(json_schema_extra={"format": "uuid"})]
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": s.ErrorBody, "description": "Bad Request"},
@@ -63,7 +65,7 @@ def create_router(backend: NunuBackend, prefix: str) -> APIRouter:
         operation_id=f"getJobDetails{suffix}",
         summary="Get Job Details",
     )
-    async def get_job(jobId: str, request: Request, x_api_key: ApiKey) -> Response:
+    async def get_job(jobId: JobId, request: Request, x_api_key: ApiKey) -> Response:
         """Get Job Details."""
         return json_body(backend.get_job(x_api_key, jobId, project_of(request)))
 
