@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Request, Security
+from fastapi import APIRouter, Depends, Header, Path, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.responses import Response
 
@@ -29,6 +29,8 @@ async def _authorization(
 
 
 Auth = Annotated[str | None, Depends(_authorization)]
+# Documented only: the backend binds the id as OSAPI does (400 before auth, google/uuid's words).
+JobId = Annotated[str, Path(description="UUID of the job.", json_schema_extra={"format": "uuid"})]
 Outcomes = Annotated[str | None, Header(alias="X-Jobmock-Outcomes", include_in_schema=False)]
 JSON = "application/json"
 
@@ -87,7 +89,7 @@ def create_router(backend: OsapiBackend, prefix: str = "") -> APIRouter:
         operation_id="GetJobByID",
         summary="Get job detail",
     )
-    async def get_job_by_id(id: str, authorization: Auth) -> Response:
+    async def get_job_by_id(id: JobId, authorization: Auth) -> Response:
         """The job as its agents' events show it at the time of the request."""
         return _json(backend.get_job_by_id(id, authorization))
 
@@ -100,7 +102,7 @@ def create_router(backend: OsapiBackend, prefix: str = "") -> APIRouter:
         operation_id="DeleteJobByID",
         summary="Delete a job",
     )
-    async def delete_job_by_id(id: str, authorization: Auth) -> Response:
+    async def delete_job_by_id(id: JobId, authorization: Auth) -> Response:
         """The job is 404 from then on."""
         backend.delete_job_by_id(id, authorization)
         return Response(status_code=204)
@@ -116,7 +118,7 @@ def create_router(backend: OsapiBackend, prefix: str = "") -> APIRouter:
         openapi_extra=request_body(s.RetryJobRequest, required=False),
     )
     async def retry_job_by_id(
-        id: str, request: Request, authorization: Auth, outcomes: Outcomes = None
+        id: JobId, request: Request, authorization: Auth, outcomes: Outcomes = None
     ) -> Response:
         """A new job with the same operation, sent to ``target_hostname`` (default ``_any``)."""
         body = await request.body()
