@@ -11,6 +11,15 @@ from tests.helpers import ROOT, serving
 SEED_JOB = "f80f6230-3a4f-431a-9d55-d11b867fed4e"
 
 
+@pytest.fixture(autouse=True)
+def _only_the_plugins_under_test(pytester: pytest.Pytester) -> None:
+    """The test projects load jobmock's plugin (and xdist), not the other plugins this suite's
+    dependencies install, which cost seconds per run and xdist worker."""
+    pytester.makeini(
+        "[pytest]\naddopts = -p no:schemathesis -p no:hypothesispytest -p no:faker -p no:anyio\n"
+    )
+
+
 def test_fixtures(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         f"""

@@ -24,8 +24,20 @@ ApiKey = Annotated[str | None, Security(APIKeyHeader(name="x-api-key", auto_erro
 Timeline = Annotated[str | None, Header(alias="X-Jobmock-Timeline", include_in_schema=False)]
 
 # Documented constraints only: the backend checks them, in the vendor's order and words.
-WorkspaceId = Annotated[str, Path(json_schema_extra={"format": "uuid"})]
-JobId = Annotated[str, Path(json_schema_extra={"pattern": r"^[a-zA-Z0-9\-_]{7,}$"})]
+# The examples are the bundled fixtures' (Swagger UI's "Try it out" starts from them).
+WorkspaceId = Annotated[
+    str,
+    Path(
+        json_schema_extra={"format": "uuid"},
+        examples=["123e4567-e89b-12d3-a456-426614174000"],
+    ),
+]
+ProjectName = Annotated[str, Path(examples=["my-project"])]
+JobId = Annotated[
+    str,
+    Path(json_schema_extra={"pattern": r"^[a-zA-Z0-9\-_]{7,}$"}, examples=["my-sample-job"]),
+]
+JobRunId = Annotated[str, Path(examples=["jr_abc123def456ghi789xyz"])]
 
 PREFIX = "/api/v1/workspace/{workspaceId}/projects/{projectName}"
 JOBS_TAG: list[str | Enum] = ["projects.jobs"]
@@ -71,7 +83,9 @@ def create_router(backend: IntunedBackend) -> APIRouter:
         operation_id="getJobs",
         summary="Get Jobs",
     )
-    async def get_jobs(workspaceId: WorkspaceId, projectName: str, x_api_key: ApiKey) -> Response:
+    async def get_jobs(
+        workspaceId: WorkspaceId, projectName: ProjectName, x_api_key: ApiKey
+    ) -> Response:
         """Get all jobs of a project (unpaged, as Intuned does: streamed)."""
         jobs = backend.list_jobs(x_api_key, workspaceId, projectName)
         return StreamingResponse(json_array(jobs), media_type="application/json")
@@ -86,7 +100,7 @@ def create_router(backend: IntunedBackend) -> APIRouter:
         openapi_extra=request_body(s.CreateJobRequest),
     )
     async def create_job(
-        workspaceId: WorkspaceId, projectName: str, request: Request, x_api_key: ApiKey
+        workspaceId: WorkspaceId, projectName: ProjectName, request: Request, x_api_key: ApiKey
     ) -> Response:
         """Create a job."""
         body = await request.body()
@@ -101,7 +115,7 @@ def create_router(backend: IntunedBackend) -> APIRouter:
         summary="Get Job",
     )
     async def get_job(
-        workspaceId: WorkspaceId, projectName: str, jobId: JobId, x_api_key: ApiKey
+        workspaceId: WorkspaceId, projectName: ProjectName, jobId: JobId, x_api_key: ApiKey
     ) -> Response:
         """Get a job."""
         return json_body(backend.get_job(x_api_key, workspaceId, projectName, jobId))
@@ -116,7 +130,7 @@ def create_router(backend: IntunedBackend) -> APIRouter:
     )
     async def update_job(
         workspaceId: WorkspaceId,
-        projectName: str,
+        projectName: ProjectName,
         jobId: JobId,
         request: Request,
         x_api_key: ApiKey,
@@ -134,7 +148,7 @@ def create_router(backend: IntunedBackend) -> APIRouter:
         response_class=Response,
     )
     async def delete_job(
-        workspaceId: WorkspaceId, projectName: str, jobId: JobId, x_api_key: ApiKey
+        workspaceId: WorkspaceId, projectName: ProjectName, jobId: JobId, x_api_key: ApiKey
     ) -> Response:
         """Delete a job."""
         backend.remove_job(x_api_key, workspaceId, projectName, jobId)
@@ -148,7 +162,7 @@ def create_router(backend: IntunedBackend) -> APIRouter:
         summary="Pause Job",
     )
     async def pause_job(
-        workspaceId: WorkspaceId, projectName: str, jobId: JobId, x_api_key: ApiKey
+        workspaceId: WorkspaceId, projectName: ProjectName, jobId: JobId, x_api_key: ApiKey
     ) -> Response:
         """Pause a job: no scheduled runs, and its active runs pause."""
         return json_body(backend.pause_job(x_api_key, workspaceId, projectName, jobId))
@@ -161,7 +175,7 @@ def create_router(backend: IntunedBackend) -> APIRouter:
         summary="Resume Job",
     )
     async def resume_job(
-        workspaceId: WorkspaceId, projectName: str, jobId: JobId, x_api_key: ApiKey
+        workspaceId: WorkspaceId, projectName: ProjectName, jobId: JobId, x_api_key: ApiKey
     ) -> Response:
         """Resume a paused job and its paused runs."""
         return json_body(backend.resume_job(x_api_key, workspaceId, projectName, jobId))
@@ -175,7 +189,7 @@ def create_router(backend: IntunedBackend) -> APIRouter:
     )
     async def trigger_job(
         workspaceId: WorkspaceId,
-        projectName: str,
+        projectName: ProjectName,
         jobId: JobId,
         x_api_key: ApiKey,
         timeline: Timeline = None,
@@ -194,7 +208,7 @@ def create_router(backend: IntunedBackend) -> APIRouter:
     )
     async def get_job_runs(
         workspaceId: WorkspaceId,
-        projectName: str,
+        projectName: ProjectName,
         jobId: JobId,
         request: Request,
         x_api_key: ApiKey,
@@ -212,7 +226,11 @@ def create_router(backend: IntunedBackend) -> APIRouter:
         summary="Get Job Run",
     )
     async def get_job_run(
-        workspaceId: WorkspaceId, projectName: str, jobId: JobId, jobRunId: str, x_api_key: ApiKey
+        workspaceId: WorkspaceId,
+        projectName: ProjectName,
+        jobId: JobId,
+        jobRunId: JobRunId,
+        x_api_key: ApiKey,
     ) -> Response:
         """Get information and results for a specific JobRun."""
         result = backend.get_run(x_api_key, workspaceId, projectName, jobId, jobRunId)
@@ -226,7 +244,11 @@ def create_router(backend: IntunedBackend) -> APIRouter:
         summary="Terminate Job Run",
     )
     async def terminate_job_run(
-        workspaceId: WorkspaceId, projectName: str, jobId: JobId, jobRunId: str, x_api_key: ApiKey
+        workspaceId: WorkspaceId,
+        projectName: ProjectName,
+        jobId: JobId,
+        jobRunId: JobRunId,
+        x_api_key: ApiKey,
     ) -> Response:
         """Terminate a running JobRun."""
         result = backend.terminate_run(x_api_key, workspaceId, projectName, jobId, jobRunId)

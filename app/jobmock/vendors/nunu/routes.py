@@ -21,7 +21,11 @@ from jobmock.vendors.nunu.backend import NunuBackend
 ApiKey = Annotated[str | None, Security(APIKeyHeader(name="X-Api-Key", auto_error=False))]
 Timeline = Annotated[str | None, Header(alias="X-Jobmock-Timeline", include_in_schema=False)]
 # Documented only: the backend answers a malformed id with nunu's own 400.
-JobId = Annotated[str, Path(json_schema_extra={"format": "uuid"})]
+JobId = Annotated[
+    str,
+    Path(json_schema_extra={"format": "uuid"}, examples=["f80f6230-3a4f-431a-9d55-d11b867fed4e"]),
+]
+RunId = Annotated[str, Path(examples=["lkkg6t5612m"])]
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": s.ErrorBody, "description": "Bad Request"},
@@ -40,7 +44,7 @@ def json_body(model: BaseModel, status: int = 200, exclude_none: bool = False) -
 
 
 def _project_id(
-    projectId: Annotated[str, Path(description="The project's id (its slug)")],
+    projectId: Annotated[str, Path(description="The project's id (its slug)", examples=["test"])],
 ) -> None:
     """Declares the prefix's ``projectId`` in the OpenAPI document; handlers read it from the
     request (the backend checks it against the key)."""
@@ -76,7 +80,7 @@ def create_router(backend: NunuBackend, prefix: str) -> APIRouter:
         operation_id=f"getRunDetails{suffix}",
         summary="Get Run Details",
     )
-    async def get_run(runId: str, request: Request, x_api_key: ApiKey) -> Response:
+    async def get_run(runId: RunId, request: Request, x_api_key: ApiKey) -> Response:
         """Get Run Details."""
         return json_body(backend.get_run(x_api_key, runId, project_of(request)))
 

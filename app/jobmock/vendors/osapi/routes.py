@@ -30,7 +30,14 @@ async def _authorization(
 
 Auth = Annotated[str | None, Depends(_authorization)]
 # Documented only: the backend binds the id as OSAPI does (400 before auth, google/uuid's words).
-JobId = Annotated[str, Path(description="UUID of the job.", json_schema_extra={"format": "uuid"})]
+JobId = Annotated[
+    str,
+    Path(
+        description="UUID of the job.",
+        json_schema_extra={"format": "uuid"},
+        examples=["3fa85f64-5717-4562-b3fc-2c963f66afa6"],
+    ),
+]
 Outcomes = Annotated[str | None, Header(alias="X-Jobmock-Outcomes", include_in_schema=False)]
 JSON = "application/json"
 

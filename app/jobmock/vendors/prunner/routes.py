@@ -23,13 +23,14 @@ UNAUTHORIZED = {"description": "No or invalid token: the reason as plain text (`
 SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}, {"jwtCookie": []}]
 
 
-def _query(name: str, description: str) -> dict[str, Any]:
+def _query(name: str, description: str, example: str) -> dict[str, Any]:
+    """A required query parameter; ``example`` is from the bundled fixtures."""
     return {
         "name": name,
         "in": "query",
         "required": True,
         "description": description,
-        "schema": {"type": "string"},
+        "schema": {"type": "string", "examples": [example]},
     }
 
 
@@ -37,7 +38,7 @@ def _extra(*parameters: dict[str, Any], **more: Any) -> dict[str, Any]:
     return {"security": SECURITY, "parameters": list(parameters), **more}
 
 
-JOB_ID = _query("id", "Job id (a UUID)")
+JOB_ID = _query("id", "Job id (a UUID)", "52a5cb79-7556-4c52-8e6f-dd6aaf1bc4c8")
 
 
 def json_bytes(body: bytes, status: int = 200) -> Response:
@@ -147,7 +148,7 @@ def create_router(backend: PrunnerBackend) -> APIRouter:
         operation_id="jobLogs",
         summary="Get job logs",
         responses={400: ERROR, 404: ERROR},
-        openapi_extra=_extra(JOB_ID, _query("task", "Task name")),
+        openapi_extra=_extra(JOB_ID, _query("task", "Task name", "task_name")),
     )
     async def job_logs(request: Request) -> Response:
         """A task's stdout and stderr, as far as it has run."""
