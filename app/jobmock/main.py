@@ -46,10 +46,10 @@ class Runtime:
     generator: Generator
     vendors: dict[str, VendorApp] = field(default_factory=dict)
     crashes: list[BaseException] = field(default_factory=list)
+    """Exceptions raised inside the mock while serving; the pytest plugin re-raises them."""
     limiters: dict[str, RateLimiter] = field(default_factory=dict)
     """Each vendor's rate limiter, for the vendors that document one."""
     faults: FaultBook = field(default_factory=FaultBook)
-    """Exceptions raised inside the mock while serving; the pytest plugin re-raises them."""
     controller: Controller | None = None
     host: JobmockApp | None = None
     """The app serving this runtime, which can reload it or end its session."""
@@ -115,10 +115,6 @@ class JobmockApp:
 
     def _new_session(self, name: str) -> Serving:
         return self._adopt(build(self.runtime.settings), name)
-
-    def session(self, name: str) -> Runtime:
-        """The runtime of session ``name``, made now if it is new."""
-        return self.sessions.get(name).runtime
 
     def reload(self, session: str | None = None) -> Runtime:
         """Re-read the fixtures and serve them from now on, as a restart would (the clock,
