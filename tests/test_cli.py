@@ -265,3 +265,13 @@ def test_serve_prints_the_requests_a_client_should_look_at() -> None:
             "did you mean GET /api/v1/jobs/{jobId}?"
         )
         assert server.wait_for_output("/_session/logs/nunu/api/v1/jobs/nope 400")
+
+
+def test_serve_refuses_a_missing_fixture_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nothing-here"
+    assert main(["serve", "--fixtures", str(missing), "--port", "0"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"jobmock: invalid fixtures:\n{missing}: no such fixture folder\n"
+    assert captured.out == ""

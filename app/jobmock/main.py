@@ -17,7 +17,7 @@ from jobmock import __version__
 from jobmock.core.clock import AppClock, http_date
 from jobmock.core.errors import MockError
 from jobmock.core.faults import FaultBook
-from jobmock.core.fixtures import load_dir
+from jobmock.core.fixtures import check_folder, load_dir
 from jobmock.core.gate import new_entry
 from jobmock.core.generate import Generator
 from jobmock.core.operations import nearest_path
@@ -118,9 +118,10 @@ class JobmockApp:
 
     def reload(self, session: str | None = None) -> Runtime:
         """Re-read the fixtures and serve them from now on, as a restart would (the clock,
-        jobs, faults and journal start over); a bad fixture raises ``FixtureError`` and
-        changes nothing. Exceptions caught while serving are kept for the test that hit them.
-        Each session keeps the fixtures it was built from until it reloads or ends."""
+        jobs, faults and journal start over); a bad fixture, or a fixture folder that has gone,
+        raises ``FixtureError`` and changes nothing. Exceptions caught while serving are kept for
+        the test that hit them. Each session keeps the fixtures it was built from until it
+        reloads or ends."""
         old = self.sessions.get(session) if session is not None else self._serving
         serving = self._adopt(build(old.runtime.settings, crashes=old.runtime.crashes), session)
         if session is None:
@@ -223,7 +224,8 @@ async def _send_json(send: Send, status: int, data: Any) -> None:
 
 
 def create_app(settings: Settings | None = None) -> JobmockApp:
-    """Build a jobmock app. Raises ``FixtureError`` if a fixture file is invalid."""
+    """Build a jobmock app. Raises ``FixtureError`` if a fixture file is invalid or the fixture
+    folder is missing."""
     return JobmockApp(build(settings if settings is not None else Settings()))
 
 
@@ -235,6 +237,7 @@ def build(settings: Settings, crashes: list[BaseException] | None = None) -> Ser
     from jobmock.core.gate import VendorGate
     from jobmock.vendors import get_spec
 
+    check_folder(settings.fixtures_dir)
     clock = AppClock(settings.clock, settings.start_time, settings.clock_scale)
     store = Store(clock, settings.journal_size)
     runtime = Runtime(settings, clock, store, Generator(settings.seed))
