@@ -7,6 +7,7 @@ import json
 import shlex
 import urllib.request
 
+import pytest
 import yaml
 
 from jobmock import Settings
@@ -55,19 +56,15 @@ def image_env() -> dict[str, str]:
     return {name: value for name, _, value in pairs}
 
 
-def test_cmd_serves_every_vendor_on_all_interfaces() -> None:
+def test_cmd_serves_every_vendor_on_all_interfaces(monkeypatch: pytest.MonkeyPatch) -> None:
     (cmd,) = [exec_form(rest) for word, rest in final_stage() if word == "CMD"]
     assert cmd[:2] == ["jobmock", "serve"]
     args = _parser().parse_args(cmd[1:])
     # No flag for what the environment sets: a flag would win over `docker run -e` and compose.
     assert (args.host, args.port, args.fixtures) == (None, None, None)
-    settings = Settings(
-        **{
-            k.removeprefix("JOBMOCK_").lower(): v
-            for k, v in image_env().items()
-            if k.startswith("JOBMOCK_")
-        }
-    )
+    for name, value in image_env().items():
+        monkeypatch.setenv(name, value)
+    settings = Settings()
     assert settings.host == "0.0.0.0"
     (expose,) = [rest for word, rest in final_stage() if word == "EXPOSE"]
     assert int(expose) == settings.port == 8000

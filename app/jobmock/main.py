@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from jobmock import __version__
-from jobmock.core.clock import AppClock, http_date
+from jobmock.core.clock import AppClock, ClockMode, http_date
 from jobmock.core.errors import MockError
 from jobmock.core.faults import FaultBook
 from jobmock.core.fixtures import check_folder, load_dir
@@ -113,8 +113,17 @@ class JobmockApp:
         for serving in (self._serving, *self.sessions.all()):
             serving.runtime.store.journal.listener = listener
 
-    def _new_session(self, name: str) -> Serving:
-        return self._adopt(build(self.runtime.settings), name)
+    def _new_session(self, name: str, clock: ClockMode | None = None) -> Serving:
+        settings = self.runtime.settings
+        if clock is not None and clock != settings.clock:
+            settings = settings.model_copy(update={"clock": clock})
+        return self._adopt(build(settings), name)
+
+    def open_session(self, name: str, clock: ClockMode | None = None) -> Runtime:
+        """A fresh session ``name`` (in place of one of that name), on a clock in mode ``clock``
+        (the server's by default), which it keeps across resets and reloads: the pytest plugin
+        runs a manual clock in its session of a server whose own clock runs."""
+        return self.sessions.put(name, lambda name: self._new_session(name, clock)).runtime
 
     def reload(self, session: str | None = None) -> Runtime:
         """Re-read the fixtures and serve them from now on, as a restart would (the clock,
