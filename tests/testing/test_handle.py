@@ -13,7 +13,7 @@ from jobmock import Settings, create_app
 from jobmock.main import JobmockApp
 from jobmock.settings import known_vendors
 from jobmock.testing import AsyncJobmockTransport, InProcessHandle, MockHandle, RemoteHandle
-from jobmock.testing.handle import JobmockError
+from jobmock.testing.handle import IN_PROCESS_URL, JobmockError
 from tests.helpers import serving
 
 SEED_JOB = "f80f6230-3a4f-431a-9d55-d11b867fed4e"
@@ -79,6 +79,26 @@ def test_requests_verb_and_health(mock: MockHandle) -> None:
     assert mock.health()["vendors"] == list(known_vendors())
     assert mock.requests() == []
     mock.clear_requests()
+
+
+def test_session_verbs(mock: MockHandle) -> None:
+    opened = mock.open_session("handle-1", clock="real")
+    try:
+        assert (opened["session"], opened["mode"], opened["scale"]) == ("handle-1", "real", 1.0)
+        assert "handle-1" in mock.sessions()
+        assert mock.open_session("handle-1")["mode"] == "manual"  # the server's clock
+        with pytest.raises(JobmockError, match="'clock' must be 'real' or 'manual', got 'slow'"):
+            mock.open_session("handle-1", clock="slow")
+    finally:
+        session = (
+            RemoteHandle(f"{mock.url}/_session/handle-1") if mock.url != IN_PROCESS_URL else None
+        )
+        if session is not None:
+            session.end_session()
+            session.close()
+        else:
+            mock.app.sessions.end("handle-1")  # type: ignore[attr-defined]
+    assert "handle-1" not in mock.sessions()
 
 
 def test_remote_requests_see_what_clients_sent(remote: RemoteHandle) -> None:
