@@ -13,7 +13,7 @@ from jobmock import Settings, create_app
 from jobmock.main import JobmockApp
 from jobmock.settings import known_vendors
 from jobmock.testing import AsyncJobmockTransport, InProcessHandle, MockHandle, RemoteHandle
-from jobmock.testing.handle import IN_PROCESS_URL, JobmockError
+from jobmock.testing.handle import JobmockError
 from tests.helpers import serving
 
 SEED_JOB = "f80f6230-3a4f-431a-9d55-d11b867fed4e"
@@ -90,14 +90,13 @@ def test_session_verbs(mock: MockHandle) -> None:
         with pytest.raises(JobmockError, match="'clock' must be 'real' or 'manual', got 'slow'"):
             mock.open_session("handle-1", clock="slow")
     finally:
-        session = (
-            RemoteHandle(f"{mock.url}/_session/handle-1") if mock.url != IN_PROCESS_URL else None
-        )
-        if session is not None:
+        if isinstance(mock, RemoteHandle):
+            session = RemoteHandle(f"{mock.url}/_session/handle-1")
             session.end_session()
             session.close()
         else:
-            mock.app.sessions.end("handle-1")  # type: ignore[attr-defined]
+            assert isinstance(mock, InProcessHandle)
+            mock.app.sessions.end("handle-1")
     assert "handle-1" not in mock.sessions()
 
 
