@@ -12,6 +12,7 @@ RUN pip wheel --no-cache-dir --wheel-dir /wheels .
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
+    JOBMOCK_HOST=0.0.0.0 \
     JOBMOCK_PORT=8000 \
     JOBMOCK_FIXTURES=/fixtures
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin jobmock
@@ -21,6 +22,8 @@ COPY --chown=jobmock:jobmock fixtures /fixtures
 USER jobmock
 WORKDIR /home/jobmock
 EXPOSE 8000
+# No flags: JOBMOCK_* settings (docker run -e, compose's environment:) would lose to them.
+# The probe follows JOBMOCK_PORT the same way.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
-    CMD ["jobmock", "health", "--url", "http://127.0.0.1:8000"]
-CMD ["jobmock", "serve", "--host", "0.0.0.0", "--port", "8000"]
+    CMD ["jobmock", "health"]
+CMD ["jobmock", "serve"]

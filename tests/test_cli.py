@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
+import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -16,7 +18,7 @@ from jobmock import Settings
 from jobmock.cli import main, request_line, request_printer
 from jobmock.core.journal import JournalEntry
 from jobmock.settings import known_vendors
-from tests.helpers import ROOT, run, serving
+from tests.helpers import ROOT, jobmock_command, run, serving
 
 SLUGS = known_vendors()
 
@@ -39,7 +41,75 @@ def test_validate_reports_file_line_and_field(
 
 def test_validate_needs_vendor_folders(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(tmp_path)]) == 2
-    assert "has no vendor folder (nunu/" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        f"jobmock: cannot tell which vendor {tmp_path} is for: it has no vendor folder (nunu/, "
+        "intuned/, prunner/, osapi/) and is not named after a vendor; give --vendor\n"
+    )
+
+
+def test_validate_one_vendor_folder(capsys: pytest.CaptureFixture[str]) -> None:
+    folder = ROOT / "fixtures" / "prunner"
+    assert main(["validate", str(folder)]) == 0
+    assert capsys.readouterr().out == (
+        f"prunner ({folder}): ok (10 pipelines, 15 jobs, 60 generated)\n"
+    )
+
+
+def test_validate_one_file_with_the_rest_of_its_folder(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # jobs.yaml names pipelines defined in pipelines.yaml: alone, it would not be valid.
+    path = ROOT / "fixtures" / "prunner" / "jobs.yaml"
+    assert main(["validate", str(path)]) == 0
+    assert capsys.readouterr().out == (
+        f"prunner ({path}, with the rest of fixtures/prunner): ok "
+        "(10 pipelines, 15 jobs, 60 generated)\n"
+    )
+
+
+def test_validate_a_file_elsewhere_needs_its_vendor(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "jobs.yaml"
+    path.write_text("jobs:\n  - status: DONE\n")
+    assert main(["validate", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f"jobmock: cannot tell which vendor {path} is for: keep it in a folder named after "
+        "its vendor (nunu/, intuned/, prunner/, osapi/) or give --vendor\n"
+    )
+    assert main(["validate", str(path), "--vendor", "nunu"]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.startswith(
+        f"nunu ({path}): invalid\n{path}:2: jobs[0].status: Input should be 'QUEUED'"
+    )
+
+
+def test_validate_a_root_folder_for_one_vendor(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(ROOT / "fixtures"), "--vendor", "osapi"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        out
+        == f"osapi ({ROOT / 'fixtures' / 'osapi'}): ok (9 jobs, 40 generated, 3 agents, 3 roles)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (["nothing.yaml"], "nothing.yaml does not exist"),
+        ([str(ROOT / "README.md")], f"{ROOT / 'README.md'} is not a fixture file (.yaml or .yml)"),
+        (
+            [str(ROOT / "fixtures"), "--vendor", "acme"],
+            "invalid settings: vendors: unknown vendor 'acme'; jobmock emulates: "
+            "nunu, intuned, prunner, osapi",
+        ),
+    ],
+)
+def test_validate_usage_errors(
+    args: list[str], error: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", *args]) == 2
+    assert capsys.readouterr().err == f"jobmock: {error}\n"
 
 
 def test_routes_lists_every_endpoint(capsys: pytest.CaptureFixture[str]) -> None:
@@ -175,6 +245,56 @@ def test_served_socket_is_tcp_so_nodelay_applies() -> None:
         sock.close()
 
 
+@pytest.mark.parametrize(
+    ("args", "error"),
+    [
+        (
+            ["osapi", "--roles", "read,bogus"],
+            "osapi token: unknown role(s) 'bogus'; OSAPI knows read, write, admin",
+        ),
+        (
+            ["osapi", "--permissions", "job:read,job:delete"],
+            "osapi token: unknown permission(s) 'job:delete'; OSAPI knows agent:read, ",
+        ),
+        (
+            ["prunner", "--roles", "admin"],
+            "prunner token: prunner tokens carry no roles or permissions (prunner reads sub, "
+            "exp, iat and nbf); add any other claim with --claim KEY=VALUE",
+        ),
+    ],
+)
+def test_token_refuses_options_the_vendor_would_not_honour(
+    args: list[str], error: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["token", *args]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.startswith(f"jobmock: {error}")
+    assert captured.out == ""
+
+
+def test_token_for_osapi_with_known_roles(capsys: pytest.CaptureFixture[str]) -> None:
+    import jwt
+
+    assert main(["token", "osapi", "--roles", "read,write", "--permissions", "job:read"]) == 0
+    claims = jwt.decode(capsys.readouterr().out.strip(), options={"verify_signature": False})
+    assert (claims["roles"], claims["permissions"]) == (["read", "write"], ["job:read"])
+
+
+@pytest.mark.parametrize("command", [["routes"], ["generate", "nunu", "--count", "2000"]])
+def test_a_reader_that_stops_early_ends_the_command_quietly(command: list[str]) -> None:
+    """``jobmock routes | head``: the reader has gone before the command writes."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        result = subprocess.run(
+            [*jobmock_command(), *command], stdout=write, stderr=subprocess.PIPE, timeout=60
+        )
+    finally:
+        os.close(write)
+    assert result.stderr == b""
+    assert result.returncode == 1
+
+
 def test_token_for_a_vendor_without_tokens(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["token", "nunu"]) == 2
     assert "nunu does not use signed tokens; use X-Api-Key: nunu_test_key" in (
@@ -265,3 +385,13 @@ def test_serve_prints_the_requests_a_client_should_look_at() -> None:
             "did you mean GET /api/v1/jobs/{jobId}?"
         )
         assert server.wait_for_output("/_session/logs/nunu/api/v1/jobs/nope 400")
+
+
+def test_serve_refuses_a_missing_fixture_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "nothing-here"
+    assert main(["serve", "--fixtures", str(missing), "--port", "0"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == f"jobmock: invalid fixtures:\n{missing}: no such fixture folder\n"
+    assert captured.out == ""

@@ -7,8 +7,10 @@ import json
 import shlex
 import urllib.request
 
+import pytest
 import yaml
 
+from jobmock import Settings
 from jobmock.cli import _parser
 from tests.helpers import ROOT, run, serving
 
@@ -43,24 +45,38 @@ def test_slim_python_base_and_non_root_user() -> None:
     assert users and users[-1] not in ("root", "0")
 
 
-def test_cmd_serves_every_vendor_on_all_interfaces() -> None:
+def image_env() -> dict[str, str]:
+    """The final stage's ENV settings."""
+    pairs = [
+        part.partition("=")
+        for word, rest in final_stage()
+        if word == "ENV"
+        for part in shlex.split(rest)
+    ]
+    return {name: value for name, _, value in pairs}
+
+
+def test_cmd_serves_every_vendor_on_all_interfaces(monkeypatch: pytest.MonkeyPatch) -> None:
     (cmd,) = [exec_form(rest) for word, rest in final_stage() if word == "CMD"]
     assert cmd[:2] == ["jobmock", "serve"]
     args = _parser().parse_args(cmd[1:])
-    assert args.host == "0.0.0.0"
+    # No flag for what the environment sets: a flag would win over `docker run -e` and compose.
+    assert (args.host, args.port, args.fixtures) == (None, None, None)
+    for name, value in image_env().items():
+        monkeypatch.setenv(name, value)
+    settings = Settings()
+    assert settings.host == "0.0.0.0"
     (expose,) = [rest for word, rest in final_stage() if word == "EXPOSE"]
-    assert int(expose) == args.port == 8000
-    assert args.vendor is None
+    assert int(expose) == settings.port == 8000
+    assert args.vendor is None and settings.vendor is None
 
 
 def test_healthcheck_uses_the_health_command_on_the_served_port() -> None:
     (check,) = [rest for word, rest in final_stage() if word == "HEALTHCHECK"]
     options, _, command = check.partition("CMD ")
     assert "--interval" in options and "--timeout" in options
-    argv = exec_form(command)
-    assert argv[:2] == ["jobmock", "health"]
-    args = _parser().parse_args(argv[1:])
-    assert args.url == "http://127.0.0.1:8000"
+    # No --url: `jobmock health` probes 127.0.0.1:$JOBMOCK_PORT, wherever the environment put it.
+    assert exec_form(command) == ["jobmock", "health"]
 
 
 def test_fixtures_are_copied_in_and_overridable() -> None:
@@ -91,21 +107,28 @@ def test_compose_file() -> None:
     assert target == "/fixtures"
     test = service["healthcheck"]["test"]
     assert test[0] == "CMD"
-    assert _parser().parse_args(test[2:]).url == "http://127.0.0.1:8000" and test[1] == "jobmock"
+    assert test[1:] == ["jobmock", "health"]  # follows JOBMOCK_PORT, as the image's does
     for name, value in service.get("environment", {}).items():
         assert name.startswith("JOBMOCK_")
         assert isinstance(value, str)
 
 
 def test_the_image_commands_run() -> None:
-    # The image runs `jobmock serve --host 0.0.0.0 --port 8000` and probes it with
-    # `jobmock health`. Tests bind loopback only, on a free port: same command, same code path.
+    # The image runs `jobmock serve` with its ENV and probes it with `jobmock health`. Here the
+    # environment moves it to loopback and a free port, as `docker run -e` or compose would:
+    # same commands, and proof that the environment reaches them.
     (cmd,) = [exec_form(rest) for word, rest in final_stage() if word == "CMD"]
-    args = cmd[2:]
-    args[args.index("--host") + 1] = "127.0.0.1"
-    args[args.index("--port") + 1] = "0"
-    with serving(args, env={"JOBMOCK_FIXTURES": str(ROOT / "fixtures")}) as server:
-        health = run(["health", "--url", server.url])
+    (check,) = [rest for word, rest in final_stage() if word == "HEALTHCHECK"]
+    probe = exec_form(check.partition("CMD ")[2])
+    env = {
+        **image_env(),
+        "JOBMOCK_HOST": "127.0.0.1",
+        "JOBMOCK_PORT": "0",
+        "JOBMOCK_FIXTURES": str(ROOT / "fixtures"),
+    }
+    with serving(cmd[2:], env=env) as server:
+        port = server.url.rsplit(":", 1)[1]
+        health = run(probe[1:], env={**env, "JOBMOCK_PORT": port})
         assert health.returncode == 0, health.stderr
         assert json.loads(health.stdout)["status"] == "ok"
         body = urllib.request.urlopen(f"{server.url}/_mock/health").read()

@@ -71,4 +71,5 @@ def test_wheel_ships_the_fixtures(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "jobmock/fixtures/nunu/seed.yaml" in names
     assert "jobmock/vendors/nunu/backend.py" in names
+    assert "jobmock/py.typed" in names  # PEP 561: a consumer's mypy reads jobmock's hints
     assert not any(name.startswith(("app/", "tests/")) for name in names)

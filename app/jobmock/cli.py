@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -78,8 +79,16 @@ def _parser() -> argparse.ArgumentParser:
         "--log-level", choices=("critical", "error", "warning", "info", "debug", "trace")
     )
 
-    validate = sub.add_parser("validate", help="check fixture files without serving")
-    validate.add_argument("directory", type=Path, metavar="DIR")
+    validate = sub.add_parser(
+        "validate",
+        help="check fixture files without serving",
+        description="Check fixtures without serving: a folder with one sub-folder per vendor, "
+        "one vendor's folder, or one file (checked with the rest of its vendor's folder).",
+    )
+    validate.add_argument("path", type=Path, metavar="PATH")
+    validate.add_argument(
+        "--vendor", metavar="SLUG", help="the vendor of PATH, when its folder name does not say"
+    )
 
     routes = sub.add_parser("routes", help="list every emulated endpoint per vendor")
     routes.add_argument("--vendor", metavar="SLUG")
@@ -140,7 +149,17 @@ def _fail(message: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    try:
+        code = _run(_parser().parse_args(argv))
+        sys.stdout.flush()  # a reader that has gone (``| head``) shows here, not at exit
+    except BrokenPipeError:
+        # Python's recipe: whatever is still buffered goes nowhere, and the exit is quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from jobmock.core.fixtures import FixtureError
@@ -149,7 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             return serve(args)
         if args.command == "validate":
-            return validate(args.directory)
+            return validate(args.path, args.vendor)
         if args.command == "routes":
             return routes(args.vendor)
         if args.command == "openapi":
@@ -283,26 +302,66 @@ def reload_fixtures(app: JobmockApp) -> None:
     sys.stderr.flush()
 
 
-def validate(directory: Path) -> int:
+def validate(path: Path, vendor: str | None) -> int:
+    """Check a fixture folder (a sub-folder per vendor), one vendor's folder or one file."""
     from jobmock.core.fixtures import FixtureError
-    from jobmock.vendors import VENDORS
+    from jobmock.vendors import get_spec
 
-    if not directory.is_dir():
-        return _fail(f"{directory} is not a directory")
-    present = [spec for spec in VENDORS if (directory / spec.slug).is_dir()]
-    if not present:
-        names = ", ".join(f"{spec.slug}/" for spec in VENDORS)
-        return _fail(f"{directory} has no vendor folder ({names})")
+    targets = _validate_targets(path, vendor)
+    if isinstance(targets, str):
+        return _fail(targets)
     failed = False
-    for spec in present:
+    for slug, target, label in targets:
         try:
-            summary = spec.package().check_fixtures(directory / spec.slug)
+            summary = get_spec(slug).package().check_fixtures(target)
         except FixtureError as exc:
             failed = True
-            _out(f"{spec.slug}: invalid\n{exc}", sys.stderr)
+            _out(f"{label}: invalid\n{exc}", sys.stderr)
         else:
-            _out(f"{spec.slug}: ok ({summary})")
+            _out(f"{label}: ok ({summary})")
     return 1 if failed else 0
+
+
+def _validate_targets(path: Path, vendor: str | None) -> list[tuple[str, Path, str]] | str:
+    """What ``validate PATH`` checks, as (vendor, folder or file, label), or why it cannot
+    tell."""
+    from jobmock.core.fixtures import FIXTURE_SUFFIXES, display_path
+    from jobmock.settings import known_vendors
+
+    if vendor is not None:
+        _settings(vendors=vendor)  # an unknown vendor is reported as everywhere else
+    slugs = known_vendors()
+    folders = ", ".join(f"{slug}/" for slug in slugs)
+    if not path.exists():
+        return f"{path} does not exist"
+    resolved = path.resolve()
+    if path.is_file():
+        if path.suffix not in FIXTURE_SUFFIXES:
+            return f"{path} is not a fixture file (.yaml or .yml)"
+        slug = vendor or next((p.name for p in resolved.parents if p.name in slugs), None)
+        if slug is None:
+            return (
+                f"cannot tell which vendor {path} is for: keep it in a folder named after "
+                f"its vendor ({folders}) or give --vendor"
+            )
+        # The files of a vendor's folder are one set (a job names a test defined in another
+        # file), so a file inside one is checked with the rest of it.
+        folder = next((p for p in resolved.parents if p.name == slug), None)
+        if folder is None:
+            return [(slug, path, f"{slug} ({path})")]
+        return [(slug, folder, f"{slug} ({path}, with the rest of {display_path(folder)})")]
+    if vendor is not None:
+        folder = path / vendor if (path / vendor).is_dir() else path
+        return [(vendor, folder, f"{vendor} ({folder})")]
+    present = [(slug, path / slug, slug) for slug in slugs if (path / slug).is_dir()]
+    if present:
+        return present
+    if resolved.name in slugs:
+        return [(resolved.name, path, f"{resolved.name} ({path})")]
+    return (
+        f"cannot tell which vendor {path} is for: it has no vendor folder ({folders}) and is "
+        "not named after a vendor; give --vendor"
+    )
 
 
 def routes(only: str | None) -> int:
@@ -429,13 +488,20 @@ def token(args: argparse.Namespace) -> int:
         permissions=_csv(args.permissions),
         claims=claims,
     )
-    _out(mint(settings.fixtures_dir / spec.slug, request))
+    from jobmock.core.fixtures import FixtureError
+
+    try:
+        minted = mint(settings.fixtures_dir / spec.slug, request)
+    except FixtureError:
+        raise
+    except ValueError as exc:  # an option the vendor would reject, or ignore
+        return _fail(f"{spec.slug} token: {exc}")
+    _out(minted)
     return 0
 
 
 def health(url: str | None, timeout: float) -> int:
     """Used by the container's HEALTHCHECK: stdlib only, so it costs ~50 ms, not an app build."""
-    import os
     import urllib.error
     import urllib.request
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from jobmock import __version__
-from jobmock.core.clock import AppClock, http_date
+from jobmock.core.clock import AppClock, ClockMode, http_date
 from jobmock.core.errors import MockError
 from jobmock.core.faults import FaultBook
-from jobmock.core.fixtures import load_dir
+from jobmock.core.fixtures import check_folder, load_dir
 from jobmock.core.gate import new_entry
 from jobmock.core.generate import Generator
 from jobmock.core.operations import nearest_path
@@ -113,14 +113,24 @@ class JobmockApp:
         for serving in (self._serving, *self.sessions.all()):
             serving.runtime.store.journal.listener = listener
 
-    def _new_session(self, name: str) -> Serving:
-        return self._adopt(build(self.runtime.settings), name)
+    def _new_session(self, name: str, clock: ClockMode | None = None) -> Serving:
+        settings = self.runtime.settings
+        if clock is not None and clock != settings.clock:
+            settings = settings.model_copy(update={"clock": clock})
+        return self._adopt(build(settings), name)
+
+    def open_session(self, name: str, clock: ClockMode | None = None) -> Runtime:
+        """A fresh session ``name`` (in place of one of that name), on a clock in mode ``clock``
+        (the server's by default), which it keeps across resets and reloads: the pytest plugin
+        runs a manual clock in its session of a server whose own clock runs."""
+        return self.sessions.put(name, lambda name: self._new_session(name, clock)).runtime
 
     def reload(self, session: str | None = None) -> Runtime:
         """Re-read the fixtures and serve them from now on, as a restart would (the clock,
-        jobs, faults and journal start over); a bad fixture raises ``FixtureError`` and
-        changes nothing. Exceptions caught while serving are kept for the test that hit them.
-        Each session keeps the fixtures it was built from until it reloads or ends."""
+        jobs, faults and journal start over); a bad fixture, or a fixture folder that has gone,
+        raises ``FixtureError`` and changes nothing. Exceptions caught while serving are kept for
+        the test that hit them. Each session keeps the fixtures it was built from until it
+        reloads or ends."""
         old = self.sessions.get(session) if session is not None else self._serving
         serving = self._adopt(build(old.runtime.settings, crashes=old.runtime.crashes), session)
         if session is None:
@@ -223,7 +233,8 @@ async def _send_json(send: Send, status: int, data: Any) -> None:
 
 
 def create_app(settings: Settings | None = None) -> JobmockApp:
-    """Build a jobmock app. Raises ``FixtureError`` if a fixture file is invalid."""
+    """Build a jobmock app. Raises ``FixtureError`` if a fixture file is invalid or the fixture
+    folder is missing."""
     return JobmockApp(build(settings if settings is not None else Settings()))
 
 
@@ -235,6 +246,7 @@ def build(settings: Settings, crashes: list[BaseException] | None = None) -> Ser
     from jobmock.core.gate import VendorGate
     from jobmock.vendors import get_spec
 
+    check_folder(settings.fixtures_dir)
     clock = AppClock(settings.clock, settings.start_time, settings.clock_scale)
     store = Store(clock, settings.journal_size)
     runtime = Runtime(settings, clock, store, Generator(settings.seed))

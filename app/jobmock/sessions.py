@@ -38,21 +38,28 @@ class Sessions(Generic[T]):
         found = self._sessions.get(name)
         if found is not None:
             return found
+        return self._add(name, self._make, fresh=False)
+
+    def put(self, name: str, make: Callable[[str], T]) -> T:
+        """A new session ``name`` from ``make``, in place of any session of that name."""
+        return self._add(name, make, fresh=True)
+
+    def _add(self, name: str, make: Callable[[str], T], fresh: bool) -> T:
         if not NAME.fullmatch(name):
             raise BadRequest(
                 f"invalid session name {name!r}: 1 to 64 letters, digits, '.', '_' or '-', "
                 "starting with a letter or digit"
             )
         with self._lock:
-            found = self._sessions.get(name)
+            found = None if fresh else self._sessions.get(name)
             if found is None:
-                if len(self._sessions) >= self.limit:
+                if name not in self._sessions and len(self._sessions) >= self.limit:
                     raise MockError(
                         f"this jobmock holds {len(self._sessions)} sessions, its limit "
                         "(--max-sessions); end some with DELETE /_session/NAME/_mock/session",
                         status=503,
                     )
-                found = self._sessions[name] = self._make(name)
+                found = self._sessions[name] = make(name)
             return found
 
     def replace(self, name: str, session: T) -> None:

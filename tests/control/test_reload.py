@@ -12,6 +12,7 @@ import pytest
 
 from jobmock import Settings, create_app
 from jobmock.cli import reload_fixtures
+from jobmock.core.fixtures import FixtureError
 from jobmock.main import JobmockApp
 from jobmock.testing.handle import InProcessHandle, JobmockError
 from jobmock.testing.transport import JobmockTransport
@@ -157,3 +158,47 @@ class TestWatcher:
         watcher.start()
         watcher.stop()
         assert watcher._thread is not None and not watcher._thread.is_alive()
+
+
+def test_a_folder_that_has_gone_is_refused_and_nothing_changes(
+    client: httpx.Client, folder: Path, app: JobmockApp
+) -> None:
+    moved = client.post("/_mock/clock", json={"advance": "1h"}).json()
+    shutil.rmtree(folder)
+
+    response = client.post("/_mock/reload")
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": f"invalid fixtures, still serving the previous ones: {folder}: "
+        "no such fixture folder"
+    }
+    assert job_name(client) == "Before"
+    assert client.get("/_mock/clock").json() == moved
+    with pytest.raises(JobmockError, match=f"{folder}: no such fixture folder"):
+        InProcessHandle(app).reload()
+
+
+def test_the_watch_keeps_serving_when_the_folder_goes(
+    app: JobmockApp, folder: Path, client: httpx.Client, capsys: pytest.CaptureFixture[str]
+) -> None:
+    watcher = FixtureWatcher([folder / "nunu"], lambda: reload_fixtures(app))
+    shutil.rmtree(folder)
+    watcher.check()
+    assert watcher.check()
+    assert capsys.readouterr().err == (
+        "jobmock: fixtures changed but are invalid; still serving the previous ones:\n"
+        f"{folder}: no such fixture folder\n"
+    )
+    assert job_name(client) == "Before"
+
+
+@pytest.mark.parametrize("kind", ["missing", "file"])
+def test_create_app_refuses_a_fixture_folder_that_is_not_one(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "fixtures"
+    if kind == "file":
+        path.write_text("jobs: []\n")
+    what = "a file, not a fixture folder" if kind == "file" else "no such fixture folder"
+    with pytest.raises(FixtureError) as raised:
+        create_app(Settings(fixtures=path, clock="manual"))
+    assert str(raised.value) == f"{path}: {what}"

@@ -120,3 +120,64 @@ def test_sessions_can_be_switched_off() -> None:
     app = create_app(Settings(clock="manual", max_sessions=0))
     with client_for(app) as client:
         assert client.get("/_session/a/_mock/health").status_code == 503
+
+
+def test_a_session_opened_with_a_manual_clock_keeps_it() -> None:
+    """What the pytest plugin does on a server whose clock runs (a container's)."""
+    app = create_app(Settings(start_time=START, max_sessions=2))
+    with client_for(app) as client:
+        client.post("/_session/ci-1/_mock/clock", json={"advance": "1h"})  # the old ci-1
+        opened = client.put("/_mock/sessions/ci-1", json={"clock": "manual"})
+        assert opened.status_code == 200
+        assert opened.json() == {
+            "session": "ci-1",
+            "now": "2026-11-01T12:00:00+00:00",
+            "mode": "manual",
+            "scale": 1.0,
+        }
+        client.post("/_session/ci-1/_mock/clock", json={"advance": "5m"})
+        for step in ("reset", "reload"):
+            after = client.post(f"/_session/ci-1/_mock/{step}").json()
+            assert (after["now"], after["mode"]) == ("2026-11-01T12:00:00+00:00", "manual")
+        assert client.get("/_mock/clock").json()["mode"] == "real"
+        assert client.get("/_session/other/_mock/clock").json()["mode"] == "real"
+        # Opening a session of a name again starts it over; it does not count twice.
+        assert client.put("/_mock/sessions/ci-1").json()["mode"] == "real"
+        assert client.get("/_mock/sessions").json()["sessions"] == ["ci-1", "other"]
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "status", "error"),
+    [
+        ("ci-1", {"clock": "slow"}, 400, "'clock' must be 'real' or 'manual', got 'slow'"),
+        (
+            "ci-1",
+            {"mode": "manual"},
+            400,
+            "expected a JSON object with optionally 'clock' ('real' or 'manual')",
+        ),
+        (
+            "-x",
+            None,
+            400,
+            "invalid session name '-x': 1 to 64 letters, digits, '.', '_' or '-', starting "
+            "with a letter or digit",
+        ),
+        (
+            "c",
+            None,
+            503,
+            "this jobmock holds 3 sessions, its limit (--max-sessions); end some with DELETE "
+            "/_session/NAME/_mock/session",
+        ),
+    ],
+)
+def test_opening_a_session_refused(
+    app: JobmockApp, name: str, body: object, status: int, error: str
+) -> None:
+    with client_for(app) as client:
+        for full in ("a", "b", "d"):
+            client.get(f"/_session/{full}/_mock/health")
+        response = client.put(f"/_mock/sessions/{name}", json=body)
+    assert response.status_code == status
+    assert response.json() == {"error": error}

@@ -92,3 +92,14 @@ def test_message_shows_the_timeline() -> None:
         "    1. 2026-01-01T00:00:00+00:00  GET /jobs/j1  503, RUNNING, Retry-After 10",
         "    2. 2026-01-01T00:00:05+00:00 (+5.0s)  GET /jobs/j1  200, RUNNING",
     ]
+
+
+def test_message_on_the_real_clock_shows_mock_clock_times() -> None:
+    entries = [poll(0, status=503, retry_after="10"), poll(50)]
+    message = check_polling(entries, "v", "j1", clock="real").message()
+    assert message.splitlines() == [
+        "v job j1: poll #2 came 5.0s after #1, which said Retry-After 10",
+        "polls (mock clock, gaps in real time):",
+        "    1. 2026-01-01T00:00:00+00:00  GET /jobs/j1  503, RUNNING, Retry-After 10",
+        "    2. 2026-01-01T00:00:50+00:00 (+5.0s)  GET /jobs/j1  200, RUNNING",
+    ]

@@ -81,6 +81,25 @@ def test_requests_verb_and_health(mock: MockHandle) -> None:
     mock.clear_requests()
 
 
+def test_session_verbs(mock: MockHandle) -> None:
+    opened = mock.open_session("handle-1", clock="real")
+    try:
+        assert (opened["session"], opened["mode"], opened["scale"]) == ("handle-1", "real", 1.0)
+        assert "handle-1" in mock.sessions()
+        assert mock.open_session("handle-1")["mode"] == "manual"  # the server's clock
+        with pytest.raises(JobmockError, match="'clock' must be 'real' or 'manual', got 'slow'"):
+            mock.open_session("handle-1", clock="slow")
+    finally:
+        if isinstance(mock, RemoteHandle):
+            session = RemoteHandle(f"{mock.url}/_session/handle-1")
+            session.end_session()
+            session.close()
+        else:
+            assert isinstance(mock, InProcessHandle)
+            mock.app.sessions.end("handle-1")
+    assert "handle-1" not in mock.sessions()
+
+
 def test_remote_requests_see_what_clients_sent(remote: RemoteHandle) -> None:
     remote.reset()
     remote.advance("3m")

@@ -3,21 +3,28 @@ re-raise of a bug inside the mock, xdist, and remote mode against a running jobm
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from jobmock.testing import RemoteHandle
 from tests.helpers import ROOT, serving
 
 SEED_JOB = "f80f6230-3a4f-431a-9d55-d11b867fed4e"
+#: The plugins this suite's dependencies install, which cost seconds per run and xdist worker.
+PLUGINS_NOT_UNDER_TEST = (
+    *("-p", "no:schemathesis", "-p", "no:hypothesispytest"),
+    *("-p", "no:faker", "-p", "no:anyio"),
+)
 
 
 @pytest.fixture(autouse=True)
 def _only_the_plugins_under_test(pytester: pytest.Pytester) -> None:
     """The test projects load jobmock's plugin (and xdist), not the other plugins this suite's
     dependencies install, which cost seconds per run and xdist worker."""
-    pytester.makeini(
-        "[pytest]\naddopts = -p no:schemathesis -p no:hypothesispytest -p no:faker -p no:anyio\n"
-    )
+    pytester.makeini(f"[pytest]\naddopts = {' '.join(PLUGINS_NOT_UNDER_TEST)}\n")
 
 
 def test_fixtures(pytester: pytest.Pytester) -> None:
@@ -93,7 +100,75 @@ def test_settings_override_and_marker(pytester: pytest.Pytester) -> None:
     )
     result = pytester.runpytest()
     result.assert_outcomes(passed=3, errors=1)
-    result.stdout.fnmatch_lines(["*unknown @pytest.mark.jobmock option(s): colour*"])
+    result.stdout.fnmatch_lines(
+        [
+            "E * pytest.UsageError: @pytest.mark.jobmock(colour='red'): unknown option(s) colour; "
+            "valid options: now, fixtures, seed, vendors, vendor, rate_limits, start_time"
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "error"),
+    [
+        (
+            "'2031-06-01'",
+            "@pytest.mark.jobmock('2031-06-01'): takes options by name; valid options: now, "
+            "fixtures, seed, vendors, vendor, rate_limits, start_time",
+        ),
+        (
+            "now='soon'",
+            "@pytest.mark.jobmock(now='soon'): takes an ISO 8601 time such as "
+            "'2026-01-01T09:00:00Z', or a datetime",
+        ),
+        (
+            "vendors='nunu,acme'",
+            "@pytest.mark.jobmock(vendors='nunu,acme'): unknown vendor 'acme'; jobmock "
+            "emulates: nunu, intuned, prunner, osapi (got 'nunu,acme')",
+        ),
+        (
+            "seed='x'",
+            "@pytest.mark.jobmock(seed='x'): Input should be a valid integer, unable to parse "
+            "string as an integer (got 'x')",
+        ),
+    ],
+)
+def test_bad_marker_values_are_usage_errors(
+    pytester: pytest.Pytester, options: str, error: str
+) -> None:
+    pytester.makepyfile(
+        f"""
+        import pytest
+
+        @pytest.mark.jobmock({options})
+        def test_marked(jobmock):
+            pass
+        """
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines([f"E * pytest.UsageError: {error}"])
+
+
+def test_a_marker_naming_a_missing_fixture_folder(pytester: pytest.Pytester) -> None:
+    missing = pytester.path / "nothing-here"
+    pytester.makepyfile(
+        f"""
+        import pytest
+
+        @pytest.mark.jobmock(fixtures="{missing}")
+        def test_marked(jobmock):
+            pass
+        """
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            f"E * pytest.UsageError: @pytest.mark.jobmock(fixtures='{missing}'): invalid fixtures:",
+            "E * nothing-here: no such fixture folder",  # relative to the working folder
+        ]
+    )
 
 
 def test_a_bug_in_the_mock_fails_the_test_that_hit_it(pytester: pytest.Pytester) -> None:
@@ -154,9 +229,83 @@ def test_remote_mode(pytester: pytest.Pytester) -> None:
             assert [e["status"] for e in jobmock.requests()] == [503]
         """
     )
-    with serving(["--port", "0", "--clock", "manual"]) as server:
+    with serving(["--port", "0"]) as server:
         result = pytester.runpytest("--jobmock-url", server.url)
     result.assert_outcomes(passed=1)
+
+
+@pytest.mark.parametrize("mode", ["in-process", "remote"])
+def test_polls_are_measured_on_a_manual_clock_both_ways(
+    pytester: pytest.Pytester, mode: str
+) -> None:
+    """Against a jobmock whose clock runs (``jobmock serve``'s default, as docker-compose runs
+    it), the run's session has a manual clock: the same verdict, and mock-clock times."""
+    pytester.makepyfile(
+        f"""
+        import httpx
+
+        def test_polls_too_often(jobmock):
+            assert jobmock.clock_mode() == "manual"
+            url = jobmock.base_url("nunu") + "/jobs/{SEED_JOB}"
+            for _ in range(2):
+                httpx.get(url, headers={{"X-Api-Key": "nunu_test_key"}})
+                jobmock.advance("10s")
+            jobmock.assert_polled("nunu", "{SEED_JOB}", min_interval="30s",
+                                  stops_when_terminal=False)
+        """
+    )
+    if mode == "remote":
+        with serving(["--port", "0"]) as server:
+            result = pytester.runpytest("--jobmock-url", server.url)
+    else:
+        result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    poll = f"GET /api/v1/jobs/{SEED_JOB}  200, COMPLETED [[]terminal]"
+    result.stdout.fnmatch_lines(
+        [
+            f"E * nunu job {SEED_JOB}: 1 poll(s) came sooner than 30s after the previous one "
+            "(#2 after 10.0s)",
+            "E * polls (mock clock):",
+            f"E *  1. 20??-??-??T??:??:??.??????+00:00  {poll}",
+            f"E *  2. 20??-??-??T??:??:??.??????+00:00 (+10.0s)  {poll}",
+        ]
+    )
+
+
+def test_the_readme_examples_pass_against_a_running_jobmock() -> None:
+    """tests/examples (the README's, which the suite also runs in-process) against
+    ``jobmock serve`` as it starts by default, with a running clock."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    with serving(["--port", "0"]) as server:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                *PLUGINS_NOT_UNDER_TEST,
+                "--jobmock-url",
+                server.url,
+                "tests/examples",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        root = RemoteHandle(server.url)
+        try:
+            sessions = root.sessions()
+        finally:
+            root.close()
+    assert result.returncode == 0, result.stdout + result.stderr
+    examples = len(list((ROOT / "tests" / "examples").glob("test_howto_*.py")))
+    assert f"{examples + 1} passed" in result.stdout  # one file has two tests
+    assert sessions == []
 
 
 def test_remote_mode_in_a_named_session(pytester: pytest.Pytester) -> None:
@@ -197,7 +346,7 @@ def test_remote_mode_under_xdist_gives_each_worker_a_session(pytester: pytest.Py
             assert (jobmock.now() - start).total_seconds() == n * 60
         """
     )
-    with serving(["--port", "0", "--clock", "manual"]) as server:
+    with serving(["--port", "0"]) as server:
         result = pytester.runpytest_subprocess(
             "-n", "2", "-p", "no:cacheprovider", "--jobmock-url", server.url
         )
@@ -216,7 +365,7 @@ def test_remote_mode_skips_markers_that_need_their_own_server(
             pass
         """
     )
-    with serving(["--port", "0", "--clock", "manual"]) as server:
+    with serving(["--port", "0"]) as server:
         result = pytester.runpytest("--jobmock-url", server.url, "-rs")
     result.assert_outcomes(skipped=1)
     result.stdout.fnmatch_lines(["*needs an in-process server*"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Annotated, Any
 
@@ -68,6 +69,11 @@ def create_control_app(controller: Controller) -> FastAPI:
     @app.get("/sessions", summary="The sessions this server holds (/_session/NAME/...)")
     async def sessions() -> Response:
         return json_response(controller.sessions())
+
+    @app.put("/sessions/{name}", summary="A fresh session NAME, optionally on its own clock mode")
+    async def open_session(name: str, body: Annotated[Any, Body()] = None) -> Response:
+        # Building a session loads its fixtures (~0.1 s): off the event loop.
+        return json_response(await asyncio.to_thread(controller.open_session, name, body))
 
     @app.delete("/session", summary="End this session (under /_session/NAME)", status_code=204)
     async def end_session() -> Response:

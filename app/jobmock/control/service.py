@@ -82,6 +82,28 @@ class Controller:
         limit = host.sessions.limit if host is not None else 0
         return {"session": self.runtime.session, "sessions": names, "limit": limit}
 
+    def open_session(self, name: str, body: Any) -> dict[str, Any]:
+        """A fresh session ``name``, in place of one of that name; ``{"clock": "manual"}`` gives
+        it a clock of that mode (the server's otherwise)."""
+        host = self.runtime.host
+        if host is None:
+            raise BadRequest("this app was not built by create_app() and holds no sessions")
+        body = {} if body is None else body
+        if not isinstance(body, Mapping) or set(body) - {"clock"}:
+            raise BadRequest("expected a JSON object with optionally 'clock' ('real' or 'manual')")
+        clock = body.get("clock")
+        if clock is not None and clock not in CLOCK_MODES:
+            raise BadRequest(f"'clock' must be 'real' or 'manual', got {clock!r}")
+        from jobmock.core.fixtures import FixtureError
+
+        try:
+            runtime = host.open_session(name, clock)
+        except FixtureError as exc:
+            problems = "; ".join(str(problem) for problem in exc.problems)
+            raise BadRequest(f"invalid fixtures: {problems}") from None
+        assert runtime.controller is not None
+        return {"session": name, **runtime.controller.clock()}
+
     def end_session(self) -> None:
         host, name = self.runtime.host, self.runtime.session
         if host is None or name is None:

@@ -236,8 +236,22 @@ def load_yaml(path: Path) -> LoadedFile:
     return load_yaml_text(text, path)
 
 
+def check_folder(directory: Path) -> Path:
+    """``directory``, or a FixtureError naming it when it is not a folder: a mistyped path or an
+    unmounted volume would otherwise serve no fixtures at all, with no word of why."""
+    if not directory.is_dir():
+        what = "a file, not a fixture folder" if directory.exists() else "no such fixture folder"
+        raise FixtureError.single(display_path(directory), None, "", what)
+    return directory
+
+
 def fixture_files(directory: Path) -> Iterator[Path]:
-    """The YAML files of one vendor's fixture folder, recursively, in a stable order."""
+    """The YAML files of one vendor's fixture folder, recursively, in a stable order (or the
+    file itself, when given one)."""
+    if directory.is_file():
+        if directory.suffix in FIXTURE_SUFFIXES:
+            yield directory
+        return
     if not directory.is_dir():
         return
     for path in sorted(directory.rglob("*")):

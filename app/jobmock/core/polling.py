@@ -60,15 +60,18 @@ class PollCheck:
                 bits.append(f"Retry-After {entry['retry_after']}")
             if entry.get("fault"):
                 bits.append(f"fault {entry['fault']}")
-            when = entry["at"] if self.clock == "mock" else f"{entry['wall']:.3f}"
+            # Mock-clock times whichever clock measured the gaps: they are the times the client
+            # was told (Date headers, timestamps), where an epoch float says nothing.
             lines.append(
-                f"  {number:>3}. {when}{gap}  {entry['method']} {entry['path']}  " + ", ".join(bits)
+                f"  {number:>3}. {entry['at']}{gap}  {entry['method']} {entry['path']}  "
+                + ", ".join(bits)
             )
         return "\n".join(lines) or "  (no polls)"
 
     def message(self) -> str:
         head = f"{self.vendor} job {self.job}: " + "; ".join(self.problems)
-        return f"{head}\npolls ({self.clock} clock):\n{self.timeline()}"
+        gaps = "mock clock" if self.clock == "mock" else "mock clock, gaps in real time"
+        return f"{head}\npolls ({gaps}):\n{self.timeline()}"
 
 
 def check_polling(

@@ -62,6 +62,12 @@ class MockHandle(ABC):
         """The names of the sessions the server holds (``/_session/NAME/``)."""
         return list(self._call("GET", "/sessions")["sessions"])
 
+    def open_session(self, name: str, clock: str | None = None) -> dict[str, Any]:
+        """Make a fresh session ``name`` on the server (in place of one of that name), its clock
+        in mode ``clock`` (``"manual"`` or ``"real"``; the server's by default). Drive it with a
+        handle on ``url + "/_session/" + name``."""
+        return dict(self._call("PUT", f"/sessions/{name}", {"clock": clock} if clock else None))
+
     def end_session(self) -> None:
         """End the session this handle drives (its URL ends in ``/_session/NAME``)."""
         self._call("DELETE", "/session")
@@ -287,6 +293,8 @@ class InProcessHandle(MockHandle):
                     return c.end_session()
                 case "GET", ["sessions"]:
                     return c.sessions()
+                case "PUT", ["sessions", name]:
+                    return c.open_session(name, json)
                 case "GET", ["clock"]:
                     return c.clock()
                 case "POST", ["clock"]:

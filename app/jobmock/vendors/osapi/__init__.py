@@ -116,6 +116,26 @@ def export_generated(
     return (generated.fixture(i) for i in range(count))
 
 
+def check_token_request(request: TokenRequest) -> None:
+    """A ValueError listing what OSAPI knows, for roles it rejects (``oneof=read write admin``)
+    or permissions it has not: such a token would be refused, or grant nothing."""
+    from jobmock.vendors.osapi.permissions import ALL_PERMISSIONS
+    from jobmock.vendors.osapi.tokens import VALID_ROLES
+
+    roles = [role for role in request.roles or () if role not in VALID_ROLES]
+    permissions = [p for p in request.permissions or () if p not in ALL_PERMISSIONS]
+    problems = [
+        f"unknown {kind} {', '.join(map(repr, bad))}; OSAPI knows {', '.join(known)}"
+        for kind, bad, known in (
+            ("role(s)", roles, VALID_ROLES),
+            ("permission(s)", permissions, ALL_PERMISSIONS),
+        )
+        if bad
+    ]
+    if problems:
+        raise ValueError("\n".join(problems))
+
+
 def mint_token(directory: Path, request: TokenRequest) -> str:
     """A token signed with the fixtures' key (else JOBMOCK_OSAPI_SIGNING_KEY, else the
     default): roles ``admin`` unless told, valid three months, as ``osapi token generate``."""
@@ -126,6 +146,7 @@ def mint_token(directory: Path, request: TokenRequest) -> str:
     from jobmock.vendors.osapi.loader import load, signing_key
     from jobmock.vendors.osapi.minting import add_months, mint
 
+    check_token_request(request)
     key = signing_key(load(load_dir(directory), Generator()), dict(os.environ))
     expires = (
         request.now + timedelta(seconds=request.expires_in)

@@ -181,15 +181,17 @@ def mint_token(directory: Path, request: TokenRequest) -> str:
     from jobmock.core.generate import Generator
     from jobmock.vendors.prunner.loader import load
 
+    if request.roles is not None or request.permissions is not None:
+        # prunner reads only sub, exp, iat and nbf: roles would be a claim it never looks at.
+        raise ValueError(
+            "prunner tokens carry no roles or permissions (prunner reads sub, exp, iat and "
+            "nbf); add any other claim with --claim KEY=VALUE"
+        )
     data = load(load_dir(directory), Generator(), request.now)
     claims: dict[str, Any] = {}
     if request.subject is not None:
         claims["sub"] = request.subject
     if request.expires_in is not None:
         claims["exp"] = int(request.now.timestamp() + request.expires_in)
-    if request.roles is not None:
-        claims["roles"] = list(request.roles)
-    if request.permissions is not None:
-        claims["permissions"] = list(request.permissions)
     claims.update(request.claims)
     return mint_jwt(secret(data.jwt_secret), claims)
