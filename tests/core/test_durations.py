@@ -46,6 +46,7 @@ def test_format(seconds: float, text: str) -> None:
     "seconds, text",
     [
         (0, "0s"),
+        (-0.0, "0s"),
         (90, "1m30s"),
         (3600, "1h"),
         (3600.5, "1h0.5s"),
@@ -76,3 +77,9 @@ def test_exact_duration_reads_back_as_the_same_float() -> None:
         text = exact_duration(seconds)
         assert grammar.fullmatch(text) and text, (seconds, text)
         assert parse_duration(text) == seconds, (seconds, text)
+
+
+@pytest.mark.parametrize("seconds", [-1.0, -1e-9, float("inf"), float("nan")])
+def test_exact_duration_refuses_what_no_duration_is(seconds: float) -> None:
+    with pytest.raises(ValueError, match="must be finite and not negative"):
+        exact_duration(seconds)

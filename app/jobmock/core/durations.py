@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal
 
@@ -56,16 +57,21 @@ _EXACT_UNITS = (("d", 86400), ("h", 3600), ("m", 60))
 def exact_duration(seconds: float) -> str:
     """A unit string that ``parse_duration`` reads back as exactly ``seconds`` (for exports).
 
-    The units of ``format_duration`` and ``d``, the seconds part with the fewest digits that
-    still round-trip (``1452.35268`` -> ``"24m12.35268s"``). Where splitting into units would move
-    the float by one ulp, the whole value is written in seconds, which always round-trips.
+    The shortest decimal of ``seconds`` split into ``d``, ``h``, ``m`` and ``s`` (``1452.35268``
+    -> ``"24m12.35268s"``), never with an exponent. Where adding the parts back up would move the
+    float by a rounding step, the whole value is written in seconds, which always round-trips.
     """
-    whole = Decimal(repr(float(seconds)))  # the shortest decimal that reads back as ``seconds``
+    if not 0 <= seconds < math.inf:
+        raise ValueError(
+            f"cannot write {seconds!r} as a duration: it must be finite and not negative"
+        )
+    # + 0.0 turns -0.0 into 0.0; repr is the shortest decimal that reads back as the same float.
+    whole = Decimal(repr(float(seconds) + 0.0))
     parts, rest = [], whole
     for unit, size in _EXACT_UNITS:
         count, rest = divmod(rest, size)
         if count:
-            parts.append(f"{count}{unit}")
+            parts.append(f"{_plain(count)}{unit}")
     if rest or not parts:
         parts.append(f"{_plain(rest)}s")
     text = "".join(parts)
