@@ -98,10 +98,17 @@ def _parser() -> argparse.ArgumentParser:
 
     generate = sub.add_parser("generate", help="write generated jobs as plain fixture YAML")
     generate.add_argument("vendor", metavar="SLUG")
-    generate.add_argument("--count", type=int, required=True)
-    generate.add_argument("--seed", type=int, default=0, help="the set's seed (default 0)")
-    generate.add_argument("--name", default="generated", help="the set's name (part of its key)")
+    generate.add_argument("--count", type=int, help="how many jobs (default: the block's)")
+    generate.add_argument("--seed", type=int, help="the set's seed (default: the block's, or 0)")
+    generate.add_argument(
+        "--name", help="the block to take, or the set's name (default: the first block's)"
+    )
     generate.add_argument("--out", type=Path, metavar="FILE", help="default: standard output")
+    generate.add_argument(
+        "--jobs-only",
+        action="store_true",
+        help="leave out the definitions the jobs need (for a folder that has them)",
+    )
     generate.add_argument(
         "--fixtures",
         type=Path,
@@ -397,7 +404,7 @@ def openapi(slug: str) -> int:
 
 def generate(args: argparse.Namespace) -> int:
     """The jobs a ``generate:`` block would hold, written out as ordinary fixture jobs."""
-    import yaml
+    from jobmock.core.export import write
 
     settings = _settings(vendors=args.vendor, fixtures=args.fixtures)
     from jobmock.vendors import get_spec
@@ -406,20 +413,19 @@ def generate(args: argparse.Namespace) -> int:
     export = getattr(spec.package(), "export_generated", None)
     if export is None:
         return _fail(f"{spec.slug} has no generated jobs")
-    if args.count < 0:
+    if args.count is not None and args.count < 0:
         return _fail("--count must be 0 or more")
-    jobs = export(settings.fixtures_dir / spec.slug, args.count, args.seed, args.name)
+    exported = export(settings.fixtures_dir / spec.slug, args.count, args.seed, args.name)
+    block, count = exported.jobs.spec, exported.jobs.count
     out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
-    progress = Progress(args.count, sys.stderr if args.out and sys.stderr.isatty() else None)
+    progress = Progress(count, sys.stderr if args.out and sys.stderr.isatty() else None)
+    only = " --jobs-only" if args.jobs_only else ""
+    header = (
+        f"# jobmock generate {spec.slug} --count {count} --seed {block.seed} "
+        f"--name {block.name}{only}\n# (as served by a jobmock with --seed 0)\n"
+    )
     try:
-        out.write(
-            f"# jobmock generate {spec.slug} --count {args.count} --seed {args.seed} "
-            f"--name {args.name}\n# (as served by a jobmock with --seed 0)\n"
-            "schema_version: 1\njobs:\n"
-        )
-        for number, job in enumerate(jobs, 1):
-            out.write(yaml.safe_dump([job], sort_keys=False, width=100))
-            progress.update(number)
+        write(out, exported, header, standalone=not args.jobs_only, progress=progress.update)
     finally:
         progress.done()
         if args.out:

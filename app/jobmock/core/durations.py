@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+from decimal import Decimal
 
 _UNITS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
@@ -47,3 +49,36 @@ def format_duration(seconds: float) -> str:
     if seconds == int(seconds):
         return f"{int(seconds)}s"
     return f"{seconds:g}s"
+
+
+_EXACT_UNITS = (("d", 86400), ("h", 3600), ("m", 60))
+
+
+def exact_duration(seconds: float) -> str:
+    """A unit string that ``parse_duration`` reads back as exactly ``seconds`` (for exports).
+
+    The shortest decimal of ``seconds`` split into ``d``, ``h``, ``m`` and ``s`` (``1452.35268``
+    -> ``"24m12.35268s"``), never with an exponent. Where adding the parts back up would move the
+    float by a rounding step, the whole value is written in seconds, which always round-trips.
+    """
+    if not 0 <= seconds < math.inf:
+        raise ValueError(
+            f"cannot write {seconds!r} as a duration: it must be finite and not negative"
+        )
+    # + 0.0 turns -0.0 into 0.0; repr is the shortest decimal that reads back as the same float.
+    whole = Decimal(repr(float(seconds) + 0.0))
+    parts, rest = [], whole
+    for unit, size in _EXACT_UNITS:
+        count, rest = divmod(rest, size)
+        if count:
+            parts.append(f"{_plain(count)}{unit}")
+    if rest or not parts:
+        parts.append(f"{_plain(rest)}s")
+    text = "".join(parts)
+    return text if parse_duration(text) == seconds else f"{_plain(whole)}s"
+
+
+def _plain(value: Decimal) -> str:
+    """``value`` in positional notation, without trailing zeros (``1E+1`` -> ``10``)."""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text

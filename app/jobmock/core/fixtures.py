@@ -75,6 +75,16 @@ class FixtureError(ValueError):
         return cls([FixtureProblem(file, line, field, message)])
 
 
+class Invalid(ValueError):
+    """A value that is wrong at ``loc``, relative to what is being checked (its caller adds the
+    file and the path above it)."""
+
+    def __init__(self, loc: Loc, message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+        self.message = message
+
+
 @dataclass(frozen=True)
 class LoadedFile:
     """One parsed YAML file: its data and where each value sits in it."""

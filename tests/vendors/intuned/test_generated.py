@@ -251,11 +251,11 @@ def test_export_renders_the_same_documents(tmp_path: Path, make: Callable[..., C
     out = tmp_path / "exported" / "intuned"
     out.mkdir(parents=True)
     (out / "seed.yaml").write_text((ROOT / "fixtures" / "intuned" / "seed.yaml").read_text())
-    argv = ["generate", "intuned", "--count", "8", "--seed", "5", "--name", "history"]
-    assert main([*argv, "--out", str(out / "jobs.yaml"), "--fixtures", str(ROOT / "fixtures")]) == 0
+    source = fixtures(tmp_path / "gen", {"count": 8, "seed": 5, "name": "history"})
+    argv = ["generate", "intuned", "--out", str(out / "jobs.yaml"), "--jobs-only"]
+    assert main([*argv, "--fixtures", str(source)]) == 0
     exported = make(tmp_path / "exported", midnight)
-    block = {"count": 8, "seed": 5, "name": "history"}
-    generated = make(fixtures(tmp_path / "gen", block), midnight)
+    generated = make(source, midnight)
     ids = generated.generated_ids(8)
     assert exported.generated_ids(9)[:8] == ids  # then the seed job
     for advance in ("0s", "20s", "40m", "1d"):

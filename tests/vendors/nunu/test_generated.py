@@ -206,29 +206,11 @@ def test_export_renders_the_same_documents(
     out = tmp_path / "exported" / "nunu"
     out.mkdir(parents=True)
     shutil.copy(ROOT / "fixtures" / "nunu" / "project.yaml", out)
-    assert (
-        main(
-            [
-                "generate",
-                "nunu",
-                "--count",
-                "30",
-                "--seed",
-                "5",
-                "--name",
-                "history",
-                "--out",
-                str(out / "jobs.yaml"),
-                "--fixtures",
-                str(ROOT / "fixtures"),
-            ]
-        )
-        == 0
-    )
+    source = fixtures(tmp_path / "gen", {"count": 30, "seed": 5, "name": "history"})
+    args = ["generate", "nunu", "--out", str(out / "jobs.yaml"), "--fixtures", str(source)]
+    assert main([*args, "--jobs-only"]) == 0
     exported = Client(app_for(tmp_path / "exported"))
-    generated = Client(
-        app_for(fixtures(tmp_path / "gen", {"count": 30, "seed": 5, "name": "history"}))
-    )
+    generated = Client(app_for(source))
     ids = generated.generated_ids(30)
     assert sorted(exported.handle.job_ids("nunu")) == sorted(ids)
     for minutes in (0, 3, 60):

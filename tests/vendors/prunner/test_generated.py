@@ -406,7 +406,7 @@ def export(tmp_path: Path, block: Doc, out: Path) -> None:
 
     source = fixtures(tmp_path / "source", [block])
     args = ["generate", "prunner", "--count", str(block["count"]), "--seed", str(block["seed"])]
-    args += ["--name", block["name"], "--out", str(out), "--fixtures", str(source)]
+    args += ["--name", block["name"], "--out", str(out), "--fixtures", str(source), "--jobs-only"]
     assert main(args) == 0
 
 

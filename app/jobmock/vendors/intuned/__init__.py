@@ -27,16 +27,17 @@ notifications are stored, never called; auth sessions, projects and the Runs API
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from jobmock.core.durations import format_duration
 from jobmock.core.ratelimit import RateLimitRule
 from jobmock.core.vendor import VendorSpec
 
 if TYPE_CHECKING:
+    from jobmock.core.export import Export
     from jobmock.core.vendor import VendorApp, VendorContext
+    from jobmock.vendors.intuned.generated import GeneratedSet
 
 
 def rate_limit(limit: int = 20, window: float = 60.0) -> RateLimitRule:
@@ -108,19 +109,26 @@ def check_fixtures(directory: Path) -> str:
     )
 
 
+#: What a generated job needs from its folder: its workspace (keys), project, rate limit.
+EXPORT_SECTIONS = ("workspaces", "projects", "rate_limit")
+
+
 def export_generated(
-    directory: Path, count: int, seed: int, name: str = "generated"
-) -> Iterator[dict[str, Any]]:
+    directory: Path, count: int | None, seed: int | None, name: str | None
+) -> Export[GeneratedSet]:
     """The jobs a ``generate:`` block with these settings (and the defaults for the rest) would
     hold, as fixture jobs with their runs (for ``jobmock generate intuned``). The fixtures in
     ``directory`` provide the workspace and project."""
-    from jobmock.core.fixtures import load_dir
+    from jobmock.core.export import block_settings, export_set
+    from jobmock.core.fixtures import LoadedFile
     from jobmock.core.generate import Generator
     from jobmock.vendors.intuned.fixtures import GenerateFixture
     from jobmock.vendors.intuned.generated import build_set
     from jobmock.vendors.intuned.loader import load
 
-    data = load(load_dir(directory), Generator())
-    spec = GenerateFixture(count=count, seed=seed, name=name)
-    generated = build_set(spec, data, Generator())
-    return (generated.fixture(i) for i in range(count))
+    def build(files: list[LoadedFile]) -> GeneratedSet:
+        data = load(files, Generator())
+        spec = block_settings(GenerateFixture, data.generate, count, seed, name)
+        return build_set(spec, data, Generator())
+
+    return export_set(directory, EXPORT_SECTIONS, build)

@@ -23,6 +23,7 @@ from typing import Any
 from jobmock.core.bulk import BlockMix, IdCodec
 from jobmock.core.cache import LRU
 from jobmock.core.durations import format_duration, parse_duration
+from jobmock.core.export import Span
 from jobmock.core.fixtures import FixtureError
 from jobmock.core.generate import Generator, derive_seed
 from jobmock.core.lifecycle import Step, Timeline
@@ -320,7 +321,7 @@ class GeneratedSet:
         doc: dict[str, Any] = {"id": job.id, "project": job.project.name}
         if self.spec.workspace is not None:
             doc["workspace_id"] = job.workspace_id
-        doc["created_ago"] = -job.created_offset
+        doc["created_ago"] = Span(-job.created_offset)
         doc["payload"] = s.plain(list(config.payload))
         doc["configuration"] = s.plain(config.configuration)
         for name in ("schedule", "sink", "proxy", "auth_session", "notifications"):
@@ -336,18 +337,19 @@ class GeneratedSet:
         run = self.run(index, r, UNIX)
         steps = []
         for step in run.timeline.steps:
-            out: dict[str, Any] = {"status": step.state, "at": step.at}
+            out: dict[str, Any] = {
+                "status": step.state,
+                "at": Span(step.at) if step.at is not None else None,
+            }
             for name, value in step.data.items():
                 out[name] = s.plain(value)
             steps.append(out)
         ago = (UNIX - run.anchor(UNIX)).total_seconds()
-        return {"id": run.id, "type": run.type, "created_ago": ago, "timeline": steps}
+        return {"id": run.id, "type": run.type, "created_ago": Span(ago), "timeline": steps}
 
 
-class SetError(ValueError):
-    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
-        super().__init__(message)
-        self.loc = loc
+class SetError(Invalid):
+    """A ``generate:`` block that cannot be built."""
 
 
 def build_set(

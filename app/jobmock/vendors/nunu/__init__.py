@@ -25,14 +25,15 @@ of their own.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from jobmock.core.vendor import VendorSpec
 
 if TYPE_CHECKING:
+    from jobmock.core.export import Export
     from jobmock.core.vendor import VendorApp, VendorContext
+    from jobmock.vendors.nunu.generated import GeneratedSet
 
 SPEC = VendorSpec(
     slug="nunu",
@@ -88,18 +89,25 @@ def check_fixtures(directory: Path) -> str:
     )
 
 
+#: What a generated job needs from its folder: everything but the jobs (keys, tests ...).
+EXPORT_SECTIONS = ("projects", "keys", "deployment_configs", "builds", "tests", "test_plans")
+
+
 def export_generated(
-    directory: Path, count: int, seed: int, name: str = "generated", project: str | None = None
-) -> Iterator[dict[str, Any]]:
+    directory: Path, count: int | None, seed: int | None, name: str | None
+) -> Export[GeneratedSet]:
     """The jobs a ``generate:`` block with these settings would hold, as fixture jobs (for
     ``jobmock generate nunu``). The fixtures in ``directory`` provide the tests they run."""
-    from jobmock.core.fixtures import load_dir
+    from jobmock.core.export import block_settings, export_set
+    from jobmock.core.fixtures import LoadedFile
     from jobmock.core.generate import Generator
     from jobmock.vendors.nunu.fixtures import GenerateFixture
     from jobmock.vendors.nunu.generated import build_set
     from jobmock.vendors.nunu.loader import load
 
-    data = load(load_dir(directory), Generator())
-    spec = GenerateFixture(count=count, seed=seed, name=name, project=project)
-    generated = build_set(spec, data, Generator())
-    return (generated.fixture(i) for i in range(count))
+    def build(files: list[LoadedFile]) -> GeneratedSet:
+        data = load(files, Generator())
+        spec = block_settings(GenerateFixture, data.generate, count, seed, name)
+        return build_set(spec, data, Generator())
+
+    return export_set(directory, EXPORT_SECTIONS, build)

@@ -16,7 +16,8 @@ from functools import lru_cache
 from typing import Any
 
 from jobmock.core.bulk import BlockMix, IdCodec, Schedule
-from jobmock.core.fixtures import FixtureError
+from jobmock.core.export import Span
+from jobmock.core.fixtures import FixtureError, Invalid
 from jobmock.core.generate import Generator, derive_seed
 from jobmock.core.paging import BulkSource
 from jobmock.vendors.nunu.fixtures import GenerateFixture, TestFixture
@@ -152,7 +153,7 @@ class GeneratedSet:
         doc: dict[str, Any] = {
             "job_id": job.job_id,
             "project_id": job.project_id,
-            "created_ago": -job.created_offset,
+            "created_ago": Span(-job.created_offset),
             "multiplayer_test_id": job.test_id,
             "test_name": job.test_name,
             "test_type": job.test_type,
@@ -165,7 +166,7 @@ class GeneratedSet:
         doc["timeline"] = [
             {
                 "status": step.state,
-                "at": step.at,
+                "at": Span(step.at) if step.at is not None else None,
                 **({"result": step.get("result")} if step.get("result") else {}),
             }
             for step in job.timeline.steps
@@ -236,10 +237,8 @@ def _player_fixture(player: PlayerPlan) -> dict[str, Any]:
     }
 
 
-class SetError(ValueError):
-    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
-        super().__init__(message)
-        self.loc = loc
+class SetError(Invalid):
+    """A ``generate:`` block that cannot be built."""
 
 
 def build_set(spec: GenerateFixture, data: NunuData, generator: Generator) -> GeneratedSet:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from jobmock.core import fixtures as core
 from jobmock.core.auth import ApiKey
 from jobmock.core.fixtures import FixtureError, FixtureProblem, LoadedFile, Loc
 from jobmock.core.generate import Generator, Rng
@@ -68,11 +69,8 @@ Owned = TestFixture | DeploymentConfigFixture | BuildFixture | TestPlanFixture
 """Fixture items that belong to a project (or to every project when ``project`` is unset)."""
 
 
-class Invalid(ValueError):
-    def __init__(self, loc: Loc, message: str) -> None:
-        super().__init__(message)
-        self.loc = loc
-        self.message = message
+class Invalid(core.Invalid):
+    """A fixture value the vendor would refuse."""
 
 
 @dataclass

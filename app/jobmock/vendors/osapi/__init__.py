@@ -22,14 +22,15 @@ health are not emulated; CORS allow-origins are not configured; ``?pretty`` is i
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from jobmock.core.vendor import VendorSpec
 
 if TYPE_CHECKING:
+    from jobmock.core.export import Export
     from jobmock.core.vendor import TokenRequest, VendorApp, VendorContext
+    from jobmock.vendors.osapi.generated import GeneratedSet
 
 SPEC = VendorSpec(
     slug="osapi",
@@ -96,24 +97,29 @@ def check_fixtures(directory: Path) -> str:
     return describe(data).replace(" jobs,", f" jobs{generated},", 1)
 
 
+#: What a generated job needs from its folder: every agent (``_all`` and labels reach them
+#: all), the signing key and roles, the server settings.
+EXPORT_SECTIONS = ("security", "server", "agents")
+
+
 def export_generated(
-    directory: Path, count: int, seed: int, name: str = "generated"
-) -> Iterator[dict[str, Any]]:
+    directory: Path, count: int | None, seed: int | None, name: str | None
+) -> Export[GeneratedSet]:
     """The jobs a ``generate:`` block with these settings would hold, as fixture jobs (for
     ``jobmock generate osapi``). The fixtures in ``directory`` provide the agents they run on."""
-    from jobmock.core.fixtures import FixtureError, format_loc, load_dir
+    from jobmock.core.export import block_settings, export_set
+    from jobmock.core.fixtures import LoadedFile
     from jobmock.core.generate import Generator
     from jobmock.vendors.osapi.fixtures import GenerateFixture
-    from jobmock.vendors.osapi.generated import SetError, build_set
+    from jobmock.vendors.osapi.generated import build_set
     from jobmock.vendors.osapi.loader import load
 
-    data = load(load_dir(directory), Generator())
-    spec = GenerateFixture(count=count, seed=seed, name=name)
-    try:
-        generated = build_set(spec, data, Generator())
-    except SetError as exc:
-        raise FixtureError.single(str(directory), None, format_loc(exc.loc), str(exc)) from None
-    return (generated.fixture(i) for i in range(count))
+    def build(files: list[LoadedFile]) -> GeneratedSet:
+        data = load(files, Generator())
+        spec = block_settings(GenerateFixture, data.generate, count, seed, name)
+        return build_set(spec, data, Generator())
+
+    return export_set(directory, EXPORT_SECTIONS, build)
 
 
 def check_token_request(request: TokenRequest) -> None:

@@ -20,7 +20,8 @@ from functools import lru_cache, partial
 from typing import Any
 
 from jobmock.core.bulk import BlockMix, IdCodec, Schedule
-from jobmock.core.fixtures import FixtureError
+from jobmock.core.export import Span
+from jobmock.core.fixtures import FixtureError, Invalid
 from jobmock.core.generate import Generator, Rng, derive_seed
 from jobmock.core.paging import BulkSource
 from jobmock.vendors.osapi.fixture_jobs import job_record
@@ -47,10 +48,8 @@ NOT_STARTED = "command execution failed: fork/exec /bin/sh: permission denied"
 ANY_SHARE = 0.4
 
 
-class SetError(ValueError):
-    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
-        super().__init__(message)
-        self.loc = loc
+class SetError(Invalid):
+    """A ``generate:`` block that cannot be built."""
 
 
 class GeneratedSet:
@@ -168,7 +167,7 @@ class GeneratedSet:
         doc: dict[str, Any] = {
             "id": self.codec.uuid(index),
             "status": status,
-            "created_ago": self.created_ago(index),
+            "created_ago": Span(self.created_ago(index)),
             "operation": {
                 "type": kind,
                 "data": {"command": command} if command is not None else {},
@@ -181,7 +180,7 @@ class GeneratedSet:
             {
                 "event": event,
                 "hostname": host,
-                "at": at / SECOND,
+                "at": Span(at / SECOND),
                 **({"error": error} if error is not None else {}),
             }
             for at, event, host, error in events

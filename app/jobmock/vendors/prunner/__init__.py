@@ -34,14 +34,15 @@ decode errors of a malformed schedule body say what is wrong in jobmock's words 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jobmock.core.vendor import VendorSpec
 
 if TYPE_CHECKING:
+    from jobmock.core.export import Export
     from jobmock.core.vendor import TokenRequest, VendorApp, VendorContext
+    from jobmock.vendors.prunner.generated import GeneratedSet
 
 DEFAULT_SECRET = "jobmock-prunner-secret-0123456789"
 SECRET_ENV = "JOBMOCK_PRUNNER_JWT_SECRET"
@@ -138,15 +139,23 @@ def check_fixtures(directory: Path) -> str:
     return f"{len(data.pipelines)} pipelines, {len(data.jobs)} jobs{generated}"
 
 
+#: What a generated job needs from its folder: the secret, the exit code setting, and its
+#: pipeline (the others are left out).
+EXPORT_SECTIONS = ("jwt_secret", "success_exit_code", "pipelines")
+
+
 def export_generated(
-    directory: Path, count: int, seed: int, name: str = "generated"
-) -> Iterator[dict[str, Any]]:
+    directory: Path, count: int | None, seed: int | None, name: str | None
+) -> Export[GeneratedSet]:
     """The jobs a ``generate:`` block with these settings would hold, as fixture jobs (for
     ``jobmock generate prunner``). The fixtures in ``directory`` give the pipelines, and the
     other settings: those of their block named ``name``, else of their first block, else the
     defaults for their first pipeline."""
+    from dataclasses import replace
+
     from jobmock.core.clock import utcnow
-    from jobmock.core.fixtures import FixtureError, load_dir
+    from jobmock.core.export import block_settings, export_set
+    from jobmock.core.fixtures import LoadedFile
     from jobmock.core.generate import Generator
     from jobmock.vendors.prunner.fixtures import GenerateFixture
     from jobmock.vendors.prunner.generated import build_set
@@ -154,20 +163,20 @@ def export_generated(
     from jobmock.vendors.prunner.loader import Invalid, load
 
     now = utcnow()
-    data = load(load_dir(directory), Generator(), now)
-    blocks = [block for _, _, block in data.generate]
-    block = next((b for b in blocks if b.name == name), blocks[0] if blocks else None)
-    if block is None:
+
+    def build(files: list[LoadedFile]) -> GeneratedSet:
+        data = load(files, Generator(), now)
         if not data.pipelines:
-            raise FixtureError.single(str(directory), None, "", "no pipelines to generate jobs for")
-        block = GenerateFixture(pipeline=next(iter(data.pipelines)), count=count)
-    spec = block.model_copy(update={"count": count, "seed": seed, "name": name})
-    try:
-        generated = build_set(spec, data, Generator(), micros(now))
-    except Invalid as exc:
-        where = ".".join(str(part) for part in ("generate", *exc.loc))
-        raise FixtureError.single(str(directory), None, where, exc.message) from None
-    return (generated.fixture(i) for i in range(count))
+            raise Invalid((), "no pipelines to generate jobs for")
+        default = {"pipeline": next(iter(data.pipelines))}
+        spec = block_settings(GenerateFixture, data.generate, count, seed, name, default)
+        return build_set(spec, data, Generator(), micros(now))
+
+    export = export_set(directory, EXPORT_SECTIONS, build)
+    pipeline = export.jobs.pipeline.name
+    pipelines = export.definitions.get("pipelines", {})
+    definitions = {**export.definitions, "pipelines": {pipeline: pipelines[pipeline]}}
+    return replace(export, definitions=definitions)
 
 
 def mint_token(directory: Path, request: TokenRequest) -> str:

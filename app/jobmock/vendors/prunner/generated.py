@@ -24,6 +24,7 @@ from typing import Any
 from jobmock.core.bulk import BlockMix, IdCodec, Schedule
 from jobmock.core.cache import LRU
 from jobmock.core.durations import format_duration
+from jobmock.core.export import Span
 from jobmock.core.fixtures import FixtureError, FixtureProblem, LoadedFile, Loc
 from jobmock.core.generate import Generator, derive_seed
 from jobmock.vendors.prunner import fixtures as fx
@@ -237,8 +238,8 @@ def _outcome(task: TaskDef, duration: int, exit_code: int) -> Outcome:
     )
 
 
-def _seconds(micros: int) -> int | float:
-    return micros // SECOND if micros % SECOND == 0 else micros / SECOND
+def _seconds(micros: int) -> Span:
+    return Span(micros / SECOND)
 
 
 def _main_run(pipeline: Pipeline, plans: tuple[TaskPlan, ...], longest: bool) -> int:

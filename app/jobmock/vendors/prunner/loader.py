@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from jobmock.core import fixtures as core
 from jobmock.core.fixtures import FixtureError, FixtureProblem, LoadedFile, Loc
 from jobmock.core.generate import Generator, Rng
 from jobmock.vendors.prunner import fixtures as fx
@@ -32,11 +33,8 @@ from jobmock.vendors.prunner.schedule import simulate
 GENERATED_SECONDS = (2, 20)
 
 
-class Invalid(ValueError):
-    def __init__(self, loc: Loc, message: str) -> None:
-        super().__init__(message)
-        self.loc = loc
-        self.message = message
+class Invalid(core.Invalid):
+    """A fixture value prunner would refuse."""
 
 
 @dataclass

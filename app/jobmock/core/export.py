@@ -1,0 +1,168 @@
+"""Generated jobs written out as one plain fixture file (``jobmock generate``), for every vendor.
+
+The file stands alone: ``schema_version``, the sections of the source folder its jobs need
+(keys, projects, pipelines, agents ..., as the vendor names them), then ``jobs:`` (``jobs: []``
+for none). It is ordinary YAML that any loader reads: no anchors or aliases, only plain scalars,
+lists and mappings, and every duration in the fixtures' own notation, exact (``Span``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, Protocol, TextIO, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from jobmock.core.durations import exact_duration
+from jobmock.core.fixtures import (
+    FixtureError,
+    Invalid,
+    LoadedFile,
+    describe_problems,
+    display_path,
+    format_loc,
+    load_dir,
+)
+
+
+class Span(float):
+    """Seconds an export writes as a duration string (``24m12.35268s``) that reads back as the
+    same float: a generated job marks its durations with it, at the cost of a float."""
+
+    __slots__ = ()
+
+
+class Block(Protocol):
+    """A vendor's ``generate:`` block, as far as an export needs it."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def seed(self) -> int: ...
+
+
+class ExportedSet(Protocol):
+    """A vendor's generated set, as far as an export needs it."""
+
+    @property
+    def spec(self) -> Block: ...
+
+    @property
+    def count(self) -> int: ...
+
+    def fixture(self, index: int) -> dict[str, Any]:
+        """Job ``index`` as a plain fixture job (durations as ``Span``)."""
+        ...
+
+
+S = TypeVar("S", bound=ExportedSet)
+B = TypeVar("B", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Export(Generic[S]):
+    definitions: dict[str, Any]
+    """Top-level sections other than ``jobs``, in the order they are written."""
+    jobs: S
+
+
+def export_set(
+    directory: Path, sections: Sequence[str], build: Callable[[list[LoadedFile]], S]
+) -> Export[S]:
+    """The set ``build`` makes from the fixtures in ``directory``, with their ``sections``. A
+    block that cannot be built is a ``FixtureError`` naming the folder and the field."""
+    files = load_dir(directory)
+    try:
+        generated = build(files)
+    except Invalid as exc:
+        where = format_loc(("generate", *exc.loc))
+        raise FixtureError.single(display_path(directory), None, where, exc.message) from None
+    return Export(definitions(files, sections), generated)
+
+
+def block_settings(
+    model: type[B],
+    blocks: Iterable[tuple[LoadedFile, int, B]],
+    count: int | None,
+    seed: int | None,
+    name: str | None,
+    defaults: Mapping[str, Any] | None = None,
+) -> B:
+    """The block to export: the folder's block named ``name``, else its first, else
+    ``defaults``; ``count``, ``seed`` and ``name`` replace its own when given."""
+    found = [block for _, _, block in blocks]
+    chosen = next((b for b in found if getattr(b, "name", None) == name), None)
+    chosen = chosen or (found[0] if found else None)
+    # Only what the block sets: vendors tell a setting left out from one set to its default.
+    fields = (
+        chosen.model_dump(exclude_unset=True, by_alias=True) if chosen else dict(defaults or {})
+    )
+    given = {"count": count, "seed": seed, "name": name}
+    fields.update((key, value) for key, value in given.items() if value is not None)
+    if "count" not in fields:
+        raise Invalid(("count",), "no generate: block to take it from (give --count)")
+    try:
+        return model.model_validate(fields)
+    except ValidationError as exc:
+        raise Invalid((), describe_problems(exc)) from None
+
+
+def definitions(files: Iterable[LoadedFile], sections: Sequence[str]) -> dict[str, Any]:
+    """``sections`` of ``files`` as one file would hold them: lists joined, mappings merged
+    (the loaders refuse a name defined twice, and a setting made in two files)."""
+    out: dict[str, Any] = {}
+    for file in files:
+        for name in sections:
+            value = file.data.get(name)
+            if value is None:
+                continue
+            if isinstance(value, list):
+                out.setdefault(name, []).extend(value)
+            elif isinstance(value, dict):
+                out.setdefault(name, {}).update(value)
+            else:
+                out[name] = value
+    return {name: out[name] for name in sections if name in out}
+
+
+def _dumper() -> type[yaml.SafeDumper]:
+    base: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    # Never an alias: a value shared by two jobs (nunu's initiator and stopped_by) is written out
+    # twice, so each job reads alone and no loader meets an anchor.
+    dumper: type[yaml.SafeDumper] = type(
+        "ExportDumper", (base,), {"ignore_aliases": lambda *_: True}
+    )
+    dumper.add_representer(Span, lambda d, value: d.represent_str(exact_duration(value)))
+    return dumper
+
+
+_DUMPER = _dumper()
+
+
+def dump(value: Any) -> str:
+    return yaml.dump(value, Dumper=_DUMPER, sort_keys=False, width=100)
+
+
+def write(
+    out: TextIO,
+    export: Export[Any],
+    header: str,
+    standalone: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> None:
+    """``export`` as a fixture file; ``standalone=False`` leaves the definitions out (for a
+    folder that already has them). Jobs are written one at a time: memory stays flat."""
+    out.write(header)
+    out.write("schema_version: 1\n")
+    if standalone and export.definitions:
+        out.write(dump(export.definitions))
+    count = export.jobs.count
+    out.write("jobs:\n" if count else "jobs: []\n")
+    for index in range(count):
+        out.write(dump([export.jobs.fixture(index)]))
+        if progress is not None:
+            progress(index + 1)
