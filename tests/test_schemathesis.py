@@ -46,8 +46,13 @@ EXAMPLES = settings(
 )
 
 
+#: The operations whose generated cases ran in this process (xdist spreads them over workers).
+RAN: dict[str, set[str]] = {slug: set() for slug in AUTH}
+
+
 def _check(slug: str) -> Callable[[AnyCase], None]:
     def check(case: AnyCase) -> None:
+        RAN[slug].add(case.operation.label)
         response = case.call(headers=AUTH[slug]())
         if response.status_code >= 500:
             assert (slug, case.method, case.path) in DOCUMENTED_5XX, case.as_curl_command()
@@ -95,8 +100,9 @@ def test_the_documents_reach_the_vendors(slug: str) -> None:
         for entry in APP.runtime.store.journal
         if entry.vendor == slug
     )
-    if not seen:
-        pytest.skip("run with the generated tests above")
+    schema = {"nunu": nunu, "intuned": intuned, "prunner": prunner, "osapi": osapi}[slug]
+    if len(RAN[slug]) < sum(1 for _ in schema.get_all_operations()):
+        pytest.skip("needs every generated test of the vendor to have run in this process")
     assert len({operation for operation, _ in seen if operation}) >= 3, seen
     # The documents' examples are the bundled fixtures' ids, so some requests find their job.
     assert any(status < 300 for _, status in seen), seen
