@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from jobmock import __version__
+from jobmock.control import CONTROL_PREFIX
 from jobmock.core.clock import AppClock, http_date
 from jobmock.core.errors import MockError
 from jobmock.core.faults import FaultBook
@@ -32,8 +33,6 @@ if TYPE_CHECKING:
 
     from jobmock.control.service import Controller
     from jobmock.core.journal import JournalEntry
-
-CONTROL_PREFIX = "_mock"
 
 
 @dataclass
