@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match
 
+from jobmock.core.docs import install_docs
 from jobmock.core.errors import (
     CRASH_KEY,
     BadRequest,
@@ -26,7 +27,6 @@ from jobmock.core.errors import (
     ServerError,
     error_for_status,
 )
-from jobmock.core.docs import install_docs
 
 if TYPE_CHECKING:
     from starlette.types import Scope
