@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # jobmock: every vendor on port 8000. Mount your own fixtures over /fixtures to replace the
-# bundled set:  docker run -p 8000:8000 -v "$PWD/fixtures:/fixtures:ro" jobmock
+# bundled set:  docker run -p 127.0.0.1:8000:8000 -v "$PWD/fixtures:/fixtures:ro" jobmock
 
 FROM python:3.11-slim AS build
 WORKDIR /src

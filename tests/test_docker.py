@@ -100,7 +100,10 @@ def test_compose_file() -> None:
     service = compose["services"]["jobmock"]
     context = service["build"] if isinstance(service["build"], str) else service["build"]["context"]
     assert (ROOT / context / "Dockerfile").is_file()
-    assert service["ports"] == ["8000:8000"]
+    (port,) = service["ports"]
+    address, published, target = port.split(":")
+    assert address == "127.0.0.1", "published on this machine only, not on every interface"
+    assert int(published) == int(target) == 8000
     (volume,) = service["volumes"]
     source, target, *_ = volume.split(":")
     assert (ROOT / source).resolve() == (ROOT / "fixtures").resolve()

@@ -61,6 +61,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--journal-size", type=int, help="requests kept in the journal")
     serve.add_argument("--control-token", help="require this bearer token on /_mock")
     serve.add_argument(
+        "--allow-origin",
+        action="append",
+        metavar="ORIGIN",
+        help="let browser pages on ORIGIN (http://localhost:3000; * for any) change state, "
+        "with CORS; repeatable",
+    )
+    serve.add_argument(
         "--max-sessions", type=int, metavar="N", help="sessions held at once (default 32)"
     )
     serve.add_argument(
@@ -228,6 +235,7 @@ def serve(args: argparse.Namespace) -> int:
         seed=args.seed,
         journal_size=args.journal_size,
         control_token=args.control_token,
+        allow_origins=args.allow_origin,
         max_sessions=args.max_sessions,
         watch=args.watch,
         rate_limits=args.rate_limits,

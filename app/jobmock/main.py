@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from jobmock import __version__
+from jobmock.control import CONTROL_PREFIX
 from jobmock.core.clock import AppClock, ClockMode, http_date
-from jobmock.core.errors import MockError
+from jobmock.core.errors import Forbidden, MockError
 from jobmock.core.faults import FaultBook
 from jobmock.core.fixtures import check_folder, load_dir
-from jobmock.core.gate import new_entry
+from jobmock.core.gate import VendorGate, new_entry
 from jobmock.core.generate import Generator
 from jobmock.core.operations import nearest_path
+from jobmock.core.origins import SAFE_METHODS, OriginPolicy, refusal, with_cors
 from jobmock.core.ratelimit import RateLimiter
 from jobmock.core.store import Store
 from jobmock.core.vendor import VendorApp, VendorContext
@@ -32,8 +34,6 @@ if TYPE_CHECKING:
 
     from jobmock.control.service import Controller
     from jobmock.core.journal import JournalEntry
-
-CONTROL_PREFIX = "_mock"
 
 
 @dataclass
@@ -91,6 +91,10 @@ class JobmockApp:
         self._serving = self._adopt(serving, None)
         settings = serving.runtime.settings
         self.sessions: Sessions[Serving] = Sessions(self._new_session, settings.max_sessions)
+        self._origins = OriginPolicy(settings.allow_origins)
+        self._cors = (
+            with_cors(self._dispatch, settings.allow_origins) if settings.allow_origins else None
+        )
 
     @property
     def runtime(self) -> Runtime:
@@ -142,20 +146,31 @@ class JobmockApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
-            return
+        elif self._cors is not None and self._origins.listed(scope):
+            await self._cors(scope, receive, send)
+        else:
+            await self._dispatch(scope, receive, send)
+
+    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         serving = self._serving
         path = _route_path(scope)
         segment = path.split("/", 2)[1] if path.startswith("/") else ""
         refused: MockError | None = None
+        foreign = what = None
+        if scope["type"] == "http" and scope["method"] not in SAFE_METHODS:
+            foreign, what = self._origins.foreign(scope), f"{scope['method']} {path}"
         if segment == SESSION_PREFIX:
             name = path.split("/", 3)[2] if path.count("/") >= 2 else ""
             try:
                 found = self.sessions.find(name)
-                if found is None:
+                if found is None and foreign is None and scope["type"] == "http":
+                    # A new session is state, whatever the method.
+                    foreign, what = self._origins.foreign(scope), f"a new session {name!r}"
+                if found is None and foreign is None:
                     # A new session loads its fixtures (~0.1 s): off the event loop, which
                     # keeps serving everyone else meanwhile.
                     found = await asyncio.to_thread(self.sessions.get, name)
-                serving = found
+                serving = found or serving
             except MockError as exc:
                 refused = exc
             scope = self._child(scope, f"/{SESSION_PREFIX}/{name}")
@@ -165,6 +180,9 @@ class JobmockApp:
             send = _dated(send, serving.runtime.clock)
         if refused is not None:
             await _send_json(send, refused.status, {"error": refused.message})
+        elif foreign is not None:
+            error = Forbidden(refusal(foreign, str(what)), reason="origin")
+            await self._refuse(serving, segment, error, scope, receive, send)
         elif segment == CONTROL_PREFIX:
             await serving.control(self._child(scope, "/" + CONTROL_PREFIX), receive, send)
         elif serving.root is not None:
@@ -173,6 +191,30 @@ class JobmockApp:
             await serving.mounts[segment](self._child(scope, "/" + segment), receive, send)
         else:
             await self._no_vendor(serving.runtime, scope, send)
+
+    async def _refuse(
+        self,
+        serving: Serving,
+        segment: str,
+        error: MockError,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+    ) -> None:
+        """Answer ``error`` in the vendor's shape on its paths, else in the control API's."""
+        gate = None
+        if segment != CONTROL_PREFIX:
+            if serving.root is not None:
+                gate = serving.root
+            elif segment in serving.mounts:
+                gate, scope = serving.mounts[segment], self._child(scope, "/" + segment)
+        if not isinstance(gate, VendorGate):
+            await _send_json(send, error.status, {"error": error.message})
+            return
+        response = gate.vendor.render_error(error)
+        if gate.vendor.own_headers is not None:
+            response.raw_headers.extend(gate.vendor.own_headers(scope))
+        await response(scope, receive, send)
 
     @staticmethod
     def _child(scope: Scope, prefix: str) -> Scope:
@@ -243,7 +285,6 @@ def build(settings: Settings, crashes: list[BaseException] | None = None) -> Ser
     from jobmock.control.routes import create_control_app
     from jobmock.control.service import Controller
     from jobmock.core.faults import fault_specs
-    from jobmock.core.gate import VendorGate
     from jobmock.vendors import get_spec
 
     check_folder(settings.fixtures_dir)

@@ -63,11 +63,14 @@ class Settings(BaseSettings):
     """Reload the fixtures when their files change (``jobmock serve --watch``)."""
     control_token: str | None = None
     """When set, the control API requires ``Authorization: Bearer <token>``."""
+    allow_origins: Annotated[tuple[str, ...], NoDecode] = ()
+    """Browser pages on these origins (``http://localhost:3000``; ``*`` for any) may change state
+    and get CORS headers; pages on other origins may only read (see ``core.origins``)."""
     log_level: Literal["critical", "error", "warning", "info", "debug", "trace"] = "info"
 
-    @field_validator("vendors", mode="before")
+    @field_validator("vendors", "allow_origins", mode="before")
     @classmethod
-    def _split_vendors(cls, value: Any) -> Any:
+    def _split_commas(cls, value: Any) -> Any:
         if isinstance(value, str):
             return tuple(part.strip() for part in value.split(",") if part.strip())
         return value
@@ -76,6 +79,13 @@ class Settings(BaseSettings):
     @classmethod
     def _known_vendors(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(_check_slug(slug) for slug in value)
+
+    @field_validator("allow_origins")
+    @classmethod
+    def _origins(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from jobmock.core.origins import check_origin
+
+        return tuple(check_origin(origin) for origin in value)
 
     @field_validator("vendor")
     @classmethod

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from jobmock import __version__
 from jobmock.control.service import Controller
 from jobmock.core.asgi import install_error_handlers
+from jobmock.core.docs import ASSET_ROUTE, asset_response, install_docs
 from jobmock.core.errors import MockError, Unauthorized
 
 
@@ -34,17 +35,20 @@ def create_control_app(controller: Controller) -> FastAPI:
         title="jobmock control API",
         version=__version__,
         description="Reset, move the clock, add jobs and read back what clients sent.",
-        docs_url="/docs",
+        docs_url=None,
         redoc_url=None,
+        openapi_url=None,
     )
     install_error_handlers(app, render_error)
+    install_docs(app)
     token = controller.runtime.settings.control_token
 
     if token:
 
         @app.middleware("http")
         async def require_token(request: Request, call_next: Any) -> Response:
-            if request.url.path.endswith("/health"):
+            # Health for probes; the docs assets for every docs page, which cannot send a token.
+            if request.url.path.endswith("/health") or ASSET_ROUTE in request.url.path:
                 return await call_next(request)  # type: ignore[no-any-return]
             if request.headers.get("authorization") != f"Bearer {token}":
                 return render_error(
@@ -79,6 +83,10 @@ def create_control_app(controller: Controller) -> FastAPI:
     async def end_session() -> Response:
         controller.end_session()
         return Response(status_code=204)
+
+    @app.api_route(ASSET_ROUTE + "/{name}", methods=["GET", "HEAD"], include_in_schema=False)
+    async def docs_asset(name: str, request: Request) -> Response:
+        return asset_response(name, request.headers.get("if-none-match"))
 
     @app.get("/clock", summary="The mock clock")
     async def get_clock() -> Response:

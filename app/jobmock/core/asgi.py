@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match
 
+from jobmock.core.docs import install_docs
 from jobmock.core.errors import (
     CRASH_KEY,
     BadRequest,
@@ -149,10 +150,11 @@ def build_vendor_app(
         version=version,
         description=description,
         servers=servers,
-        docs_url="/docs",
+        docs_url=None,
         redoc_url=None,
-        openapi_url="/openapi.json",
+        openapi_url=None,
     )
+    install_docs(app)
     # A trailing slash is an unknown path to the vendors (each answers it with its own 404),
     # never Starlette's bare 307 redirect.
     app.router.redirect_slashes = False
