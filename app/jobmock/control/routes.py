@@ -1,17 +1,21 @@
-"""HTTP routes of the control API; each one is a thin wrapper over ``Controller``."""
+"""HTTP routes of the control API; each one is a thin wrapper over ``Controller``, which checks
+every value (bodies through ``control.models``)."""
 
 from __future__ import annotations
 
+import inspect
 import json
 from typing import Annotated, Any
 
-from fastapi import Body, FastAPI, Query, Request
+from fastapi import FastAPI, Query, Request
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from jobmock import __version__
-from jobmock.control.service import Controller
-from jobmock.core.asgi import install_error_handlers
-from jobmock.core.errors import MockError, Unauthorized
+from jobmock.control.models import read_json
+from jobmock.control.service import TOKEN_NEEDED, Controller, no_route, token_matches
+from jobmock.core.asgi import allowed_methods, install_error_handlers
+from jobmock.core.errors import MethodNotAllowed, MockError, NotFound, Unauthorized
 
 
 def render_error(err: MockError) -> Response:
@@ -25,7 +29,13 @@ def json_response(data: Any, status: int = 200) -> Response:
     return Response(json.dumps(data).encode(), status_code=status, media_type="application/json")
 
 
-AnyJSON = Annotated[Any, Body()]
+async def body_of(request: Request) -> Any:
+    """The body as JSON, whatever its content type (``curl -d`` sends a form type)."""
+    return read_json(await request.body())
+
+
+#: Documents a JSON body the handler reads itself, for /_mock/docs.
+JSON_BODY = {"requestBody": {"required": True, "content": {"application/json": {"schema": {}}}}}
 
 
 def create_control_app(controller: Controller) -> FastAPI:
@@ -36,21 +46,34 @@ def create_control_app(controller: Controller) -> FastAPI:
         docs_url="/docs",
         redoc_url=None,
     )
+    # A trailing slash is a path of its own here, answered by the 404 below, never a redirect.
+    app.router.redirect_slashes = False
     install_error_handlers(app, render_error)
+    framework = app.exception_handlers[StarletteHTTPException]
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 404:
+            return render_error(NotFound(no_route(request.method, request.url.path)))
+        if exc.status_code == 405:
+            allow = ", ".join(allowed_methods(app.router.routes, request.scope))
+            message = f"{request.url.path} takes {allow}, not {request.method}"
+            return render_error(MethodNotAllowed(message, allow=allow))
+        answer = framework(request, exc)
+        return await answer if inspect.isawaitable(answer) else answer
+
+    app.add_exception_handler(StarletteHTTPException, on_http)
     token = controller.runtime.settings.control_token
 
     if token:
 
         @app.middleware("http")
         async def require_token(request: Request, call_next: Any) -> Response:
-            if request.url.path.endswith("/health"):
+            # Only the health route itself: a job id "health" does not open the rest.
+            if request.scope["path"] == request.scope.get("root_path", "") + "/health":
                 return await call_next(request)  # type: ignore[no-any-return]
-            if request.headers.get("authorization") != f"Bearer {token}":
-                return render_error(
-                    Unauthorized(
-                        "the control API needs 'Authorization: Bearer <JOBMOCK_CONTROL_TOKEN>'"
-                    )
-                )
+            if not token_matches(request.headers.get("authorization"), token):
+                return render_error(Unauthorized(TOKEN_NEEDED))
             return await call_next(request)  # type: ignore[no-any-return]
 
     @app.get("/health", summary="Liveness and what this server emulates")
@@ -78,9 +101,9 @@ def create_control_app(controller: Controller) -> FastAPI:
     async def get_clock() -> Response:
         return json_response(controller.clock())
 
-    @app.post("/clock", summary="Advance, set or switch the mock clock")
-    async def post_clock(body: AnyJSON) -> Response:
-        return json_response(controller.update_clock(body))
+    @app.post("/clock", summary="Advance, set or switch the mock clock", openapi_extra=JSON_BODY)
+    async def post_clock(request: Request) -> Response:
+        return json_response(controller.update_clock(await body_of(request)))
 
     @app.get("/jobs/{vendor}", summary="Ids of the vendor's jobs (``limit`` at a time)")
     async def list_jobs(
@@ -90,9 +113,14 @@ def create_control_app(controller: Controller) -> FastAPI:
     ) -> Response:
         return json_response(controller.job_ids(vendor, offset, limit))
 
-    @app.post("/jobs/{vendor}", summary="Add a job, given in fixture format", status_code=201)
-    async def add_job(vendor: str, body: AnyJSON) -> Response:
-        return json_response(controller.add_job(vendor, body), status=201)
+    @app.post(
+        "/jobs/{vendor}",
+        summary="Add a job, given in fixture format",
+        status_code=201,
+        openapi_extra=JSON_BODY,
+    )
+    async def add_job(vendor: str, request: Request) -> Response:
+        return json_response(controller.add_job(vendor, await body_of(request)), status=201)
 
     @app.delete("/jobs/{vendor}/{job_id}", summary="Remove a job", status_code=204)
     async def delete_job(vendor: str, job_id: str) -> Response:
@@ -114,9 +142,9 @@ def create_control_app(controller: Controller) -> FastAPI:
         controller.clear_requests()
         return Response(status_code=204)
 
-    @app.post("/faults", summary="Inject a fault", status_code=201)
-    async def add_fault(body: AnyJSON) -> Response:
-        return json_response(controller.add_fault(body), status=201)
+    @app.post("/faults", summary="Inject a fault", status_code=201, openapi_extra=JSON_BODY)
+    async def add_fault(request: Request) -> Response:
+        return json_response(controller.add_fault(await body_of(request)), status=201)
 
     @app.get("/faults", summary="The fault rules, with how often each matched and fired")
     async def list_faults() -> Response:
@@ -136,8 +164,12 @@ def create_control_app(controller: Controller) -> FastAPI:
     async def rate_limits() -> Response:
         return json_response(controller.rate_limits())
 
-    @app.post("/rate-limits", summary="Switch the vendors' rate limits on or off")
-    async def set_rate_limits(body: AnyJSON) -> Response:
-        return json_response(controller.set_rate_limits(body))
+    @app.post(
+        "/rate-limits",
+        summary="Switch the vendors' rate limits on or off",
+        openapi_extra=JSON_BODY,
+    )
+    async def set_rate_limits(request: Request) -> Response:
+        return json_response(controller.set_rate_limits(await body_of(request)))
 
     return app

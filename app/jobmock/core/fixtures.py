@@ -177,7 +177,11 @@ def describe_error(err: Mapping[str, Any]) -> str:
     if kind == "missing":
         return "this field is required"
     value = err.get("input")
-    if kind not in {"model_type", "dict_type"} and isinstance(value, str | int | float | bool):
+    if (
+        kind not in {"model_type", "dict_type"}
+        and isinstance(value, str | int | float | bool)
+        and repr(value) not in message
+    ):
         message += f" (got {value!r})"
     return message
 

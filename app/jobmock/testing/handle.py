@@ -272,9 +272,13 @@ class InProcessHandle(MockHandle):
     def _call(
         self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None
     ) -> Any:
+        from jobmock.control.service import no_route
+
         c = self.controller
-        parts = path.strip("/").split("/")
+        parts = path.removeprefix("/").split("/")
         params = params or {}
+        if "" in parts:  # as over HTTP: a trailing slash or empty segment names no operation
+            raise JobmockError(no_route(method, f"/_mock{path}"))
         try:
             match method, parts:
                 case "GET", ["health"]:
@@ -317,7 +321,7 @@ class InProcessHandle(MockHandle):
                     return c.set_rate_limits(json)
         except MockError as exc:
             raise JobmockError(exc.message) from None
-        raise ValueError(f"no control operation {method} {path}")
+        raise JobmockError(no_route(method, f"/_mock{path}"))
 
     @property
     def crashes(self) -> list[BaseException]:
