@@ -73,7 +73,7 @@ class ControlModel(BaseModel):
     @classmethod
     def _not_null(cls, value: Any) -> Any:
         if value is None:
-            raise ValueError("must not be null; leave the field out instead")
+            raise ValueError("must not be null")
         return value
 
 

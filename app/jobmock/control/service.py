@@ -193,7 +193,8 @@ class Controller:
         if slug is not None:
             self.vendor(slug)
             if slug not in self.runtime.limiters:
-                raise BadRequest(f"{slug} documents no rate limit")
+                limited = ", ".join(self.runtime.limiters) or "none of the served vendors"
+                raise BadRequest(f"{slug} documents no rate limit (these do: {limited})")
         for name, limiter in self.runtime.limiters.items():
             if slug in (None, name):
                 limiter.enabled = switch.enabled

@@ -24,6 +24,7 @@ class Operation:
     template: str
     operation_id: str
     pattern: re.Pattern[str]
+    summary: str = ""
 
     @property
     def segments(self) -> tuple[str | None, ...]:
@@ -52,10 +53,10 @@ class OperationIndex:
             pattern = re.compile(regex + "$")
             for method, operation in methods.items():
                 if isinstance(operation, dict):
+                    operation_id = str(operation.get("operationId", ""))
+                    summary = str(operation.get("summary") or "").strip()
                     operations.append(
-                        Operation(
-                            method.upper(), template, str(operation.get("operationId", "")), pattern
-                        )
+                        Operation(method.upper(), template, operation_id, pattern, summary)
                     )
         return cls(operations)
 
