@@ -134,7 +134,8 @@ CLOCK = f"(expected {ClockUpdate.ACCEPTED})"
         ),
         (
             {"advance": "-5s"},
-            f"advance: invalid duration '-5s': use seconds or units ms, s, m, h, d (e.g. '90s', '5m', '1h30m') {CLOCK}",
+            "advance: invalid duration '-5s': use seconds or units ms, s, m, h, d "
+            f"(e.g. '90s', '5m', '1h30m') {CLOCK}",
         ),
         ({"advance": -5}, f"advance: invalid duration -5: must not be negative {CLOCK}"),
         ({"set": "yesterday"}, f"set: must be an ISO 8601 timestamp (got 'yesterday') {CLOCK}"),

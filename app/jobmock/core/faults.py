@@ -24,7 +24,7 @@ from jobmock.core.fixtures import FixtureError, FixtureModel, LoadedFile
 from jobmock.core.paths import PathPattern, matches, split, tail_length
 
 if TYPE_CHECKING:
-    from jobmock.core.operations import OperationIndex
+    from jobmock.core.operations import Operation, OperationIndex
     from jobmock.core.vendor import VendorApp
 
 #: The longest latency a rule may add, and the longest ``Retry-After`` it may send (seconds).
@@ -312,21 +312,20 @@ def why_unmatchable(
     to blame and a message naming the closest operations), or None if some can."""
     if not (spec.method or spec.path or spec.operation):
         return None
+    ops = index.operations
     method = "GET" if spec.method == "HEAD" else spec.method
     pattern = PathPattern(spec.path).for_vendor(slug) if spec.path else None
-    for op in index.operations:
-        if (
-            (spec.operation is None or op.operation_id == spec.operation)
-            and (method is None or op.method == method)
-            and (
-                pattern is None
-                or matches(pattern, op.segments, tail_length(op.segments, base_path))
-            )
-        ):
-            return None
-    ops = index.operations
-    ids = sorted({op.operation_id for op in ops if method is None or op.method == method})
+    on_path = [op for op in ops if pattern is None or _reaches(pattern, op.segments, base_path)]
+    fits = [
+        op
+        for op in on_path
+        if (spec.operation is None or op.operation_id == spec.operation)
+        and (method is None or op.method == method)
+    ]
+    if fits:
+        return None
     if spec.operation and spec.operation not in {op.operation_id for op in ops}:
+        ids = sorted({op.operation_id for op in ops})
         close = difflib.get_close_matches(spec.operation, ids, n=3, cutoff=0.0)
         return "operation", (
             f"{slug} has no operation {spec.operation!r}; the closest: {', '.join(close)} "
@@ -335,19 +334,32 @@ def why_unmatchable(
     methods = sorted({op.method for op in ops})
     if method and method not in methods:
         return "method", f"{slug} has no {method} operation; it has {', '.join(methods)}"
-    if pattern is None:
-        op = next(op for op in ops if op.operation_id == spec.operation)
-        return "method", f"operation {spec.operation!r} is {op.method} {op.template}"
-    wanted = "/".join(pattern)
-    if not wanted.startswith(base_path.strip("/")):
-        wanted = f"{base_path}/{wanted}"
-    close = index.nearest_paths(method, wanted, 3)
-    also = f" for {method}" if method else ""
-    also += f" and operation {spec.operation!r}" if spec.operation else ""
-    return "path", (
-        f"{spec.path!r} matches no {slug} route{also}; the closest: {', '.join(close)} "
-        f"({PATH_RULE})"
-    )
+    if not on_path:
+        assert pattern is not None
+        wanted = "/".join(pattern)
+        if not wanted.startswith(base_path.strip("/")):
+            wanted = f"{base_path}/{wanted}"
+        named = {f"{op.method} {op.template}": op.operation_id for op in ops}
+        close = [f"{n} ({named[n]})" for n in index.nearest_paths(method, wanted, 3)]
+        return "path", (
+            f"{spec.path!r} matches no {slug} route; the closest: {', '.join(close)} ({PATH_RULE})"
+        )
+    # Each part fits some operation, but no one operation fits them all.
+    wanted = [f"is {method}"] if method else []
+    wanted += [f"is named {spec.operation!r}"] if spec.operation else []
+    wanted += [f"matches path {spec.path!r}"] if spec.path else []
+    if spec.path:
+        seen = "the path matches " + _names(on_path)
+    else:
+        seen = f"{spec.operation} is " + _names(
+            [o for o in ops if o.operation_id == spec.operation]
+        )
+    field = "method" if method else "operation"
+    return field, f"no {slug} operation {', '.join(wanted[:-1])} and {wanted[-1]}: {seen}"
+
+
+def _names(ops: Iterable[Operation]) -> str:
+    return ", ".join(f"{op.method} {op.template} ({op.operation_id})" for op in ops)
 
 
 def _reaches(pattern: tuple[str, ...], template: tuple[str | None, ...], base_path: str) -> bool:
