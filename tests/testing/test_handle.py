@@ -114,3 +114,27 @@ def test_async_transport() -> None:
 def test_in_process_handle_needs_a_jobmock_app() -> None:
     with pytest.raises(TypeError, match="create_app"):
         InProcessHandle(object())
+
+
+def test_a_rule_that_can_never_fire_is_refused_in_both_modes(mock: MockHandle) -> None:
+    message = (
+        "operation: nunu has no operation 'getJob'; the closest: getJobDetails, listJobs, "
+        "getJobDetailsScoped (`jobmock routes` lists every operation id); the rule could "
+        "never fire"
+    )
+    expected = message if isinstance(mock, InProcessHandle) else f"400: {message}"
+    with pytest.raises(JobmockError) as info:
+        mock.fail_next("nunu", operation="getJob")
+    assert str(info.value) == expected
+    assert mock.faults() == []
+
+
+def test_an_empty_id_names_no_operation_in_both_modes(mock: MockHandle) -> None:
+    message = (
+        "the control API has no DELETE /_mock/jobs/nunu/ (a trailing slash or an empty "
+        "segment is never dropped); GET /_mock/docs lists its operations"
+    )
+    expected = message if isinstance(mock, InProcessHandle) else f"404: {message}"
+    with pytest.raises(JobmockError) as info:
+        mock.delete_job("nunu", "")
+    assert str(info.value) == expected
