@@ -336,26 +336,29 @@ def why_unmatchable(
         return "method", f"{slug} has no {method} operation; it has {', '.join(methods)}"
     if not on_path:
         assert pattern is not None
-        wanted = "/".join(pattern)
-        if not wanted.startswith(base_path.strip("/")):
-            wanted = f"{base_path}/{wanted}"
-        named = {f"{op.method} {op.template}": op.operation_id for op in ops}
-        close = [f"{n} ({named[n]})" for n in index.nearest_paths(method, wanted, 3)]
-        return "path", (
-            f"{spec.path!r} matches no {slug} route; the closest: {', '.join(close)} ({PATH_RULE})"
-        )
+        return "path", _no_route(spec, slug, pattern, base_path, index)
     # Each part fits some operation, but no one operation fits them all.
-    wanted = [f"is {method}"] if method else []
-    wanted += [f"is named {spec.operation!r}"] if spec.operation else []
-    wanted += [f"matches path {spec.path!r}"] if spec.path else []
+    parts = [f"is {method}"] if method else []
+    parts += [f"is named {spec.operation!r}"] if spec.operation else []
+    parts += [f"matches path {spec.path!r}"] if spec.path else []
     if spec.path:
         seen = "the path matches " + _names(on_path)
     else:
-        seen = f"{spec.operation} is " + _names(
-            [o for o in ops if o.operation_id == spec.operation]
-        )
+        named = [op for op in ops if op.operation_id == spec.operation]
+        seen = f"{spec.operation} is {_names(named)}"
     field = "method" if method else "operation"
-    return field, f"no {slug} operation {', '.join(wanted[:-1])} and {wanted[-1]}: {seen}"
+    return field, f"no {slug} operation {', '.join(parts[:-1])} and {parts[-1]}: {seen}"
+
+
+def _no_route(
+    spec: FaultSpec, slug: str, pattern: tuple[str, ...], base_path: str, index: OperationIndex
+) -> str:
+    wanted = "/".join(pattern)
+    if not wanted.startswith(base_path.strip("/")):
+        wanted = f"{base_path}/{wanted}"  # compare the client's form with the full templates
+    named = {f"{op.method} {op.template}": op.operation_id for op in index.operations}
+    close = [f"{n} ({named[n]})" for n in index.nearest_paths(spec.method, wanted, 3)]
+    return f"{spec.path!r} matches no {slug} route; the closest: {', '.join(close)} ({PATH_RULE})"
 
 
 def _names(ops: Iterable[Operation]) -> str:
