@@ -138,3 +138,15 @@ def test_an_empty_id_names_no_operation_in_both_modes(mock: MockHandle) -> None:
     with pytest.raises(JobmockError) as info:
         mock.delete_job("nunu", "")
     assert str(info.value) == expected
+
+
+def test_ending_a_session_that_was_never_made_is_no_error(remote: RemoteHandle) -> None:
+    session = RemoteHandle(f"{remote.url}/_session/never-made")
+    try:
+        assert session.end_session() is False
+        assert "never-made" not in remote.sessions()
+        session.reset()
+        assert session.end_session() is True
+        assert session.end_session() is False
+    finally:
+        session.close()

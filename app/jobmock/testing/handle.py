@@ -28,6 +28,11 @@ def _time(value: str) -> datetime:
 class JobmockError(RuntimeError):
     """The control API refused a request (bad input, unknown vendor or job)."""
 
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        """The HTTP status of the refusal (400, 404, ...)."""
+
 
 class MockHandle(ABC):
     """Control verbs shared by every mode."""
@@ -62,9 +67,16 @@ class MockHandle(ABC):
         """The names of the sessions the server holds (``/_session/NAME/``)."""
         return list(self._call("GET", "/sessions")["sessions"])
 
-    def end_session(self) -> None:
-        """End the session this handle drives (its URL ends in ``/_session/NAME``)."""
-        self._call("DELETE", "/session")
+    def end_session(self) -> bool:
+        """End the session this handle drives (its URL ends in ``/_session/NAME``); False if
+        there was none to end (never made, or already ended)."""
+        try:
+            self._call("DELETE", "/session")
+        except JobmockError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return True
 
     def reload(self) -> dict[str, Any]:
         """Re-read the fixture files and serve them, as a restart would; bad fixtures raise
@@ -278,7 +290,7 @@ class InProcessHandle(MockHandle):
         parts = path.removeprefix("/").split("/")
         params = params or {}
         if "" in parts:  # as over HTTP: a trailing slash or empty segment names no operation
-            raise JobmockError(no_route(method, f"/_mock{path}"))
+            raise JobmockError(no_route(method, f"/_mock{path}"), 404)
         try:
             match method, parts:
                 case "GET", ["health"]:
@@ -320,8 +332,8 @@ class InProcessHandle(MockHandle):
                 case "POST", ["rate-limits"]:
                     return c.set_rate_limits(json)
         except MockError as exc:
-            raise JobmockError(exc.message) from None
-        raise JobmockError(no_route(method, f"/_mock{path}"))
+            raise JobmockError(exc.message, exc.status) from None
+        raise JobmockError(no_route(method, f"/_mock{path}"), 404)
 
     @property
     def crashes(self) -> list[BaseException]:
@@ -370,7 +382,7 @@ class RemoteHandle(MockHandle):
                 message = response.json().get("error", response.text)
             except ValueError:
                 message = response.text
-            raise JobmockError(f"{response.status_code}: {message}")
+            raise JobmockError(f"{response.status_code}: {message}", response.status_code)
         if response.status_code == 204 or not response.content:
             return None
         return response.json()
