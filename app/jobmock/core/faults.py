@@ -57,7 +57,7 @@ class FaultSpec(FixtureModel):
     path: str | None = None
     """A pattern of ``core.paths``: ``/jobs/*``, ``/api/v1/jobs/*`` or ``/nunu/api/v1/jobs/*``."""
     operation: str | None = None
-    """The vendor's operation id (``getJobDetails``); see ``/<vendor>/openapi.json``."""
+    """The vendor's operation id (``getJobDetails``); ``jobmock routes`` lists them."""
     job: str | None = None
     """Only requests about this job (a path segment or query value equal to it)."""
     times: int | None = Field(default=1, ge=1)
