@@ -393,11 +393,14 @@ def routes(only: str | None) -> int:
             f"  base URL: http://HOST:PORT/{slug}{spec.base_path}   "
             f"auth: {spec.default_credentials}"
         )
-        document = vendor.asgi.openapi()  # type: ignore[attr-defined]
-        for path, operations in document["paths"].items():
-            for method, operation in operations.items():
-                summary = (operation.get("summary") or "").strip()
-                _out(f"  {method.upper():<6} /{slug}{path:<46} {summary}")
+        # The operation id is what a fault rule's ``operation`` names.
+        ops = vendor.operations.operations
+        width = max(len(f"/{slug}{op.template}") for op in ops)
+        named = max(len(op.operation_id) for op in ops)
+        _out(f"  {'METHOD':<6} {'PATH':<{width}} {'OPERATION':<{named}} SUMMARY")
+        for op in ops:
+            route = f"/{slug}{op.template}"
+            _out(f"  {op.method:<6} {route:<{width}} {op.operation_id:<{named}} {op.summary}")
     return 0
 
 

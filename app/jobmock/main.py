@@ -26,7 +26,7 @@ from jobmock.core.origins import SAFE_METHODS, OriginPolicy, refusal, with_cors
 from jobmock.core.ratelimit import RateLimiter
 from jobmock.core.store import Store
 from jobmock.core.vendor import VendorApp, VendorContext
-from jobmock.sessions import SESSION_PREFIX, Sessions
+from jobmock.sessions import SESSION_PREFIX, Sessions, refuse_new
 from jobmock.settings import Settings
 
 if TYPE_CHECKING:
@@ -167,6 +167,7 @@ class JobmockApp:
                     # A new session is state, whatever the method.
                     foreign, what = self._origins.foreign(scope), f"a new session {name!r}"
                 if found is None and foreign is None:
+                    refuse_new(scope, name, path, serving.runtime.settings.control_token)
                     # A new session loads its fixtures (~0.1 s): off the event loop, which
                     # keeps serving everyone else meanwhile.
                     found = await asyncio.to_thread(self.sessions.get, name)
@@ -299,9 +300,9 @@ def build(settings: Settings, crashes: list[BaseException] | None = None) -> Ser
         spec = get_spec(slug)
         directory = settings.fixtures_dir / slug
         files = load_dir(directory)
-        runtime.faults.declare(slug, fault_specs(files, slug))
         ctx = VendorContext(spec, store, clock, runtime.generator, directory, files=files)
         vendor = spec.package().create(ctx)
+        runtime.faults.declare(slug, fault_specs(files, slug, vendor))
         runtime.vendors[slug] = vendor
         limiter = None
         rule = vendor.rate_limit or spec.rate_limit

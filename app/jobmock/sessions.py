@@ -4,6 +4,10 @@ One container can serve every pytest-xdist worker (or several CI jobs) without t
 clocks trampling each other: each session is a whole jobmock of its own (clock, jobs, journal,
 faults), built from the same settings and fixtures on its first request, and dropped when told
 (``DELETE /_session/{name}/_mock/session``).
+
+With a control token, making a session takes the token (a session is jobmock's, not the
+vendor's: the refusal is the control API's 401), so a client that only knows a vendor's key
+cannot fill the server's session slots.
 """
 
 from __future__ import annotations
@@ -11,11 +15,17 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-from jobmock.core.errors import BadRequest, MockError
+from jobmock.control.service import TOKEN_NEEDED, token_matches
+from jobmock.core.errors import BadRequest, MockError, NotFound, Unauthorized
+
+if TYPE_CHECKING:
+    from starlette.types import Scope
 
 SESSION_PREFIX = "_session"
+#: The control path that ends a session: for a session that does not exist, a 404.
+END_PATH = "/_mock/session"
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 T = TypeVar("T")
@@ -77,3 +87,14 @@ class Sessions(Generic[T]):
     def names(self) -> list[str]:
         with self._lock:
             return sorted(self._sessions)
+
+
+def refuse_new(scope: Scope, name: str, path: str, token: str | None) -> None:
+    """Raise if the request for ``path`` (``/_session/NAME/...``) must not make session
+    ``name``: without the control token when there is one, or when it asks to end it."""
+    if token:
+        sent = next((v for k, v in scope.get("headers", ()) if k == b"authorization"), b"")
+        if not token_matches(sent.decode("latin-1"), token):
+            raise Unauthorized(f"making session {name!r}: {TOKEN_NEEDED}")
+    if scope.get("method") == "DELETE" and path == f"/{SESSION_PREFIX}/{name}{END_PATH}":
+        raise NotFound(f"no session {name!r} to end; GET /_mock/sessions lists them")

@@ -149,13 +149,21 @@ def test_a_session_opened_with_a_manual_clock_keeps_it() -> None:
 @pytest.mark.parametrize(
     ("name", "body", "status", "error"),
     [
-        ("ci-1", {"clock": "slow"}, 400, "'clock' must be 'real' or 'manual', got 'slow'"),
+        (
+            "ci-1",
+            {"clock": "slow"},
+            400,
+            "clock: Input should be 'real' or 'manual' (got 'slow') "
+            '(expected no body, or {"clock": "real" or "manual"})',
+        ),
         (
             "ci-1",
             {"mode": "manual"},
             400,
-            "expected a JSON object with optionally 'clock' ('real' or 'manual')",
+            "mode: unknown field (check its spelling and indentation) "
+            '(expected no body, or {"clock": "real" or "manual"})',
         ),
+        ("ci-1", [], 400, 'expected a JSON object: no body, or {"clock": "real" or "manual"}'),
         (
             "-x",
             None,
@@ -181,3 +189,41 @@ def test_opening_a_session_refused(
         response = client.put(f"/_mock/sessions/{name}", json=body)
     assert response.status_code == status
     assert response.json() == {"error": error}
+
+
+def test_a_new_session_needs_the_control_token() -> None:
+    app = create_app(Settings(clock="manual", start_time=START, control_token="s3cret"))
+    token = {"Authorization": "Bearer s3cret"}
+    with client_for(app) as client:
+        for method, path in (
+            ("GET", f"/_session/a/nunu/api/v1/jobs/{SEED_JOB}"),
+            ("GET", "/_session/a/_mock/health"),
+            ("POST", "/_session/a/_mock/reset"),
+        ):
+            refused = client.request(method, path, headers=KEY)
+            assert (refused.status_code, refused.json()) == (
+                401,
+                {
+                    "error": "making session 'a': the control API needs "
+                    "'Authorization: Bearer <JOBMOCK_CONTROL_TOKEN>'"
+                },
+            )
+        assert app.sessions.names() == []
+        assert client.get("/_session/a/_mock/health", headers=token).status_code == 200
+        # once made, the session serves its vendors to their own credentials, as the root does
+        served = client.get(f"/_session/a/nunu/api/v1/jobs/{SEED_JOB}", headers=KEY)
+        assert served.status_code == 200
+        assert app.sessions.names() == ["a"]
+
+
+def test_ending_an_unknown_session_is_a_404_and_makes_none(app: JobmockApp) -> None:
+    with client_for(app) as client:
+        response = client.delete("/_session/ghost/_mock/session")
+        assert (response.status_code, response.json()) == (
+            404,
+            {"error": "no session 'ghost' to end; GET /_mock/sessions lists them"},
+        )
+        assert app.sessions.names() == []
+        client.get("/_session/ghost/_mock/health")
+        assert client.delete("/_session/ghost/_mock/session").status_code == 204
+        assert client.delete("/_session/ghost/_mock/session").status_code == 404

@@ -18,7 +18,7 @@ def facts(
         vendor="nunu",
         method=method,
         path=path,
-        raw_path="/nunu" + path,
+        base_path="/api/v1",
         segments=frozenset(path.split("/")),
         operation=operation,
         job=job,

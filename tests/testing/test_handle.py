@@ -87,7 +87,9 @@ def test_session_verbs(mock: MockHandle) -> None:
         assert (opened["session"], opened["mode"], opened["scale"]) == ("handle-1", "real", 1.0)
         assert "handle-1" in mock.sessions()
         assert mock.open_session("handle-1")["mode"] == "manual"  # the server's clock
-        with pytest.raises(JobmockError, match="'clock' must be 'real' or 'manual', got 'slow'"):
+        with pytest.raises(
+            JobmockError, match="clock: Input should be 'real' or 'manual' \\(got 'slow'\\)"
+        ):
             mock.open_session("handle-1", clock="slow")
     finally:
         if isinstance(mock, RemoteHandle):
@@ -133,3 +135,39 @@ def test_async_transport() -> None:
 def test_in_process_handle_needs_a_jobmock_app() -> None:
     with pytest.raises(TypeError, match="create_app"):
         InProcessHandle(object())
+
+
+def test_a_rule_that_can_never_fire_is_refused_in_both_modes(mock: MockHandle) -> None:
+    message = (
+        "operation: nunu has no operation 'getJob'; the closest: getJobDetails, listJobs, "
+        "getJobDetailsScoped (`jobmock routes` lists every operation id); the rule could "
+        "never fire"
+    )
+    expected = message if isinstance(mock, InProcessHandle) else f"400: {message}"
+    with pytest.raises(JobmockError) as info:
+        mock.fail_next("nunu", operation="getJob")
+    assert str(info.value) == expected
+    assert mock.faults() == []
+
+
+def test_an_empty_id_names_no_operation_in_both_modes(mock: MockHandle) -> None:
+    message = (
+        "the control API has no DELETE /_mock/jobs/nunu/ (a trailing slash or an empty "
+        "segment is never dropped); GET /_mock/docs lists its operations"
+    )
+    expected = message if isinstance(mock, InProcessHandle) else f"404: {message}"
+    with pytest.raises(JobmockError) as info:
+        mock.delete_job("nunu", "")
+    assert str(info.value) == expected
+
+
+def test_ending_a_session_that_was_never_made_is_no_error(remote: RemoteHandle) -> None:
+    session = RemoteHandle(f"{remote.url}/_session/never-made")
+    try:
+        assert session.end_session() is False
+        assert "never-made" not in remote.sessions()
+        session.reset()
+        assert session.end_session() is True
+        assert session.end_session() is False
+    finally:
+        session.close()

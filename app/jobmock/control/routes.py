@@ -1,19 +1,23 @@
-"""HTTP routes of the control API; each one is a thin wrapper over ``Controller``."""
+"""HTTP routes of the control API; each one is a thin wrapper over ``Controller``, which checks
+every value (bodies through ``control.models``)."""
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 from typing import Annotated, Any
 
-from fastapi import Body, FastAPI, Query, Request
+from fastapi import FastAPI, Query, Request
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from jobmock import __version__
-from jobmock.control.service import Controller
-from jobmock.core.asgi import install_error_handlers
+from jobmock.control.models import read_json
+from jobmock.control.service import TOKEN_NEEDED, Controller, no_route, token_matches
+from jobmock.core.asgi import allowed_methods, install_error_handlers
 from jobmock.core.docs import ASSET_ROUTE, asset_response, install_docs
-from jobmock.core.errors import MockError, Unauthorized
+from jobmock.core.errors import MethodNotAllowed, MockError, NotFound, Unauthorized
 
 
 def render_error(err: MockError) -> Response:
@@ -27,7 +31,13 @@ def json_response(data: Any, status: int = 200) -> Response:
     return Response(json.dumps(data).encode(), status_code=status, media_type="application/json")
 
 
-AnyJSON = Annotated[Any, Body()]
+async def body_of(request: Request) -> Any:
+    """The body as JSON, whatever its content type (``curl -d`` sends a form type)."""
+    return read_json(await request.body())
+
+
+#: Documents a JSON body the handler reads itself, for /_mock/docs.
+JSON_BODY = {"requestBody": {"required": True, "content": {"application/json": {"schema": {}}}}}
 
 
 def create_control_app(controller: Controller) -> FastAPI:
@@ -39,23 +49,37 @@ def create_control_app(controller: Controller) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
     )
+    # A trailing slash is a path of its own here, answered by the 404 below, never a redirect.
+    app.router.redirect_slashes = False
     install_error_handlers(app, render_error)
     install_docs(app)
+    framework = app.exception_handlers[StarletteHTTPException]
+
+    async def on_http(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 404:
+            return render_error(NotFound(no_route(request.method, request.url.path)))
+        if exc.status_code == 405:
+            allow = ", ".join(allowed_methods(app.router.routes, request.scope))
+            message = f"{request.url.path} takes {allow}, not {request.method}"
+            return render_error(MethodNotAllowed(message, allow=allow))
+        answer = framework(request, exc)
+        return await answer if inspect.isawaitable(answer) else answer
+
+    app.add_exception_handler(StarletteHTTPException, on_http)
     token = controller.runtime.settings.control_token
 
     if token:
 
         @app.middleware("http")
         async def require_token(request: Request, call_next: Any) -> Response:
-            # Health for probes; the docs assets for every docs page, which cannot send a token.
-            if request.url.path.endswith("/health") or ASSET_ROUTE in request.url.path:
+            # Only the health route itself (a job id "health" does not open the rest), and the
+            # docs assets for every docs page, which cannot send a token.
+            route = request.scope["path"].removeprefix(request.scope.get("root_path", ""))
+            if route == "/health" or route.startswith(ASSET_ROUTE + "/"):
                 return await call_next(request)  # type: ignore[no-any-return]
-            if request.headers.get("authorization") != f"Bearer {token}":
-                return render_error(
-                    Unauthorized(
-                        "the control API needs 'Authorization: Bearer <JOBMOCK_CONTROL_TOKEN>'"
-                    )
-                )
+            if not token_matches(request.headers.get("authorization"), token):
+                return render_error(Unauthorized(TOKEN_NEEDED))
             return await call_next(request)  # type: ignore[no-any-return]
 
     @app.get("/health", summary="Liveness and what this server emulates")
@@ -75,7 +99,8 @@ def create_control_app(controller: Controller) -> FastAPI:
         return json_response(controller.sessions())
 
     @app.put("/sessions/{name}", summary="A fresh session NAME, optionally on its own clock mode")
-    async def open_session(name: str, body: Annotated[Any, Body()] = None) -> Response:
+    async def open_session(name: str, request: Request) -> Response:
+        body = await body_of(request)
         # Building a session loads its fixtures (~0.1 s): off the event loop.
         return json_response(await asyncio.to_thread(controller.open_session, name, body))
 
@@ -92,9 +117,9 @@ def create_control_app(controller: Controller) -> FastAPI:
     async def get_clock() -> Response:
         return json_response(controller.clock())
 
-    @app.post("/clock", summary="Advance, set or switch the mock clock")
-    async def post_clock(body: AnyJSON) -> Response:
-        return json_response(controller.update_clock(body))
+    @app.post("/clock", summary="Advance, set or switch the mock clock", openapi_extra=JSON_BODY)
+    async def post_clock(request: Request) -> Response:
+        return json_response(controller.update_clock(await body_of(request)))
 
     @app.get("/jobs/{vendor}", summary="Ids of the vendor's jobs (``limit`` at a time)")
     async def list_jobs(
@@ -104,9 +129,14 @@ def create_control_app(controller: Controller) -> FastAPI:
     ) -> Response:
         return json_response(controller.job_ids(vendor, offset, limit))
 
-    @app.post("/jobs/{vendor}", summary="Add a job, given in fixture format", status_code=201)
-    async def add_job(vendor: str, body: AnyJSON) -> Response:
-        return json_response(controller.add_job(vendor, body), status=201)
+    @app.post(
+        "/jobs/{vendor}",
+        summary="Add a job, given in fixture format",
+        status_code=201,
+        openapi_extra=JSON_BODY,
+    )
+    async def add_job(vendor: str, request: Request) -> Response:
+        return json_response(controller.add_job(vendor, await body_of(request)), status=201)
 
     @app.delete("/jobs/{vendor}/{job_id}", summary="Remove a job", status_code=204)
     async def delete_job(vendor: str, job_id: str) -> Response:
@@ -128,9 +158,9 @@ def create_control_app(controller: Controller) -> FastAPI:
         controller.clear_requests()
         return Response(status_code=204)
 
-    @app.post("/faults", summary="Inject a fault", status_code=201)
-    async def add_fault(body: AnyJSON) -> Response:
-        return json_response(controller.add_fault(body), status=201)
+    @app.post("/faults", summary="Inject a fault", status_code=201, openapi_extra=JSON_BODY)
+    async def add_fault(request: Request) -> Response:
+        return json_response(controller.add_fault(await body_of(request)), status=201)
 
     @app.get("/faults", summary="The fault rules, with how often each matched and fired")
     async def list_faults() -> Response:
@@ -150,8 +180,12 @@ def create_control_app(controller: Controller) -> FastAPI:
     async def rate_limits() -> Response:
         return json_response(controller.rate_limits())
 
-    @app.post("/rate-limits", summary="Switch the vendors' rate limits on or off")
-    async def set_rate_limits(body: AnyJSON) -> Response:
-        return json_response(controller.set_rate_limits(body))
+    @app.post(
+        "/rate-limits",
+        summary="Switch the vendors' rate limits on or off",
+        openapi_extra=JSON_BODY,
+    )
+    async def set_rate_limits(request: Request) -> Response:
+        return json_response(controller.set_rate_limits(await body_of(request)))
 
     return app

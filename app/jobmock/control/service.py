@@ -2,35 +2,38 @@
 
 from __future__ import annotations
 
+import hmac
 import itertools
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from jobmock import __version__
-from jobmock.core.clock import CLOCK_MODES, as_utc, check_scale
-from jobmock.core.durations import parse_duration
+from jobmock.control.models import NO_BODY, ClockUpdate, RateLimitSwitch, SessionOpening, parse
 from jobmock.core.errors import BadRequest, NotFound
-from jobmock.core.faults import FaultSpec
-from jobmock.core.fixtures import validate_document
+from jobmock.core.faults import FAULT_FIELDS, FaultSpec, why_unmatchable
 from jobmock.core.vendor import VendorApp
 
 if TYPE_CHECKING:
     from jobmock.main import Runtime
 
 
-def parse_time(value: Any) -> datetime:
-    if isinstance(value, datetime):
-        return as_utc(value)
-    if not isinstance(value, str):
-        raise BadRequest(f"'set' must be an ISO 8601 timestamp, got {value!r}")
-    try:
-        return as_utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
-    except (ValueError, OverflowError):
-        raise BadRequest(f"'set' must be an ISO 8601 timestamp, got {value!r}") from None
+def no_route(method: str, path: str) -> str:
+    """The refusal of a control request that names no operation (both modes say the same)."""
+    return (
+        f"the control API has no {method} {path} (a trailing slash or an empty segment is "
+        "never dropped); GET /_mock/docs lists its operations"
+    )
 
 
-CLOCK_FIELDS = "'advance', 'set', 'mode', 'freeze' or 'scale'"
+def token_matches(authorization: str | None, token: str) -> bool:
+    """Whether an ``Authorization`` header carries the control token (compared in constant
+    time: the token guards a server others can reach)."""
+    expected = f"Bearer {token}".encode()
+    return hmac.compare_digest((authorization or "").encode(), expected)
+
+
+TOKEN_NEEDED = "the control API needs 'Authorization: Bearer <JOBMOCK_CONTROL_TOKEN>'"
 
 
 class Controller:
@@ -88,12 +91,12 @@ class Controller:
         host = self.runtime.host
         if host is None:
             raise BadRequest("this app was not built by create_app() and holds no sessions")
-        body = {} if body is None else body
-        if not isinstance(body, Mapping) or set(body) - {"clock"}:
-            raise BadRequest("expected a JSON object with optionally 'clock' ('real' or 'manual')")
-        clock = body.get("clock")
-        if clock is not None and clock not in CLOCK_MODES:
-            raise BadRequest(f"'clock' must be 'real' or 'manual', got {clock!r}")
+        wanted = (
+            SessionOpening()
+            if body is NO_BODY or body is None
+            else parse(SessionOpening, body, SessionOpening.ACCEPTED)
+        )
+        clock = wanted.clock
         from jobmock.core.fixtures import FixtureError
 
         try:
@@ -116,62 +119,35 @@ class Controller:
         clock = self.runtime.clock
         return {"now": clock.now().isoformat(), "mode": clock.mode, "scale": clock.scale}
 
-    def update_clock(self, body: Mapping[str, Any]) -> dict[str, Any]:
+    def update_clock(self, body: Any) -> dict[str, Any]:
         """Applied in this order: ``scale``, ``mode`` or ``freeze``, ``set``, ``advance``; so
         ``{"set": t, "freeze": false, "scale": 60}`` runs at 60x from ``t``."""
-        if not isinstance(body, Mapping):
-            raise BadRequest(f"expected a JSON object with {CLOCK_FIELDS}")
-        unknown = set(body) - {"advance", "set", "mode", "freeze", "scale"}
-        if unknown:
-            raise BadRequest(f"unknown clock field(s) {sorted(unknown)}; use {CLOCK_FIELDS}")
-        if not body:
-            raise BadRequest(
-                "expected one of 'advance' (e.g. \"90s\"), 'set' (ISO 8601), 'mode' "
-                "('real' or 'manual'), 'freeze' (true or false) or 'scale' (e.g. 60)"
-            )
-        if "mode" in body and "freeze" in body:
-            raise BadRequest("give 'mode' or 'freeze', not both")
-        if "mode" in body and body["mode"] not in CLOCK_MODES:
-            raise BadRequest(f"'mode' must be 'real' or 'manual', got {body['mode']!r}")
-        if "freeze" in body and not isinstance(body["freeze"], bool):
-            raise BadRequest(f"'freeze' must be true or false, got {body['freeze']!r}")
-        when = parse_time(body["set"]) if "set" in body else None
-        seconds: float | None = None
-        if "advance" in body:
-            try:
-                seconds = parse_duration(body["advance"])
-            except (ValueError, TypeError) as exc:
-                raise BadRequest(f"'advance': {exc}") from None
-        scale: float | None = None
-        if "scale" in body:
-            try:
-                scale = check_scale(body["scale"])
-            except ValueError as exc:
-                raise BadRequest(f"'scale': {exc}") from None
+        update = parse(ClockUpdate, body, ClockUpdate.ACCEPTED)
         clock = self.runtime.clock
-        if seconds is not None:
+        if update.advance is not None:
             try:
-                (when or clock.now()) + timedelta(seconds=seconds)
+                (update.set or clock.now()) + timedelta(seconds=update.advance)
             except OverflowError:
-                raise BadRequest(f"'advance': {body['advance']!r} is beyond year 9999") from None
+                raise BadRequest(f"advance: {body['advance']!r} is beyond year 9999") from None
         # Everything is checked before anything moves: a refused request changes nothing.
-        if scale is not None:
-            clock.set_scale(scale)
-        if "mode" in body:
-            clock.set_mode(body["mode"])
-        elif body.get("freeze") is True:
+        if update.scale is not None:
+            clock.set_scale(update.scale)
+        if update.mode is not None:
+            clock.set_mode(update.mode)
+        elif update.freeze is True:
             clock.set_mode("manual")
-        elif body.get("freeze") is False:
+        elif update.freeze is False:
             clock.resume()
-        if when is not None:
-            clock.set(when)
-        if seconds is not None:
-            clock.advance(seconds)
+        if update.set is not None:
+            clock.set(update.set)
+        if update.advance is not None:
+            clock.advance(update.advance)
         return self.clock()
 
     def add_job(self, slug: str, doc: Any) -> dict[str, Any]:
-        if not isinstance(doc, Mapping):
-            raise BadRequest("expected one job as a JSON object, in fixture format")
+        self.vendor(slug)
+        if doc is NO_BODY or not isinstance(doc, Mapping):
+            raise BadRequest("expected one job as a JSON object, in the vendor's fixture format")
         job_id = self.vendor(slug).backend.add_job(doc)
         return {"vendor": slug, "id": job_id}
 
@@ -195,7 +171,9 @@ class Controller:
     ) -> list[dict[str, Any]]:
         if vendor is not None:
             self.vendor(vendor)
-        entries = self.runtime.store.journal.find(vendor=vendor, method=method, path=path, job=job)
+        bases = {slug: v.spec.base_path for slug, v in self.runtime.vendors.items()}
+        journal = self.runtime.store.journal
+        entries = journal.find(vendor=vendor, method=method, path=path, job=job, base_paths=bases)
         return [entry.to_dict() for entry in entries]
 
     def clear_requests(self) -> None:
@@ -204,12 +182,13 @@ class Controller:
     # --- faults and rate limits ----------------------------------------------------------------
 
     def add_fault(self, body: Any) -> dict[str, Any]:
-        if not isinstance(body, Mapping):
-            raise BadRequest("expected one fault rule as a JSON object")
-        spec = validate_document(FaultSpec, body)
+        spec = parse(FaultSpec, body, FAULT_FIELDS)
         if spec.vendor is None:
             raise BadRequest(f"'vendor' is required: one of {', '.join(self.runtime.vendors)}")
-        self.vendor(spec.vendor)
+        vendor = self.vendor(spec.vendor)
+        why = why_unmatchable(spec, spec.vendor, vendor.spec.base_path, vendor.operations)
+        if why is not None:
+            raise BadRequest(f"{why[0]}: {why[1]}; the rule could never fire")
         return self.runtime.faults.add(spec.vendor, spec).describe()
 
     def faults(self) -> list[dict[str, Any]]:
@@ -231,14 +210,14 @@ class Controller:
         }
 
     def set_rate_limits(self, body: Any) -> dict[str, Any]:
-        if not isinstance(body, Mapping) or not isinstance(body.get("enabled"), bool):
-            raise BadRequest('expected {"enabled": true|false} and optionally "vendor"')
-        slug = body.get("vendor")
+        switch = parse(RateLimitSwitch, body, RateLimitSwitch.ACCEPTED)
+        slug = switch.vendor
         if slug is not None:
             self.vendor(slug)
             if slug not in self.runtime.limiters:
-                raise BadRequest(f"{slug} documents no rate limit")
+                limited = ", ".join(self.runtime.limiters) or "none of the served vendors"
+                raise BadRequest(f"{slug} documents no rate limit (these do: {limited})")
         for name, limiter in self.runtime.limiters.items():
             if slug in (None, name):
-                limiter.enabled = body["enabled"]
+                limiter.enabled = switch.enabled
         return self.rate_limits()

@@ -35,6 +35,8 @@ def parse_duration(value: str | float | int) -> float:
                     f"invalid duration {value!r}: use seconds or units ms, s, m, h, d "
                     "(e.g. '90s', '5m', '1h30m')"
                 ) from None
+    if not math.isfinite(seconds):
+        raise ValueError(f"invalid duration {value!r}: must be a finite number of seconds")
     if seconds < 0:
         raise ValueError(f"invalid duration {value!r}: must not be negative")
     return seconds

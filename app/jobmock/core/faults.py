@@ -9,17 +9,40 @@ handle's ``fail_next``, or a ``faults:`` section in any fixture file.
 
 from __future__ import annotations
 
-import fnmatch
+import difflib
 import random
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from jobmock.core.durations import parse_duration
 from jobmock.core.fixtures import FixtureError, FixtureModel, LoadedFile
+from jobmock.core.paths import PathPattern, matches, split, tail_length
+
+if TYPE_CHECKING:
+    from jobmock.core.operations import Operation, OperationIndex
+    from jobmock.core.vendor import VendorApp
+
+#: The longest latency a rule may add, and the longest ``Retry-After`` it may send (seconds).
+MAX_DELAY = 600.0
+MAX_RETRY_AFTER = 86_400.0
+
+FAULT_FIELDS = (
+    "a fault rule: 'vendor'; which requests it sees: 'method', 'path', 'operation', 'job'; "
+    "which of them fail: 'times' (1 or more, or null), 'calls' ([2, 3]), 'probability' "
+    "(above 0, at most 1) with 'seed'; how: 'status' (100 to 599) with 'message' and "
+    f"'retry_after' (at most {MAX_RETRY_AFTER:g} s), or 'drop', 'truncate' or 'malformed' "
+    f"(true), and/or 'delay' (seconds, \"250ms\" or [min, max], at most {MAX_DELAY:g} s)"
+)
+PATH_RULE = (
+    "a rule path is the client's (after its base URL: /jobs/{id}), the vendor's "
+    "(/api/v1/jobs/{id}) or jobmock's (/nunu/api/v1/jobs/{id}); * and ? stay within one "
+    "segment, ** spans any number"
+)
 
 Action = Literal["status", "drop", "truncate", "malformed", "delay"]
 
@@ -27,12 +50,14 @@ Action = Literal["status", "drop", "truncate", "malformed", "delay"]
 class FaultSpec(FixtureModel):
     """One rule, as the control API, the handle and fixture files write it."""
 
+    model_config = ConfigDict(allow_inf_nan=False)
+
     vendor: str | None = None
     method: str | None = None
     path: str | None = None
-    """The vendor's path (``/api/v1/jobs/*``) or jobmock's (``/nunu/api/v1/jobs/*``); globs."""
+    """A pattern of ``core.paths``: ``/jobs/*``, ``/api/v1/jobs/*`` or ``/nunu/api/v1/jobs/*``."""
     operation: str | None = None
-    """The vendor's operation id (``getJobDetails``); see ``/<vendor>/openapi.json``."""
+    """The vendor's operation id (``getJobDetails``); ``jobmock routes`` lists them."""
     job: str | None = None
     """Only requests about this job (a path segment or query value equal to it)."""
     times: int | None = Field(default=1, ge=1)
@@ -43,7 +68,7 @@ class FaultSpec(FixtureModel):
     seed: int = 0
     status: int | None = Field(default=None, ge=100, le=599)
     message: str | None = None
-    retry_after: float | None = Field(default=None, ge=0)
+    retry_after: float | None = Field(default=None, ge=0, le=MAX_RETRY_AFTER)
     delay: float | list[float] | None = None
     """Seconds of real latency, or ``[min, max]`` for a seeded random delay."""
     drop: bool = False
@@ -53,19 +78,26 @@ class FaultSpec(FixtureModel):
     @field_validator("delay", mode="before")
     @classmethod
     def _delay(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            return parse_duration(value)
+        if value is None:
+            return None
         if isinstance(value, list):
-            bounds = [parse_duration(v) for v in value]
+            bounds = [_seconds(v, MAX_DELAY) for v in value]
             if len(bounds) != 2 or bounds[0] > bounds[1]:
                 raise ValueError("a delay range is [min, max]")
             return bounds
-        return value
+        return _seconds(value, MAX_DELAY)
 
     @field_validator("retry_after", mode="before")
     @classmethod
     def _retry_after(cls, value: Any) -> Any:
-        return parse_duration(value) if isinstance(value, str) else value
+        return None if value is None else _seconds(value, MAX_RETRY_AFTER)
+
+    @field_validator("path")
+    @classmethod
+    def _path(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip("/"):
+            raise ValueError(f"must name a path; {PATH_RULE}")
+        return value
 
     @field_validator("method")
     @classmethod
@@ -97,6 +129,15 @@ class FaultSpec(FixtureModel):
         return "status"
 
 
+def _seconds(value: Any, most: float) -> float:
+    if not isinstance(value, str | int | float):
+        raise ValueError('must be seconds or a duration like "250ms" or "2s"')
+    seconds = parse_duration(value)
+    if seconds > most:
+        raise ValueError(f"{value!r} is more than the {most:g} s a rule may take")
+    return seconds
+
+
 @dataclass(frozen=True)
 class RequestFacts:
     """What a rule can match on, gathered by the gate before the vendor runs."""
@@ -104,10 +145,20 @@ class RequestFacts:
     vendor: str
     method: str
     path: str
-    raw_path: str
+    """The vendor's path (without jobmock's prefixes)."""
     segments: frozenset[str]
     operation: str | None = None
     job: str | None = None
+    base_path: str = ""
+    """The vendor's documented base path, after which the client's own path starts."""
+
+    @cached_property
+    def parts(self) -> list[str]:
+        return split(self.path)
+
+    @cached_property
+    def tail(self) -> int:
+        return tail_length(self.parts, self.base_path)
 
 
 @dataclass
@@ -121,9 +172,12 @@ class Fault:
     matched: int = 0
     fired: int = 0
     _rng: random.Random = field(default_factory=random.Random, repr=False)
+    _path: tuple[str, ...] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.spec.seed)
+        path = self.spec.path
+        self._path = PathPattern(path).for_vendor(self.vendor) if path else None
 
     def matches(self, facts: RequestFacts) -> bool:
         spec = self.spec
@@ -131,10 +185,7 @@ class Fault:
             return False
         if spec.method and spec.method != facts.method:
             return False
-        if spec.path and not (
-            fnmatch.fnmatchcase(facts.path, spec.path)
-            or fnmatch.fnmatchcase(facts.raw_path, spec.path)
-        ):
+        if self._path is not None and not matches(self._path, facts.parts, facts.tail):
             return False
         if spec.operation and spec.operation != facts.operation:
             return False
@@ -254,8 +305,75 @@ class FaultBook:
         return delay, answer
 
 
-def fault_specs(files: Iterable[LoadedFile], vendor: str) -> list[FaultSpec]:
-    """The ``faults:`` sections of a vendor's fixture files; errors name file, line and field."""
+def why_unmatchable(
+    spec: FaultSpec, slug: str, base_path: str, index: OperationIndex
+) -> tuple[str, str] | None:
+    """Why no request to any documented operation of the vendor can match ``spec`` (the field
+    to blame and a message naming the closest operations), or None if some can."""
+    if not (spec.method or spec.path or spec.operation):
+        return None
+    ops = index.operations
+    method = "GET" if spec.method == "HEAD" else spec.method
+    pattern = PathPattern(spec.path).for_vendor(slug) if spec.path else None
+    on_path = [op for op in ops if pattern is None or _reaches(pattern, op.segments, base_path)]
+    fits = [
+        op
+        for op in on_path
+        if (spec.operation is None or op.operation_id == spec.operation)
+        and (method is None or op.method == method)
+    ]
+    if fits:
+        return None
+    if spec.operation and spec.operation not in {op.operation_id for op in ops}:
+        ids = sorted({op.operation_id for op in ops})
+        close = difflib.get_close_matches(spec.operation, ids, n=3, cutoff=0.0)
+        return "operation", (
+            f"{slug} has no operation {spec.operation!r}; the closest: {', '.join(close)} "
+            "(`jobmock routes` lists every operation id)"
+        )
+    methods = sorted({op.method for op in ops})
+    if method and method not in methods:
+        return "method", f"{slug} has no {method} operation; it has {', '.join(methods)}"
+    if not on_path:
+        assert pattern is not None
+        return "path", _no_route(spec, slug, pattern, base_path, index)
+    # Each part fits some operation, but no one operation fits them all.
+    parts = [f"is {method}"] if method else []
+    parts += [f"is named {spec.operation!r}"] if spec.operation else []
+    parts += [f"matches path {spec.path!r}"] if spec.path else []
+    if spec.path:
+        seen = "the path matches " + _names(on_path)
+    else:
+        named = [op for op in ops if op.operation_id == spec.operation]
+        seen = f"{spec.operation} is {_names(named)}"
+    field = "method" if method else "operation"
+    return field, f"no {slug} operation {', '.join(parts[:-1])} and {parts[-1]}: {seen}"
+
+
+def _no_route(
+    spec: FaultSpec, slug: str, pattern: tuple[str, ...], base_path: str, index: OperationIndex
+) -> str:
+    wanted = "/".join(pattern)
+    if not wanted.startswith(base_path.strip("/")):
+        wanted = f"{base_path}/{wanted}"  # compare the client's form with the full templates
+    named = {f"{op.method} {op.template}": op.operation_id for op in index.operations}
+    close = [f"{n} ({named[n]})" for n in index.nearest_paths(spec.method, wanted, 3)]
+    return f"{spec.path!r} matches no {slug} route; the closest: {', '.join(close)} ({PATH_RULE})"
+
+
+def _names(ops: Iterable[Operation]) -> str:
+    return ", ".join(f"{op.method} {op.template} ({op.operation_id})" for op in ops)
+
+
+def _reaches(pattern: tuple[str, ...], template: tuple[str | None, ...], base_path: str) -> bool:
+    return matches(pattern, template, tail_length(template, base_path))
+
+
+def fault_specs(
+    files: Iterable[LoadedFile], vendor: str, served: VendorApp | None = None
+) -> list[FaultSpec]:
+    """The ``faults:`` sections of a vendor's fixture files; errors name file, line and field.
+    With ``served`` (the vendor built from them), a rule no request can match is an error."""
     from pydantic import TypeAdapter, ValidationError
 
     adapter = TypeAdapter(list[FaultSpec])
@@ -277,6 +395,10 @@ def fault_specs(files: Iterable[LoadedFile], vendor: str) -> list[FaultSpec]:
                         f"a fault in the {vendor} fixtures cannot name vendor {spec.vendor!r}",
                     )
                 )
+            elif served is not None and (spec.method or spec.path or spec.operation):
+                why = why_unmatchable(spec, vendor, served.spec.base_path, served.operations)
+                if why is not None:
+                    problems.append(file.problem(("faults", i, why[0]), why[1]))
         specs.extend(found)
     if problems:
         raise FixtureError(problems)

@@ -6,6 +6,7 @@ a fixture is fixed in one look instead of surfacing as a strange response later.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -178,6 +179,11 @@ def describe_problems(exc: ValidationError) -> str:
     )
 
 
+def _names(message: str, value: object) -> bool:
+    """Whether ``message`` already quotes ``value`` (as a whole word, not inside ``'10s'``)."""
+    return re.search(rf"(?<![\w']){re.escape(repr(value))}(?![\w'])", message) is not None
+
+
 def describe_error(err: Mapping[str, Any]) -> str:
     message = str(err.get("msg", "invalid value"))
     message = message.removeprefix("Value error, ")
@@ -187,7 +193,11 @@ def describe_error(err: Mapping[str, Any]) -> str:
     if kind == "missing":
         return "this field is required"
     value = err.get("input")
-    if kind not in {"model_type", "dict_type"} and isinstance(value, str | int | float | bool):
+    if (
+        kind not in {"model_type", "dict_type"}
+        and isinstance(value, str | int | float | bool)
+        and not _names(message, value)
+    ):
         message += f" (got {value!r})"
     return message
 

@@ -122,15 +122,11 @@ class VendorGate:
         self.faults = faults
         self.limiter = limiter
         self.job_params = vendor.spec.job_params
-        self._index: OperationIndex | None = None
         self.fast = FastRouter(vendor.fast_routes) if vendor.fast_routes else None
 
     @property
     def index(self) -> OperationIndex:
-        """The vendor's operations, built from its OpenAPI document on first need."""
-        if self._index is None:
-            self._index = OperationIndex.from_openapi(self.vendor.openapi())
-        return self._index
+        return self.vendor.operations
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -264,10 +260,10 @@ class VendorGate:
             vendor=self.slug,
             method=entry.method,
             path=entry.path,
-            raw_path=entry.raw_path,
             segments=frozenset([*entry.path.split("/"), *entry.query.values()]),
             operation=match.operation.operation_id if match else None,
             job=job,
+            base_path=self.vendor.spec.base_path,
         )
         delay, fault = self.faults.evaluate(facts)
         if delay:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import fnmatch
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from jobmock.core.paths import PathPattern, matches, split
 
 #: What the vendor backend says about the request being served (the job it read, the state it
 #: showed, whether that state is terminal); the gate folds it into the journal entry.
@@ -66,12 +67,11 @@ class JournalEntry:
         return asdict(self)
 
 
-def _matches_path(pattern: str, entry: JournalEntry) -> bool:
-    if any(ch in pattern for ch in "*?["):
-        return fnmatch.fnmatchcase(entry.path, pattern) or fnmatch.fnmatchcase(
-            entry.raw_path, pattern
-        )
-    return pattern in (entry.path, entry.raw_path)
+def _matches_path(pattern: PathPattern, entry: JournalEntry, bases: Mapping[str, str]) -> bool:
+    if entry.vendor is None:  # served by no vendor: only the whole path as sent can match
+        parts = split(entry.raw_path)
+        return matches(pattern.segments, parts, len(parts))
+    return pattern.matches(entry.vendor, split(entry.path), bases.get(entry.vendor, ""))
 
 
 class Journal:
@@ -117,14 +117,19 @@ class Journal:
         path: str | None = None,
         job: str | None = None,
         operation: str | None = None,
+        base_paths: Mapping[str, str] | None = None,
     ) -> list[JournalEntry]:
+        """``path`` is a pattern of ``core.paths``; ``base_paths`` (each vendor's) say where the
+        client's own path starts."""
         method = method.upper() if method else None
+        pattern = PathPattern(path) if path is not None else None
+        bases = base_paths or {}
         return [
             entry
             for entry in self
             if (vendor is None or entry.vendor == vendor)
             and (method is None or entry.method == method)
-            and (path is None or _matches_path(path, entry))
+            and (pattern is None or _matches_path(pattern, entry, bases))
             and (job is None or entry.job == job)
             and (operation is None or entry.operation == operation)
         ]

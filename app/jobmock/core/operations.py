@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from jobmock.core.paths import split
+
 _PARAM = re.compile(r"\{([^}/]+)\}")
 
 
@@ -22,6 +24,12 @@ class Operation:
     template: str
     operation_id: str
     pattern: re.Pattern[str]
+    summary: str = ""
+
+    @property
+    def segments(self) -> tuple[str | None, ...]:
+        """The template split for ``core.paths``, ``None`` for each parameter."""
+        return tuple(None if "{" in seg else seg for seg in split(self.template))
 
 
 @dataclass(frozen=True)
@@ -45,10 +53,10 @@ class OperationIndex:
             pattern = re.compile(regex + "$")
             for method, operation in methods.items():
                 if isinstance(operation, dict):
+                    operation_id = str(operation.get("operationId", ""))
+                    summary = str(operation.get("summary") or "").strip()
                     operations.append(
-                        Operation(
-                            method.upper(), template, str(operation.get("operationId", "")), pattern
-                        )
+                        Operation(method.upper(), template, operation_id, pattern, summary)
                     )
         return cls(operations)
 
@@ -66,8 +74,13 @@ class OperationIndex:
 
     def nearest_path(self, method: str, path: str) -> str | None:
         """The documented operation most like ``METHOD path``, as ``METHOD /template``."""
+        found = self.nearest_paths(method, path, 1)
+        return found[0] if found else None
+
+    def nearest_paths(self, method: str | None, path: str, n: int) -> list[str]:
+        """The ``n`` documented operations most like ``METHOD path``, best first."""
         wanted = path.strip("/").split("/")
-        best, best_score = None, -1.0
+        scored = []
         for op in self.operations:
             segments = op.template.strip("/").split("/")
             # Fill the template's parameters from the request, so only the fixed parts compare.
@@ -77,9 +90,8 @@ class OperationIndex:
             ]
             score = difflib.SequenceMatcher(None, "/".join(filled), "/".join(wanted)).ratio()
             score += 0.1 if op.method == method else 0.0
-            if score > best_score:
-                best, best_score = f"{op.method} {op.template}", score
-        return best
+            scored.append((-score, f"{op.method} {op.template}"))
+        return [name for _, name in sorted(scored, key=lambda item: item[0])[:n]]
 
 
 def _group(name: str) -> str:

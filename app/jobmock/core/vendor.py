@@ -11,6 +11,7 @@ import importlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from jobmock.core.errors import MockError
     from jobmock.core.fixtures import LoadedFile
     from jobmock.core.generate import Generator
+    from jobmock.core.operations import OperationIndex
     from jobmock.core.store import Store
 
     ErrorRenderer = Callable[[MockError], Response]
@@ -119,6 +121,13 @@ class VendorApp:
             return self.openapi_document()
         document: dict[str, Any] = self.asgi.openapi()  # type: ignore[attr-defined]
         return document
+
+    @cached_property
+    def operations(self) -> OperationIndex:
+        """The vendor's operations, from its OpenAPI document, built on first need."""
+        from jobmock.core.operations import OperationIndex
+
+        return OperationIndex.from_openapi(self.openapi())
 
 
 @dataclass(frozen=True)

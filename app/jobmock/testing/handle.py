@@ -28,6 +28,11 @@ def _time(value: str) -> datetime:
 class JobmockError(RuntimeError):
     """The control API refused a request (bad input, unknown vendor or job)."""
 
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        """The HTTP status of the refusal (400, 404, ...)."""
+
 
 class MockHandle(ABC):
     """Control verbs shared by every mode."""
@@ -68,9 +73,16 @@ class MockHandle(ABC):
         handle on ``url + "/_session/" + name``."""
         return dict(self._call("PUT", f"/sessions/{name}", {"clock": clock} if clock else None))
 
-    def end_session(self) -> None:
-        """End the session this handle drives (its URL ends in ``/_session/NAME``)."""
-        self._call("DELETE", "/session")
+    def end_session(self) -> bool:
+        """End the session this handle drives (its URL ends in ``/_session/NAME``); False if
+        there was none to end (never made, or already ended)."""
+        try:
+            self._call("DELETE", "/session")
+        except JobmockError as exc:
+            if exc.status == 404:
+                return False
+            raise
+        return True
 
     def reload(self) -> dict[str, Any]:
         """Re-read the fixture files and serve them, as a restart would; bad fixtures raise
@@ -278,9 +290,13 @@ class InProcessHandle(MockHandle):
     def _call(
         self, method: str, path: str, json: Any = None, params: dict[str, Any] | None = None
     ) -> Any:
+        from jobmock.control.service import no_route
+
         c = self.controller
-        parts = path.strip("/").split("/")
+        parts = path.removeprefix("/").split("/")
         params = params or {}
+        if "" in parts:  # as over HTTP: a trailing slash or empty segment names no operation
+            raise JobmockError(no_route(method, f"/_mock{path}"), 404)
         try:
             match method, parts:
                 case "GET", ["health"]:
@@ -324,8 +340,8 @@ class InProcessHandle(MockHandle):
                 case "POST", ["rate-limits"]:
                     return c.set_rate_limits(json)
         except MockError as exc:
-            raise JobmockError(exc.message) from None
-        raise ValueError(f"no control operation {method} {path}")
+            raise JobmockError(exc.message, exc.status) from None
+        raise JobmockError(no_route(method, f"/_mock{path}"), 404)
 
     @property
     def crashes(self) -> list[BaseException]:
@@ -374,7 +390,7 @@ class RemoteHandle(MockHandle):
                 message = response.json().get("error", response.text)
             except ValueError:
                 message = response.text
-            raise JobmockError(f"{response.status_code}: {message}")
+            raise JobmockError(f"{response.status_code}: {message}", response.status_code)
         if response.status_code == 204 or not response.content:
             return None
         return response.json()
