@@ -63,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
         "--max-sessions", type=int, metavar="N", help="sessions held at once (default 32)"
     )
     serve.add_argument(
+        "--max-created-jobs",
+        type=int,
+        metavar="N",
+        help="jobs and runs clients may create per vendor until reset (default 10000)",
+    )
+    serve.add_argument(
         "--watch",
         action="store_true",
         default=None,
@@ -203,6 +209,7 @@ def serve(args: argparse.Namespace) -> int:
         journal_size=args.journal_size,
         control_token=args.control_token,
         max_sessions=args.max_sessions,
+        max_created_jobs=args.max_created_jobs,
         watch=args.watch,
         rate_limits=args.rate_limits,
         log_level=args.log_level,

@@ -25,6 +25,7 @@ from jobmock.vendors.intuned import schemas as s
 from jobmock.vendors.intuned.fixtures import UUID_RE, JobFixture
 from jobmock.vendors.intuned.generated import GeneratedSet
 from jobmock.vendors.intuned.loader import (
+    VENDOR,
     IntunedData,
     Invalid,
     job_config,
@@ -196,6 +197,7 @@ class IntunedBackend(JobState):
                     f"A job with id '{body.id}' already exists in project '{project.name}'.",
                     reason="duplicate",
                 )
+            self.store.count_created(VENDOR)
             self._created += 1
             job = IntunedJob(
                 workspace_id=project.workspace_id,
@@ -320,6 +322,7 @@ class IntunedBackend(JobState):
                 raise BadRequest(
                     f"Job '{job.id}' is paused: resume it before triggering it.", reason="paused"
                 )
+            self.store.count_created(VENDOR)
             now = self.store.clock.now()
             busy = any(view.status in ACTIVE for view in self.open_views(job, now))
             run_id = self._run_id(job.uid, "manual", self.run_count(job) + 1)

@@ -434,9 +434,11 @@ class NunuBackend:
                     steps=[{"goal": body.instructions}],
                 )
             ]
+        instances = body.instances if body.test_plan_id is None else 1
+        self.store.count_created(VENDOR, len(tests) * instances)
         job_ids = []
         for test in tests:
-            for _ in range(body.instances if body.test_plan_id is None else 1):
+            for _ in range(instances):
                 job = self._start_one(caller, test, body, config, build, plan_execution, timeline)
                 job_ids.append(job.job_id)
         if body.instructions is not None:
