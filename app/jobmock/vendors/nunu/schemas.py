@@ -223,10 +223,25 @@ class PlayerDeploymentConfig(Request):
 class StartRunRequest(Request):
     """``POST /runs``: one of ``multiplayer_test_id``, ``test_plan_id``, ``instructions``."""
 
+    # As nunu's own document says: a deployment config for every player, and one for a build.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["deployment_config_id"]},
+                {"required": ["multiplayer_test_id", "player_deployment_configs"]},
+            ],
+            "dependentRequired": {"build_id": ["deployment_config_id"]},
+        }
+    )
+
     multiplayer_test_id: str | None = None
     test_plan_id: str | None = None
     instructions: str | None = None
-    deployment_config_id: str | None = None
+    deployment_config_id: str | None = Field(
+        default=None,
+        description="Required, except for a multiplayer test whose player_deployment_configs "
+        "has an entry for every player",
+    )
     build_id: str | None = None
     player_deployment_configs: dict[str, PlayerDeploymentConfig] | None = None
     name: str | None = None
