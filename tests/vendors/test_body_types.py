@@ -122,7 +122,7 @@ def test_intuned(
     assert response.status_code == 400
     got = response.json()
     assert uuid.UUID(got.pop("correlationId")).version == 4
-    where = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in path).replace(".[", "[")
+    where = ".".join(map(str, path)).replace(".0.", "[0].")
     assert got == {
         "code": "bad-request",
         "category": "user",

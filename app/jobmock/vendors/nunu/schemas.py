@@ -206,7 +206,7 @@ class RunList(Wire):
 # --- requests and their answers ----------------------------------------------------------------
 
 
-class Request(BaseModel):
+class RequestBody(BaseModel):
     """nunu's OpenAPI document types every body field and answers 400 for invalid parameters;
     nothing says it converts values, so a JSON value must have its field's type, as under a
     JSON Schema validator: ``"1"`` is not an integer, ``1`` not a boolean (``core.jsontypes``).
@@ -215,12 +215,12 @@ class Request(BaseModel):
     model_config = ConfigDict(**STRICT, extra="ignore")
 
 
-class PlayerDeploymentConfig(Request):
+class PlayerDeploymentConfig(RequestBody):
     deployment_config_id: str
     build_id: str | None = None
 
 
-class StartRunRequest(Request):
+class StartRunRequest(RequestBody):
     """``POST /runs``: one of ``multiplayer_test_id``, ``test_plan_id``, ``instructions``."""
 
     # As nunu's own document says: a deployment config for every player, and one for a build.
@@ -265,7 +265,7 @@ class StartRunResponse(BaseModel):
     job_ids: list[str]
 
 
-class StopRunsRequest(Request):
+class StopRunsRequest(RequestBody):
     job_ids: list[str] = Field(min_length=1)
 
 
