@@ -71,6 +71,12 @@ def _parser() -> argparse.ArgumentParser:
         "--max-sessions", type=int, metavar="N", help="sessions held at once (default 32)"
     )
     serve.add_argument(
+        "--max-created-jobs",
+        type=int,
+        metavar="N",
+        help="jobs and runs clients may create per vendor until reset (default 10000)",
+    )
+    serve.add_argument(
         "--watch",
         action="store_true",
         default=None,
@@ -237,6 +243,7 @@ def serve(args: argparse.Namespace) -> int:
         control_token=args.control_token,
         allow_origins=args.allow_origin,
         max_sessions=args.max_sessions,
+        max_created_jobs=args.max_created_jobs,
         watch=args.watch,
         rate_limits=args.rate_limits,
         log_level=args.log_level,

@@ -290,7 +290,7 @@ def build(settings: Settings, crashes: list[BaseException] | None = None) -> Ser
 
     check_folder(settings.fixtures_dir)
     clock = AppClock(settings.clock, settings.start_time, settings.clock_scale)
-    store = Store(clock, settings.journal_size)
+    store = Store(clock, settings.journal_size, settings.max_created_jobs)
     runtime = Runtime(settings, clock, store, Generator(settings.seed))
     if crashes is not None:
         runtime.crashes = crashes

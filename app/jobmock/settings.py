@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     journal_size: int = Field(default=1000, ge=1)
     rate_limits: bool = False
     """Enforce each vendor's documented rate limit (Intuned: 20 requests a minute per path)."""
+    max_created_jobs: int = Field(default=10_000, ge=0)
+    """Jobs and runs clients may create in each vendor until reset; one more is a 429."""
     max_sessions: int = Field(default=32, ge=0)
     """How many ``/_session/{name}/`` sessions the server holds at once (0: none)."""
     watch: bool = False

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Generic, TypeVar
 
 from jobmock.core.clock import AppClock
+from jobmock.core.errors import RateLimited
 from jobmock.core.journal import Journal
 
 K = TypeVar("K")
@@ -22,6 +23,8 @@ _DELETED = object()
 
 #: How many poll times are kept per job: enough for any ``after_polls`` step a fixture declares.
 POLL_TIMES_KEPT = 1024
+#: How many jobs and runs clients may create in one vendor between resets (``max_created_jobs``).
+MAX_CREATED = 10_000
 
 
 class Table(Generic[K, V]):
@@ -98,11 +101,15 @@ class PollLog:
 class Store:
     """Everything one app instance remembers. Built by ``create_app``; never a module global."""
 
-    def __init__(self, clock: AppClock, journal_size: int = 1000) -> None:
+    def __init__(
+        self, clock: AppClock, journal_size: int = 1000, max_created: int = MAX_CREATED
+    ) -> None:
         self.clock = clock
         self.lock = threading.RLock()
         self.journal = Journal(journal_size)
         self.epoch: datetime = clock.now()
+        self.max_created = max_created
+        self._created: dict[str, int] = {}
         self._tables: list[Table[object, object]] = []
         self._polls: dict[tuple[str, str], PollLog] = {}
         self._reset_hooks: list[Callable[[], None]] = []
@@ -123,6 +130,23 @@ class Store:
             log.add(when)
             return log
 
+    def count_created(self, vendor: str, count: int = 1) -> None:
+        """Count ``count`` jobs or runs a client is about to create in ``vendor``, or refuse them
+        all: what clients create is held until reset, so without a cap a long-running server
+        grows without end. Refused with 429 and no ``Retry-After`` (waiting does not help: a
+        reset, or a higher cap, does); nothing is dropped, so every id a client was given
+        stays readable."""
+        with self.lock:
+            used = self._created.get(vendor, 0)
+            if used + count > self.max_created:
+                raise RateLimited(
+                    f"jobmock holds at most {self.max_created} jobs and runs created by clients "
+                    f"per vendor ({used} so far); reset it (POST /_mock/reset) or raise "
+                    "--max-created-jobs",
+                    reason="created_cap",
+                )
+            self._created[vendor] = used + count
+
     def polls(self, vendor: str, job_id: str) -> list[datetime]:
         log = self._polls.get((vendor, job_id))
         return log.times if log is not None else []
@@ -133,6 +157,7 @@ class Store:
             for table in self._tables:
                 table.reset()
             self._polls.clear()
+            self._created.clear()
             self.journal.clear()
             for hook in self._reset_hooks:
                 hook()

@@ -327,3 +327,41 @@ def test_all_timestamps_follow_the_mock_clock(nunu: Nunu, handle: InProcessHandl
     handle.set_time("2030-01-01T00:00:00Z")
     job_id = start(nunu)
     assert nunu.get(f"/jobs/{job_id}").json()["created_at"] == "2030-01-01T00:00:00.000000+00:00"
+
+
+TWO_PLAYER_TEST = "6b4cb242-4a23-4596-a217-beaddbc496cb"
+
+
+def test_per_player_configs_replace_the_default_only_when_they_cover_every_player(
+    nunu: Nunu,
+) -> None:
+    both = {"1": {"deployment_config_id": PIXEL}, "2": {"deployment_config_id": PIXEL}}
+    response = nunu.post(
+        "/runs", {"multiplayer_test_id": TWO_PLAYER_TEST, "player_deployment_configs": both}
+    )
+    assert response.status_code == 201, response.text
+    partial = {"2": {"deployment_config_id": PIXEL}}
+    response = nunu.post(
+        "/runs", {"multiplayer_test_id": TWO_PLAYER_TEST, "player_deployment_configs": partial}
+    )
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "error": "deployment_config_id is required: player_deployment_configs has no "
+            "entry for player 1"
+        },
+    )
+    with_default = {"deployment_config_id": PIXEL, "player_deployment_configs": partial}
+    response = nunu.post("/runs", {"multiplayer_test_id": TWO_PLAYER_TEST, **with_default})
+    assert response.status_code == 201, response.text
+
+
+def test_the_openapi_document_requires_a_deployment_config_as_nunus_does(nunu: Nunu) -> None:
+    document = nunu.client.get("/nunu/openapi.json").json()
+    schema = document["components"]["schemas"]["StartRunRequest"]
+    assert schema["anyOf"] == [
+        {"required": ["deployment_config_id"]},
+        {"required": ["multiplayer_test_id", "player_deployment_configs"]},
+    ]
+    assert schema["dependentRequired"] == {"build_id": ["deployment_config_id"]}
+    assert "required" not in schema

@@ -25,6 +25,7 @@ from jobmock.vendors.intuned import schemas as s
 from jobmock.vendors.intuned.fixtures import UUID_RE, JobFixture
 from jobmock.vendors.intuned.generated import GeneratedSet
 from jobmock.vendors.intuned.loader import (
+    VENDOR,
     IntunedData,
     Invalid,
     job_config,
@@ -196,6 +197,7 @@ class IntunedBackend(JobState):
                     f"A job with id '{body.id}' already exists in project '{project.name}'.",
                     reason="duplicate",
                 )
+            self.store.count_created(VENDOR)
             self._created += 1
             job = IntunedJob(
                 workspace_id=project.workspace_id,
@@ -256,7 +258,7 @@ class IntunedBackend(JobState):
             job = self._current(job)
             if not job.paused:
                 now = self.store.clock.now()
-                for view in self._views(job, now):
+                for view in self.open_views(job, now):
                     if view.status in ("PENDING", "RESUMING"):
                         self._put_override(job, view, self._pausing(view, now))
                 reason = s.JobReason(
@@ -273,14 +275,14 @@ class IntunedBackend(JobState):
             job = self._current(job)
             if job.paused:
                 now = self.store.clock.now()
-                for view in self._views(job, now):
+                for view in self.open_views(job, now):
                     if view.status in ("PAUSING", "PAUSED"):
                         self._put_override(job, view, self._resuming(view, now))
                 self.jobs.put(job.key, job.then(self._offset(job, now), paused=False, reason=None))
         return s.ResumeJobResponse(message="Resumed")
 
     def _put_override(self, job: IntunedJob, view: RunView, timeline: Timeline) -> None:
-        self.runs.put((job.uid, view.run.id), replace(view.run, timeline=timeline, polled=False))
+        self.override(job, replace(view.run, timeline=timeline, polled=False))
 
     @staticmethod
     def _pausing(view: RunView, now: datetime) -> Timeline:
@@ -320,16 +322,15 @@ class IntunedBackend(JobState):
                 raise BadRequest(
                     f"Job '{job.id}' is paused: resume it before triggering it.", reason="paused"
                 )
+            self.store.count_created(VENDOR)
             now = self.store.clock.now()
-            busy = any(view.status in ACTIVE for view in self._views(job, now))
-            ids = self.run_ids.get(job.uid) or ()
-            run_id = self._run_id(job.uid, "manual", len(ids) + 1)
+            busy = any(view.status in ACTIVE for view in self.open_views(job, now))
+            run_id = self._run_id(job.uid, "manual", self.run_count(job) + 1)
             if busy:
                 run = canceled_run(run_id, job, job.config, "MANUAL", now)
             else:
                 run = new_run(run_id, job, job.config, "MANUAL", timeline or job.run_timeline, now)
-            self.runs.put((job.uid, run_id), run)
-            self.run_ids.put(job.uid, (*ids, run_id))
+            self.add_triggered(job, run, started=not busy)
         return s.TriggerJobResponse(jobRunId=run_id, message=TRIGGERED)
 
     # --- job runs --------------------------------------------------------------------------------

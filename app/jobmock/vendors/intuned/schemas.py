@@ -8,8 +8,11 @@ Responses are dumped with ``exclude_unset``: the top-level keys of a document ar
 nullable key is sent as ``null``), while the optional keys of nested objects (``details``,
 ``doc_url``, ``maxRuns``...) appear only when they have a value, as the vendor's examples show.
 
-Request bodies are parsed leniently (unknown keys are allowed and dropped, as the OpenAPI
-excerpts do not forbid them); fixtures use the same models and reject unknown keys themselves.
+Request bodies allow unknown keys (dropped; the OpenAPI excerpts do not forbid them) but not
+converted types: Intuned's server is not public and its contract is the OpenAPI 3.1 excerpt, a
+JSON Schema, under which ``"yes"`` is no boolean and ``"1"`` no integer (``core.jsontypes``;
+pydantic's lax mode in Intuned's Python SDK applies to what it reads, not to what the server
+accepts). Fixtures use the same models and reject unknown keys themselves.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from collections.abc import Iterator
 from typing import Annotated, Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from jobmock.core.jsontypes import STRICT, JsonInt, JsonNumber
 
 RunStatus = Literal[
     "CANCELED",
@@ -89,25 +94,25 @@ Slug = Annotated[str, Field(min_length=SLUG_MIN_LENGTH, pattern=SLUG_PATTERN)]
 class Body(BaseModel):
     """Configuration objects: shared by request bodies, fixtures and responses."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(**STRICT, extra="allow")
 
 
 class Retry(Body):
-    maximumAttempts: int = Field(default=3, ge=1)
+    maximumAttempts: JsonInt = Field(default=3, ge=1)
 
 
 class Configuration(Body):
     retry: Retry | None = None
-    maxConcurrentRequests: Annotated[StrictInt | float, AfterValidator(_concurrency)] | None = None
-    requestTimeout: int = Field(default=600, ge=1)
-    maxRuns: int | None = Field(default=None, ge=1)
+    maxConcurrentRequests: Annotated[JsonNumber, AfterValidator(_concurrency)] | None = None
+    requestTimeout: JsonInt = Field(default=600, ge=1)
+    maxRuns: JsonInt | None = Field(default=None, ge=1)
     proxy: Uri | None = None
 
 
 class PayloadItem(Body):
     apiName: str = Field(min_length=1)
     parameters: dict[str, Any]
-    requestTimeout: int = Field(default=600, ge=1)
+    requestTimeout: JsonInt = Field(default=600, ge=1)
     retry: Retry | None = None
 
 
@@ -137,8 +142,8 @@ Sink = Annotated[WebhookSink | S3Sink, Field(discriminator="type")]
 
 class AuthSession(Body):
     id: str
-    checkAttempts: int = 3
-    createAttempts: int = 3
+    checkAttempts: JsonInt = 3
+    createAttempts: JsonInt = 3
     saveTrace: bool | None = None
 
 
@@ -149,17 +154,17 @@ class Notification(Body):
 
 
 class Interval(Body):
-    every: StrictInt | str
+    every: JsonInt | str
     """A duration: ``"1h"``, ``"30 minutes"``, ``"1d"``, or milliseconds as a number."""
 
 
 class CalendarRange(Body):
-    start: int | str
-    end: int | str | None = None
-    step: int | None = None
+    start: JsonInt | str
+    end: JsonInt | str | None = None
+    step: JsonInt | None = None
 
 
-CalendarValue = int | str | CalendarRange | list[int | str | CalendarRange]
+CalendarValue = JsonInt | str | CalendarRange | list[JsonInt | str | CalendarRange]
 
 
 class Calendar(Body):
@@ -174,7 +179,7 @@ class Calendar(Body):
 
 
 class Schedule(Body):
-    jitter: int | str | None = None
+    jitter: JsonInt | str | None = None
     intervals: list[Interval] | None = None
     calendars: list[Calendar] | None = None
 
@@ -213,7 +218,7 @@ class JobReason(Body):
 class Results(Body):
     signed_url: str
     signed_url_expiration: str | None = None
-    size: StrictInt | float | None = None
+    size: JsonNumber | None = None
     key: str | None = None
     format: str
 

@@ -7,7 +7,7 @@ request, only keys, ids and the clock.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 
 from jobmock.core.bulk import ids_from
@@ -48,12 +48,23 @@ class JobState:
         self._created = 0
         self._fired_ids: dict[tuple[str, int, datetime], str] = {}
         self._fired_runs: dict[tuple[str, int, datetime, bool], RunRecord] = {}
+        # Runs clients triggered, by job uid, oldest first: appended in place (a tuple in
+        # ``run_ids`` would be copied whole at every trigger), and forgotten on reset.
+        self._triggered: dict[str, list[str]] = {}
+        # The triggered runs that started (were not CANCELED at once), by job uid.
+        self._started: dict[str, list[str]] = {}
+        # Runs a client paused, resumed or terminated, by job uid (a generated job's history
+        # reads its own without scanning every changed run).
+        self._overridden: dict[str, set[str]] = {}
         store.on_reset(self._on_reset)
 
     def _on_reset(self) -> None:
         self._created = 0
         self._fired_ids.clear()
         self._fired_runs.clear()
+        self._triggered.clear()
+        self._started.clear()
+        self._overridden.clear()
 
     # --- jobs ------------------------------------------------------------------------------------
 
@@ -75,8 +86,8 @@ class JobState:
         number, index = job.origin
         changed = [
             (run_id, run)
-            for uid, run_id in self.runs.changed_keys()
-            if uid == job.uid and (run := self.runs.get((uid, run_id))) is not None
+            for run_id in self._overridden.get(job.uid, ())
+            if (run := self.runs.get((job.uid, run_id))) is not None
         ]
         return History(self.sets[number], index, self.store.epoch, now, changed)
 
@@ -103,13 +114,50 @@ class JobState:
     def _run_id(self, *key: object) -> str:
         return "jr_" + self.generator.rng(VENDOR, "run", *key).base36(21)
 
+    def _records(self, job: IntunedJob, run_ids: Iterable[str]) -> list[RunRecord]:
+        return [run for run_id in run_ids if (run := self.runs.get((job.uid, run_id))) is not None]
+
     def _stored(self, job: IntunedJob) -> list[RunRecord]:
         """Runs from fixtures and triggers, oldest first."""
-        return [
-            run
-            for run_id in self.run_ids.get(job.uid) or ()
-            if (run := self.runs.get((job.uid, run_id))) is not None
-        ]
+        ids = self.run_ids.get(job.uid) or ()
+        return self._records(job, (*ids, *self._triggered.get(job.uid, ())))
+
+    def run_count(self, job: IntunedJob) -> int:
+        """How many runs fixtures and clients gave ``job`` (numbers the next trigger's run)."""
+        return len(self.run_ids.get(job.uid) or ()) + len(self._triggered.get(job.uid, ()))
+
+    def add_triggered(self, job: IntunedJob, run: RunRecord, started: bool) -> None:
+        self.runs.put((job.uid, run.id), run)
+        self._triggered.setdefault(job.uid, []).append(run.id)
+        if started:
+            self._started.setdefault(job.uid, []).append(run.id)
+
+    def override(self, job: IntunedJob, run: RunRecord) -> None:
+        """Store ``run`` in place of what ``job``'s run of that id was (fixture, fired,
+        generated or triggered)."""
+        self.runs.put((job.uid, run.id), run)
+        self._overridden.setdefault(job.uid, set()).add(run.id)
+
+    def _open(self, job: IntunedJob, now: datetime) -> list[RunRecord]:
+        """The runs of ``job`` that can be active at ``now``, without reading every run it has:
+        a trigger starts a run only when none is active, so of the runs clients triggered only
+        the newest that started can still be active (exact while the clock moves forward; after
+        it is set back, older triggered runs are not looked at). Fixture runs, a generated
+        job's live runs and what its schedule fired are all read."""
+        history = self._history(job, now)
+        held = (history.live() if history is not None else []) + self._records(
+            job, self.run_ids.get(job.uid) or ()
+        )
+        started = self._started.get(job.uid, [])
+        newest = self._records(job, started[-1:])
+        if not any(era.config.intervals for era in job.eras):
+            return held + newest
+        # Whether a fire was CANCELED depends on every run that was active at its time.
+        fired = self._scheduled(job, now, held + self._records(job, started))
+        return held + newest + fired
+
+    def open_views(self, job: IntunedJob, now: datetime) -> list[RunView]:
+        return [self._view(run, now) for run in self._open(job, now)]
 
     def _explicit(
         self, job: IntunedJob, now: datetime, history: History | None = None
@@ -143,6 +191,8 @@ class JobState:
         with its own configuration; a fire while another run is active is CANCELED. With
         ``want``, stops at that run id."""
         epoch = self.store.epoch
+        if not any(era.config.intervals for era in job.eras):
+            return []
         anchor = job.anchor(epoch)
         busy = [(run.anchor(epoch), self._until(run, now)) for run in stored]
         fired: list[RunRecord] = []
@@ -266,3 +316,6 @@ class JobState:
     def _delete(self, job: IntunedJob) -> None:
         self.jobs.delete(job.key, exists=job.origin is not None)
         self.run_ids.delete(job.uid)
+        self._triggered.pop(job.uid, None)
+        self._started.pop(job.uid, None)
+        self._overridden.pop(job.uid, None)

@@ -113,6 +113,21 @@ def _found_bugs(job: NunuJob) -> bool:
     return bool(job.run.bug_info and job.run.bug_info.get("bug_count", 0) > 0)
 
 
+def _check_players_covered(body: s.StartRunRequest, test: TestFixture) -> None:
+    """Without a default ``deployment_config_id``, every player needs its own entry: nunu
+    answers a partial map with a 400."""
+    if body.deployment_config_id is not None:
+        return
+    given = body.player_deployment_configs or {}
+    missing = [str(n) for n in range(1, test.players + 1) if str(n) not in given]
+    if missing:
+        raise BadRequest(
+            "deployment_config_id is required: player_deployment_configs has no entry for "
+            f"player {', '.join(missing)}",
+            reason="body",
+        )
+
+
 class NunuBackend:
     def __init__(
         self, data: NunuData, store: Store, generator: Generator, sets: Sequence[GeneratedSet] = ()
@@ -390,8 +405,9 @@ class NunuBackend:
                 "Provide exactly one of multiplayer_test_id, test_plan_id or instructions",
                 reason="body",
             )
-        covered = body.multiplayer_test_id is not None and body.player_deployment_configs
-        if body.deployment_config_id is None and not covered:
+        if body.deployment_config_id is None and (
+            body.multiplayer_test_id is None or not body.player_deployment_configs
+        ):
             raise BadRequest("deployment_config_id is required", reason="body")
         if body.build_id is not None and body.deployment_config_id is None:
             raise BadRequest("build_id requires deployment_config_id", reason="body")
@@ -424,6 +440,7 @@ class NunuBackend:
             test = self.data.tests.get(body.multiplayer_test_id)
             if test is None or test.project not in (None, caller.project):
                 raise NotFound("multiplayer test not found", reason="test")
+            _check_players_covered(body, test)
             tests = [test]
         else:
             tests = [
@@ -434,9 +451,11 @@ class NunuBackend:
                     steps=[{"goal": body.instructions}],
                 )
             ]
+        instances = body.instances if body.test_plan_id is None else 1
+        self.store.count_created(VENDOR, len(tests) * instances)
         job_ids = []
         for test in tests:
-            for _ in range(body.instances if body.test_plan_id is None else 1):
+            for _ in range(instances):
                 job = self._start_one(caller, test, body, config, build, plan_execution, timeline)
                 job_ids.append(job.job_id)
         if body.instructions is not None:

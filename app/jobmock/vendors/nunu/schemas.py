@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from jobmock.core.jsontypes import STRICT, JsonInt
+
 JobStatus = Literal["QUEUED", "STARTING", "RUNNING", "STOPPING", "CLEANING_UP", "COMPLETED"]
 RunState = Literal["INITIALIZING", "RUNNING", "COMPLETED"]
 RunResult = Literal[
@@ -204,27 +206,49 @@ class RunList(Wire):
 # --- requests and their answers ----------------------------------------------------------------
 
 
-class PlayerDeploymentConfig(BaseModel):
+class RequestBody(BaseModel):
+    """nunu's OpenAPI document types every body field and answers 400 for invalid parameters;
+    nothing says it converts values, so a JSON value must have its field's type, as under a
+    JSON Schema validator: ``"1"`` is not an integer, ``1`` not a boolean (``core.jsontypes``).
+    Unknown keys are dropped."""
+
+    model_config = ConfigDict(**STRICT, extra="ignore")
+
+
+class PlayerDeploymentConfig(RequestBody):
     deployment_config_id: str
     build_id: str | None = None
 
 
-class StartRunRequest(BaseModel):
+class StartRunRequest(RequestBody):
     """``POST /runs``: one of ``multiplayer_test_id``, ``test_plan_id``, ``instructions``."""
 
-    model_config = ConfigDict(extra="ignore")
+    # As nunu's own document says: a deployment config for every player, and one for a build.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["deployment_config_id"]},
+                {"required": ["multiplayer_test_id", "player_deployment_configs"]},
+            ],
+            "dependentRequired": {"build_id": ["deployment_config_id"]},
+        }
+    )
 
     multiplayer_test_id: str | None = None
     test_plan_id: str | None = None
     instructions: str | None = None
-    deployment_config_id: str | None = None
+    deployment_config_id: str | None = Field(
+        default=None,
+        description="Required, except for a multiplayer test whose player_deployment_configs "
+        "has an entry for every player",
+    )
     build_id: str | None = None
     player_deployment_configs: dict[str, PlayerDeploymentConfig] | None = None
     name: str | None = None
     agent_config_id: str | None = None
     additional_tags: list[str] = Field(default_factory=list)
-    retries: int = Field(default=0, ge=0, le=10)
-    instances: int = Field(default=1, ge=1, le=10)
+    retries: JsonInt = Field(default=0, ge=0, le=10)
+    instances: JsonInt = Field(default=1, ge=1, le=10)
     run_on_all_configured_devices: bool = False
     render_templates: bool = False
     template_data: dict[str, Any] | None = None
@@ -241,9 +265,7 @@ class StartRunResponse(BaseModel):
     job_ids: list[str]
 
 
-class StopRunsRequest(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
+class StopRunsRequest(RequestBody):
     job_ids: list[str] = Field(min_length=1)
 
 

@@ -241,6 +241,7 @@ class OsapiBackend:
     ) -> tuple[OsapiJob, int]:
         """A new job, stored, and the KV revision of its ``jobs.<id>`` key (every key a job
         writes counts one revision; jobmock counts them all when the job is created)."""
+        self.store.count_created(VENDOR)
         self._created += 1
         job_id = self.generator.rng(VENDOR, "job", self._created).uuid4()
         job = new_job(

@@ -231,6 +231,7 @@ class PrunnerBackend:
             action = self.state_of(name).resolve(gojson.micros(now))
             if not action.accepted:
                 raise BadRequest(f"Error scheduling pipeline: {action.value}", reason="queue")
+            self.store.count_created("prunner")
             self._scheduled += 1
             job_id = self.generator.rng("prunner", "scheduled", self._scheduled).uuid4()
             fixture = JobFixture.model_construct(
