@@ -60,6 +60,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--journal-size", type=int, help="requests kept in the journal")
     serve.add_argument("--control-token", help="require this bearer token on /_mock")
     serve.add_argument(
+        "--max-body", type=int, metavar="BYTES", help="largest request body (default 2 MiB)"
+    )
+    serve.add_argument(
         "--max-sessions", type=int, metavar="N", help="sessions held at once (default 32)"
     )
     serve.add_argument(
@@ -203,6 +206,7 @@ def serve(args: argparse.Namespace) -> int:
         journal_size=args.journal_size,
         control_token=args.control_token,
         max_sessions=args.max_sessions,
+        max_body=args.max_body,
         watch=args.watch,
         rate_limits=args.rate_limits,
         log_level=args.log_level,
