@@ -25,7 +25,13 @@ from jobmock.core.errors import (
 from jobmock.core.fastpath import FastRouter
 from jobmock.core.faults import Fault, FaultBook, RequestFacts
 from jobmock.core.journal import JournalEntry, serving
-from jobmock.core.limits import DEFAULT_MAX_BODY, PayloadTooLarge, read_capped
+from jobmock.core.limits import (
+    DEFAULT_MAX_BODY,
+    OFF_LOOP_AT,
+    PayloadTooLarge,
+    read_capped,
+    serve_in_thread,
+)
 from jobmock.core.operations import Match, OperationIndex, nearest
 from jobmock.core.ratelimit import RateLimiter
 
@@ -200,7 +206,7 @@ class VendorGate:
             capped = await self._cap_body(entry, scope, receive, own_send)
             if capped is None:
                 return
-            body_in = capped
+            body_in, size = capped
             if self.faults:
                 match = self._match(entry)
                 fault = await self._fault(entry, match)
@@ -220,6 +226,9 @@ class VendorGate:
                     return
             if self.fast is not None and await self._fast(entry, scope, own_send):
                 return
+            if size > OFF_LOOP_AT:
+                await serve_in_thread(self.app, scope, journal_receive, journal_send)
+                return
             await self.app(scope, journal_receive, journal_send)
         except ConnectionDropped:
             entry.notes.append("connection dropped")
@@ -234,9 +243,10 @@ class VendorGate:
 
     async def _cap_body(
         self, entry: JournalEntry, scope: Scope, receive: Receive, send: Send
-    ) -> Receive | None:
-        """The body read whole (``core.limits``), or None once a body over ``max_body`` has
-        been refused with the vendor's 413 (by its ``Content-Length``, or as it streams)."""
+    ) -> tuple[Receive, int] | None:
+        """The body read whole and its size (``core.limits``), or None once a body over
+        ``max_body`` has been refused with the vendor's 413 (by its ``Content-Length``, or as
+        it streams)."""
         try:
             return await read_capped(scope, receive, self.max_body)
         except PayloadTooLarge as exc:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from jobmock.core.limits import MAX_DEPTH, too_deep
+from jobmock.core.limits import MAX_DEPTH, go_depth_offset
 
 _SPACE = b" \t\r\n"
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -109,8 +109,8 @@ class _Parser:
         self.depth += 1
         if self.depth <= MAX_DEPTH:
             return
-        deep = too_deep(self.data)
-        at = self.pos if deep is None or deep.go_offset is None else deep.go_offset
+        beyond = go_depth_offset(self.data, self.pos, self.depth - 1)
+        at = self.pos if beyond is None else beyond
         char = quote_char(self.data[at])
         raise GoJSONError(f"invalid character {char} exceeded max depth", at + 1)
 

@@ -187,11 +187,9 @@ def first_value(raw: bytes) -> Any:
     text = raw.decode("utf-8", errors="replace").lstrip(" \t\r\n")
     if not text:
         raise DecodeError("EOF")
-    deep = too_deep(raw)
-    if deep is not None:
-        # json-iterator's words (its limit is Go's); jobmock's own limit is lower
-        where = deep.go_offset if deep.go_offset is not None else deep.offset
-        raise DecodeError(f"exceeded max depth at offset {where}")
+    if too_deep(raw):
+        # json-iterator's words (its limit is Go's 10,000); jobmock's own limit is lower
+        raise DecodeError("exceeded max depth")
     try:
         item, _ = _DECODER.raw_decode(text)
     except json.JSONDecodeError as exc:
