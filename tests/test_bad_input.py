@@ -13,7 +13,6 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 import httpx
 import pytest
@@ -132,7 +131,9 @@ _START = b'{"multiplayer_test_id": "a5060a07-d386-4279-98ce-b33fb884201e", ' + (
     b'"deployment_config_id": "90c192cf-d3ac-44af-8f21-ddb66cad4a26"}'
 )
 DEEP_TIMELINE = Bad("deep X-Jobmock-Timeline", _START, _TIMELINE)
-LONG_ID = Bad("30,000-character id", path=lambda path: path.replace(path.rsplit("/", 1)[1], "a" * 30_000))
+LONG_ID = Bad(
+    "30,000-character id", path=lambda path: path.replace(path.rsplit("/", 1)[1], "a" * 30_000)
+)
 
 
 # --- the vendors' error shapes -----------------------------------------------------------------
@@ -275,6 +276,7 @@ ROWS += [
 ]
 _GO_DEEP_ARRAYS = _osapi_syntax(GO_DEEP, "invalid character '[' exceeded max depth")
 _GO_DEEP_OBJECTS = _osapi_syntax(5 * GO_DEEP - 4, "invalid character '{' exceeded max depth")
+_BEGIN = "looking for beginning of value"
 _OSAPI_TOKEN_DEEP = "Invalid token: invalid character '{' exceeded max depth"
 for _ep in (OSAPI_RETRY, OSAPI_SHELL):
     ROWS += [
@@ -286,9 +288,19 @@ for _ep in (OSAPI_RETRY, OSAPI_SHELL):
             400,
             _osapi_syntax(MAX_DEPTH + 1, "invalid character '[' exceeded max depth"),
         ),
-        Row(_ep, NOT_JSON, 400, _osapi_syntax(1, "invalid character 'h' looking for beginning of value")),
+        Row(
+            _ep,
+            NOT_JSON,
+            400,
+            _osapi_syntax(1, "invalid character 'h' looking for beginning of value"),
+        ),
         Row(_ep, WRONG_TYPE, 415, "echo:Unsupported Media Type"),
-        Row(_ep, BAD_UTF8, 400, _osapi_syntax(1, "invalid character 'ÿ' looking for beginning of value")),
+        Row(
+            _ep,
+            BAD_UTF8,
+            400,
+            _osapi_syntax(1, "invalid character 'ÿ' looking for beginning of value"),
+        ),
         Row(_ep, OVERSIZED, 413, "echo:Request Entity Too Large"),
         Row(_ep, OVERSIZED_CHUNKED, 413, "echo:Request Entity Too Large"),
         Row(_ep, DEEP_JWT, 401, _OSAPI_TOKEN_DEEP),

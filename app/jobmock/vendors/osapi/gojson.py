@@ -18,6 +18,7 @@ from jobmock.core.limits import MAX_DEPTH, go_depth_offset
 _SPACE = b" \t\r\n"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _DIGITS = b"0123456789"
+_PLAIN = re.compile(rb'[^"\\\x00-\x1f]*')
 _HEX = b"0123456789abcdefABCDEF"
 _ESCAPES = b'bfnrt\\/"'
 _CONTROL = {
@@ -210,6 +211,8 @@ class _Parser:
         self.pos += 1
         data = self.data
         while True:
+            # plain characters in one C-speed step: long strings are the cheap common case
+            self.pos = _PLAIN.match(data, self.pos).end()  # type: ignore[union-attr]
             c = self.peek()
             if c is None:
                 raise self.eof()
