@@ -68,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
         "with CORS; repeatable",
     )
     serve.add_argument(
+        "--max-body", type=int, metavar="BYTES", help="largest request body (default 2 MiB)"
+    )
+    serve.add_argument(
         "--max-sessions", type=int, metavar="N", help="sessions held at once (default 32)"
     )
     serve.add_argument(
@@ -244,6 +247,7 @@ def serve(args: argparse.Namespace) -> int:
         allow_origins=args.allow_origin,
         max_sessions=args.max_sessions,
         max_created_jobs=args.max_created_jobs,
+        max_body=args.max_body,
         watch=args.watch,
         rate_limits=args.rate_limits,
         log_level=args.log_level,

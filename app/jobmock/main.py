@@ -284,8 +284,10 @@ def create_app(settings: Settings | None = None) -> JobmockApp:
 def build(settings: Settings, crashes: list[BaseException] | None = None) -> Serving:
     """Load the fixtures and build every served vendor, with a fresh clock and store."""
     from jobmock.control.routes import create_control_app
+    from jobmock.control.routes import render_error as control_error
     from jobmock.control.service import Controller
     from jobmock.core.faults import fault_specs
+    from jobmock.core.limits import BodyCap
     from jobmock.vendors import get_spec
 
     check_folder(settings.fixtures_dir)
@@ -311,10 +313,14 @@ def build(settings: Settings, crashes: list[BaseException] | None = None) -> Ser
             limiter = RateLimiter(rule, clock.now, enabled=enabled)
             runtime.limiters[slug] = limiter
             store.on_reset(limiter.reset)
-        mounts[slug] = VendorGate(vendor, store, runtime.crashes, runtime.faults, limiter)
+        mounts[slug] = VendorGate(
+            vendor, store, runtime.crashes, runtime.faults, limiter, settings.max_body
+        )
     runtime.controller = Controller(runtime)
     root = mounts[settings.vendor] if settings.vendor else None
-    return Serving(runtime, create_control_app(runtime.controller), mounts, root)
+    control = create_control_app(runtime.controller)
+    capped = BodyCap(control, settings.max_body, control_error)
+    return Serving(runtime, capped, mounts, root)
 
 
 __all__ = ["JobmockApp", "Runtime", "__version__", "create_app"]

@@ -13,6 +13,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from jobmock.core.clock import MAX_SCALE, ClockMode, as_utc
+from jobmock.core.limits import DEFAULT_MAX_BODY
 
 
 def packaged_fixtures() -> Path:
@@ -61,6 +62,8 @@ class Settings(BaseSettings):
     """Jobs and runs clients may create in each vendor until reset; one more is a 429."""
     max_sessions: int = Field(default=32, ge=0)
     """How many ``/_session/{name}/`` sessions the server holds at once (0: none)."""
+    max_body: int = Field(default=DEFAULT_MAX_BODY, ge=0)
+    """The largest request body, in bytes; a larger one is refused with 413 (``core.limits``)."""
     watch: bool = False
     """Reload the fixtures when their files change (``jobmock serve --watch``)."""
     control_token: str | None = None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -10,6 +9,7 @@ from pydantic import BaseModel, ValidationError
 
 from jobmock.core.errors import BadRequest
 from jobmock.core.fixtures import describe_error, format_loc
+from jobmock.core.limits import MAX_DEPTH, JSONTooDeep, loads
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -21,6 +21,7 @@ class BodyWording:
     required: str = "request body is required"
     not_json: str = "request body is not valid JSON"
     invalid: str = "invalid request body: {problems}"
+    too_deep: str = "request body is not valid JSON: nested more than {limit} levels deep"
 
 
 def parse_body(raw: bytes, model: type[M], wording: BodyWording = BodyWording()) -> M:
@@ -29,7 +30,9 @@ def parse_body(raw: bytes, model: type[M], wording: BodyWording = BodyWording())
     if not raw.strip():
         raise BadRequest(wording.required, reason="body")
     try:
-        data = json.loads(raw)
+        data = loads(raw)
+    except JSONTooDeep:
+        raise BadRequest(wording.too_deep.format(limit=MAX_DEPTH), reason="body") from None
     except ValueError:
         raise BadRequest(wording.not_json, reason="body") from None
     try:

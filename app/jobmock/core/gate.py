@@ -25,6 +25,13 @@ from jobmock.core.errors import (
 from jobmock.core.fastpath import FastRouter
 from jobmock.core.faults import Fault, FaultBook, RequestFacts
 from jobmock.core.journal import JournalEntry, serving
+from jobmock.core.limits import (
+    DEFAULT_MAX_BODY,
+    OFF_LOOP_AT,
+    PayloadTooLarge,
+    read_capped,
+    serve_in_thread,
+)
 from jobmock.core.operations import Match, OperationIndex, nearest
 from jobmock.core.ratelimit import RateLimiter
 
@@ -113,6 +120,7 @@ class VendorGate:
         crashes: list[BaseException],
         faults: FaultBook,
         limiter: RateLimiter | None = None,
+        max_body: int = DEFAULT_MAX_BODY,
     ) -> None:
         self.vendor = vendor
         self.slug = vendor.spec.slug
@@ -121,6 +129,7 @@ class VendorGate:
         self.crashes = crashes
         self.faults = faults
         self.limiter = limiter
+        self.max_body = max_body
         self.job_params = vendor.spec.job_params
         self.fast = FastRouter(vendor.fast_routes) if vendor.fast_routes else None
 
@@ -152,8 +161,10 @@ class VendorGate:
             self._annotate(entry, scope, served, match)
             self.store.journal.add(entry)
 
+        body_in = receive  # the client's body, once the cap below has read it
+
         async def journal_receive() -> Message:
-            message = await receive()
+            message = await body_in()
             if message["type"] == "http.request" and len(body) < BODY_KEPT:
                 body.extend(message.get("body", b"")[: BODY_KEPT - len(body)])
             return message
@@ -188,6 +199,10 @@ class VendorGate:
                 entry.error = f"{type(exc).__name__}: {exc}"
 
         try:
+            capped = await self._cap_body(entry, scope, receive, own_send)
+            if capped is None:
+                return
+            body_in, size = capped
             if self.faults:
                 match = self._match(entry)
                 fault = await self._fault(entry, match)
@@ -207,6 +222,9 @@ class VendorGate:
                     return
             if self.fast is not None and await self._fast(entry, scope, own_send):
                 return
+            if size > OFF_LOOP_AT:
+                await serve_in_thread(self.app, scope, journal_receive, journal_send)
+                return
             await self.app(scope, journal_receive, journal_send)
         except ConnectionDropped:
             entry.notes.append("connection dropped")
@@ -218,6 +236,19 @@ class VendorGate:
                 await self.vendor.render_error(crash)(scope, receive, own_send)
         finally:
             record()
+
+    async def _cap_body(
+        self, entry: JournalEntry, scope: Scope, receive: Receive, send: Send
+    ) -> tuple[Receive, int] | None:
+        """The body read whole and its size (``core.limits``), or None once a body over
+        ``max_body`` has been refused with the vendor's 413 (by its ``Content-Length``, or as
+        it streams)."""
+        try:
+            return await read_capped(scope, receive, self.max_body)
+        except PayloadTooLarge as exc:
+            entry.notes.append(f"body over {self.max_body} bytes refused")
+            await self.vendor.render_error(exc)(scope, _no_body, send)
+            return None
 
     async def _fast(self, entry: JournalEntry, scope: Scope, send: Send) -> bool:
         assert self.fast is not None

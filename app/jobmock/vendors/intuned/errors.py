@@ -23,6 +23,7 @@ _ENVELOPES: dict[int, tuple[str, str, bool, str]] = {
     404: ("not-found", "user", False, "The requested resource was not found"),
     405: ("method-not-allowed", "user", False, "Method not allowed"),
     409: ("conflict", "user", False, "The request conflicts with the resource's state"),
+    413: ("payload-too-large", "user", False, "The request body is too large"),
     429: ("too-many-requests", "user", True, "Too many requests"),
 }
 _SERVER = ("internal-server-error", "infrastructure", True, "Internal server error")

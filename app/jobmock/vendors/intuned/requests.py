@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import TypeVar
 
@@ -14,6 +13,7 @@ from jobmock.core.bodies import parse_body as core_parse_body
 from jobmock.core.errors import BadRequest
 from jobmock.core.fixtures import format_loc
 from jobmock.core.lifecycle import Timeline
+from jobmock.core.limits import loads
 from jobmock.vendors.intuned.loader import Invalid, timeline_from
 
 M = TypeVar("M", bound=BaseModel)
@@ -24,6 +24,7 @@ BODY_WORDING = BodyWording(
     required="Request body is required.",
     not_json="Request body is not valid JSON.",
     invalid="Invalid request body: {problems}",
+    too_deep="Request body is not valid JSON: nested more than {limit} levels deep.",
 )
 
 
@@ -53,7 +54,7 @@ def parse_timeline_header(value: str) -> Timeline:
 
     loc = ("X-Jobmock-Timeline",)
     try:
-        steps = TypeAdapter(list[RunStepFixture]).validate_python(json.loads(value))
+        steps = TypeAdapter(list[RunStepFixture]).validate_python(loads(value))
     except (ValueError, ValidationError) as exc:
         raise BadRequest(
             f"X-Jobmock-Timeline is not a valid timeline: {exc}", reason="timeline"

@@ -6,7 +6,6 @@ it never sees a FastAPI request, so the hot read paths can be served by any ASGI
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from jobmock.core.fixtures import format_loc, validate_document
 from jobmock.core.generate import Generator
 from jobmock.core.journal import note_served
 from jobmock.core.lifecycle import Timeline
+from jobmock.core.limits import loads
 from jobmock.core.paging import ListSource, Source, merged_page
 from jobmock.core.store import Store, Table
 from jobmock.vendors.nunu import render
@@ -425,7 +425,7 @@ class NunuBackend:
         timeline = None
         if timeline_header:
             try:
-                timeline = parse_timeline_header(timeline_header, json.loads)
+                timeline = parse_timeline_header(timeline_header, loads)
             except Invalid as exc:
                 raise BadRequest(exc.message, reason="timeline") from None
         plan_execution = None

@@ -13,9 +13,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from jobmock.core.limits import MAX_DEPTH, go_depth_offset
+
 _SPACE = b" \t\r\n"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _DIGITS = b"0123456789"
+_PLAIN = re.compile(rb'[^"\\\x00-\x1f]*')
 _HEX = b"0123456789abcdefABCDEF"
 _ESCAPES = b'bfnrt\\/"'
 _CONTROL = {
@@ -79,6 +82,7 @@ class _Parser:
         self.data = data
         self.decoder = decoder
         self.pos = 0
+        self.depth = 0
 
     # Errors -----------------------------------------------------------------------------------
 
@@ -99,6 +103,17 @@ class _Parser:
         if space_context is not None:
             return GoJSONError(f"invalid character ' ' {space_context}", len(self.data))
         return GoJSONError("unexpected end of JSON input", len(self.data))
+
+    def deeper(self) -> None:
+        """Go's scanner refuses the opening byte past its depth limit (10,000); jobmock's own
+        limit comes first, and is reported at Go's offset when the document goes that deep."""
+        self.depth += 1
+        if self.depth <= MAX_DEPTH:
+            return
+        beyond = go_depth_offset(self.data, self.pos, self.depth - 1)
+        at = self.pos if beyond is None else beyond
+        char = quote_char(self.data[at])
+        raise GoJSONError(f"invalid character {char} exceeded max depth", at + 1)
 
     def peek(self) -> int | None:
         return self.data[self.pos] if self.pos < len(self.data) else None
@@ -128,12 +143,14 @@ class _Parser:
         raise self.fail("looking for beginning of value")
 
     def object(self) -> Node:
+        self.deeper()
         start = self.pos
         self.pos += 1
         members: list[tuple[str, Node]] = []
         self.skip_space()
         if self.peek() == 0x7D:
             self.pos += 1
+            self.depth -= 1
             return Node("object", start, self.pos, members)
         while True:
             self.skip_space()
@@ -156,18 +173,21 @@ class _Parser:
                 continue
             if c == 0x7D:
                 self.pos += 1
+                self.depth -= 1
                 return Node("object", start, self.pos, members)
             if c is None:
                 raise self.eof()
             raise self.fail("after object key:value pair")
 
     def array(self) -> Node:
+        self.deeper()
         start = self.pos
         self.pos += 1
         items: list[Node] = []
         self.skip_space()
         if self.peek() == 0x5D:
             self.pos += 1
+            self.depth -= 1
             return Node("array", start, self.pos, items)
         while True:
             items.append(self.value())
@@ -178,6 +198,7 @@ class _Parser:
                 continue
             if c == 0x5D:
                 self.pos += 1
+                self.depth -= 1
                 return Node("array", start, self.pos, items)
             if c is None:
                 raise self.eof()
@@ -190,6 +211,8 @@ class _Parser:
         self.pos += 1
         data = self.data
         while True:
+            # plain characters in one C-speed step: long strings are the cheap common case
+            self.pos = _PLAIN.match(data, self.pos).end()  # type: ignore[union-attr]
             c = self.peek()
             if c is None:
                 raise self.eof()
@@ -252,7 +275,10 @@ class _Parser:
                 self.pos += 1
             self.need_digit("in exponent of numeric literal")
         text = self.data[start : self.pos].decode()
-        value: float | int = float(text) if any(ch in text for ch in ".eE") else int(text)
+        # an integer past int64 is a float to Go's decoder too; int() of a very long one would
+        # also pass Python's digit limit (4,300)
+        exact = len(text) <= 20 and not any(ch in text for ch in ".eE")
+        value: float | int = int(text) if exact else float(text)
         return Node("number", start, self.pos, value, text)
 
     def literal(self, word: bytes) -> Node:

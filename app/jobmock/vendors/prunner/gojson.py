@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from jobmock.core.limits import too_deep
+
 _ESCAPES = {
     '"': '\\"',
     "\\": "\\\\",
@@ -34,6 +36,7 @@ _ESCAPES = {
 }
 _NEEDS_ESCAPE = re.compile('["\\\\\x00-\x1f<>&\u2028\u2029]')
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -184,10 +187,14 @@ def first_value(raw: bytes) -> Any:
     text = raw.decode("utf-8", errors="replace").lstrip(" \t\r\n")
     if not text:
         raise DecodeError("EOF")
+    if too_deep(raw):
+        # json-iterator's words (its limit is Go's 10,000); jobmock's own limit is lower
+        raise DecodeError("exceeded max depth")
     try:
         item, _ = _DECODER.raw_decode(text)
     except json.JSONDecodeError as exc:
         raise DecodeError(f"{exc.msg} at offset {exc.pos}") from None
     except ValueError as exc:
         raise DecodeError(str(exc)) from None
-    return go_strings(item)
+    # only an escape can make a lone surrogate: skip the walk (a Python call per value) without
+    return go_strings(item) if _SURROGATE_ESCAPE.search(raw) else item
