@@ -13,6 +13,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+#: How much of a path or id a suggestion compares (difflib is quadratic in places).
+SUGGEST_CHARS = 256
+
+
 _PARAM = re.compile(r"\{([^}/]+)\}")
 
 
@@ -66,7 +70,7 @@ class OperationIndex:
 
     def nearest_path(self, method: str, path: str) -> str | None:
         """The documented operation most like ``METHOD path``, as ``METHOD /template``."""
-        wanted = path.strip("/").split("/")
+        wanted = path[:SUGGEST_CHARS].strip("/").split("/")
         best, best_score = None, -1.0
         for op in self.operations:
             segments = op.template.strip("/").split("/")
@@ -92,7 +96,7 @@ def _ungroup(group: str) -> str:
 
 def nearest_path(path: str, bases: Iterable[str]) -> str | None:
     """The base path most like the start of ``path`` (for a request outside every vendor)."""
-    head = "/".join(path.split("/")[:4])
+    head = "/".join(path[:SUGGEST_CHARS].split("/")[:4])
     close = difflib.get_close_matches(head, list(bases), n=1, cutoff=0.0)
     return close[0] if close else None
 
@@ -104,5 +108,5 @@ def nearest(value: str, known: Iterable[str], limit: int = 20_000) -> str | None
         if index >= limit:
             break
         pool.append(item)
-    close = difflib.get_close_matches(value, pool, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(value[:SUGGEST_CHARS], pool, n=1, cutoff=0.6)
     return close[0] if close else None
