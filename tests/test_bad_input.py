@@ -25,7 +25,7 @@ from tests.conftest import START
 from tests.vendors.osapi.conftest import token as osapi_token
 from tests.vendors.prunner.conftest import token as prunner_token
 
-MAX_BODY = 128 * 1024  # over OFF_LOOP_AT: a body at the cap is served on a worker thread
+MAX_BODY = 64 * 1024  # over OFF_LOOP_AT: a body at the cap is served on a worker thread
 TOO_LARGE = f"request body too large: jobmock accepts at most {MAX_BODY} bytes (JOBMOCK_MAX_BODY)"
 WORKSPACE = "123e4567-e89b-12d3-a456-426614174000"
 INTUNED = f"/intuned/api/v1/workspace/{WORKSPACE}/projects/my-project/jobs"

@@ -165,3 +165,19 @@ def test_a_chunked_body_over_the_cap_is_refused_over_a_real_socket(server: MockS
     assert control.status_code == 413
     assert json.loads(control.content)["error"].startswith("request body too large")
     server.check()
+
+
+def test_serve_in_thread_hands_the_app_the_body_in_one_message() -> None:
+    """However the server delivered it (httpx's ASGI transport sends an empty body in two)."""
+    seen: list[Any] = []
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        seen.append(await receive())
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def send(message: Any) -> None:
+        pass
+
+    asyncio.run(serve_in_thread(app, {"type": "http"}, stream(b"", b"ab", b"c"), send))
+    assert seen == [{"type": "http.request", "body": b"abc", "more_body": False}]

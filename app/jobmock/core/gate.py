@@ -29,6 +29,7 @@ from jobmock.core.limits import (
     DEFAULT_MAX_BODY,
     OFF_LOOP_AT,
     PayloadTooLarge,
+    head_size,
     read_capped,
     serve_in_thread,
 )
@@ -222,7 +223,7 @@ class VendorGate:
                     return
             if self.fast is not None and await self._fast(entry, scope, own_send):
                 return
-            if size > OFF_LOOP_AT:
+            if size + head_size(scope) > OFF_LOOP_AT:
                 await serve_in_thread(self.app, scope, journal_receive, journal_send)
                 return
             await self.app(scope, journal_receive, journal_send)

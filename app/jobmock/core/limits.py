@@ -29,8 +29,8 @@ DEFAULT_MAX_BODY = 2 * 1024 * 1024
 MAX_DEPTH = 100
 #: Where Go's ``encoding/json`` and json-iterator stop (``exceeded max depth``).
 GO_MAX_DEPTH = 10_000
-#: Bodies larger than this are served on a worker thread (``serve_in_thread``).
-OFF_LOOP_AT = 64 * 1024
+#: Requests larger than this (body, path, query and headers) are served on a worker thread.
+OFF_LOOP_AT = 8 * 1024
 #: How many tokens ``go_depth_offset`` reads looking for Go's own depth limit.
 _SCAN_BUDGET = 40_000
 
@@ -119,6 +119,15 @@ def declared_length(scope: Scope) -> int | None:
     return None
 
 
+def head_size(scope: Scope) -> int:
+    """The bytes of the request's path, query and headers: long ids, query values and tokens
+    are parsed too, and count toward ``OFF_LOOP_AT`` with the body."""
+    size = len(scope["path"]) + len(scope.get("query_string", b""))
+    for name, value in scope.get("headers", ()):
+        size += len(name) + len(value)
+    return size
+
+
 def may_have_body(scope: Scope) -> bool:
     for name, value in scope.get("headers", ()):
         key = name.lower()
@@ -188,13 +197,25 @@ class BodyCap:
         await self.app(scope, receive, send)
 
 
+async def _whole_body(receive: Receive) -> Message:
+    """The body in one message (a request without one can still come as several empty ones)."""
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return message
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return {"type": "http.request", "body": b"".join(chunks), "more_body": False}
+
+
 async def serve_in_thread(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
     """``app`` answering on a worker thread with an event loop of its own, for a request whose
     body is already read (``read_capped``): parsing and validating a large body is pure Python
     in places, and on a thread it shares the interpreter (a switch every 5 ms) instead of
     holding the server's loop. The response is sent from the server's loop once complete,
     then an exception the app raised (after answering 500) is raised here."""
-    first: Message | None = await receive()  # the whole body, already read
+    first: Message | None = await _whole_body(receive)
     sent: list[Message] = []
 
     async def once() -> Message:

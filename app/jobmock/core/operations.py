@@ -15,6 +15,10 @@ from typing import Any
 
 from jobmock.core.paths import split
 
+#: How much of a path or id a suggestion compares (difflib is quadratic in places).
+SUGGEST_CHARS = 256
+
+
 _PARAM = re.compile(r"\{([^}/]+)\}")
 
 
@@ -79,7 +83,7 @@ class OperationIndex:
 
     def nearest_paths(self, method: str | None, path: str, n: int) -> list[str]:
         """The ``n`` documented operations most like ``METHOD path``, best first."""
-        wanted = path.strip("/").split("/")
+        wanted = path[:SUGGEST_CHARS].strip("/").split("/")
         scored = []
         for op in self.operations:
             segments = op.template.strip("/").split("/")
@@ -104,7 +108,7 @@ def _ungroup(group: str) -> str:
 
 def nearest_path(path: str, bases: Iterable[str]) -> str | None:
     """The base path most like the start of ``path`` (for a request outside every vendor)."""
-    head = "/".join(path.split("/")[:4])
+    head = "/".join(path[:SUGGEST_CHARS].split("/")[:4])
     close = difflib.get_close_matches(head, list(bases), n=1, cutoff=0.0)
     return close[0] if close else None
 
@@ -116,5 +120,5 @@ def nearest(value: str, known: Iterable[str], limit: int = 20_000) -> str | None
         if index >= limit:
             break
         pool.append(item)
-    close = difflib.get_close_matches(value, pool, n=1, cutoff=0.6)
+    close = difflib.get_close_matches(value[:SUGGEST_CHARS], pool, n=1, cutoff=0.6)
     return close[0] if close else None
