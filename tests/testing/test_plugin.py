@@ -273,7 +273,7 @@ def test_polls_are_measured_on_a_manual_clock_both_ways(
 
 
 def test_the_readme_examples_pass_against_a_running_jobmock() -> None:
-    """tests/examples (the README's, which the suite also runs in-process) against
+    """tests/examples (the docs' examples, which the suite also runs in-process) against
     ``jobmock serve`` as it starts by default, with a running clock."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     with serving(["--port", "0"]) as server:
