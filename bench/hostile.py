@@ -160,7 +160,7 @@ def cases(cap: int) -> Iterator[tuple[str, str, str, str, bytes, bool]]:
         ("osapi", f"/osapi/job?status={long}"),
     ]
     for vendor, path in reads:
-        yield vendor, f"GET {path[:40]}... (1 MB)", "GET", path, b"", True
+        yield vendor, f"GET {path.split(long)[0]}{{1 MB}}", "GET", path, b"", True
     yield "-", "GET /{1 MB} (no vendor)", "GET", "/" + long, b"", True
 
 
