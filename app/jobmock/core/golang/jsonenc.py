@@ -32,22 +32,22 @@ _JSONITER_ESCAPES.update({c: f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"})
 _GO_ESCAPES = {**_JSONITER_ESCAPES, "\b": "\\b", "\f": "\\f"}
 
 
-def _escaper(table: Mapping[str, str]) -> Callable[[str], str]:
-    def replace(match: re.Match[str]) -> str:
-        return table[match.group()]
-
-    sub = _NEEDS_ESCAPE.sub
-
-    def string(text: str) -> str:
-        return '"' + sub(replace, text) + '"'
-
-    return string
+def _go_escape(match: re.Match[str]) -> str:
+    return _GO_ESCAPES[match.group()]
 
 
-go_string = _escaper(_GO_ESCAPES)
-go_string.__doc__ = "A JSON string literal as Go's ``encoding/json`` writes it (Go 1.22+)."
-jsoniter_string = _escaper(_JSONITER_ESCAPES)
-jsoniter_string.__doc__ = "A JSON string literal as json-iterator writes it (HTML-safe)."
+def _jsoniter_escape(match: re.Match[str]) -> str:
+    return _JSONITER_ESCAPES[match.group()]
+
+
+def go_string(text: str) -> str:
+    """A JSON string literal as Go's ``encoding/json`` writes it (Go 1.22+)."""
+    return '"' + _NEEDS_ESCAPE.sub(_go_escape, text) + '"'
+
+
+def jsoniter_string(text: str) -> str:
+    """A JSON string literal as json-iterator writes it."""
+    return '"' + _NEEDS_ESCAPE.sub(_jsoniter_escape, text) + '"'
 
 
 def format_float(value: float) -> str:

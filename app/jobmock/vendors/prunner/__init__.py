@@ -75,7 +75,7 @@ def secret(fixture_secret: str | None) -> str:
 
 def create(ctx: VendorContext) -> VendorApp:
     from jobmock.core.asgi import build_vendor_app
-    from jobmock.core.golang.times import micros
+    from jobmock.core.golang import micros
     from jobmock.core.vendor import VendorApp
     from jobmock.vendors.prunner import schemas
     from jobmock.vendors.prunner.backend import PrunnerBackend
@@ -126,7 +126,7 @@ def check_fixtures(directory: Path) -> str:
     from jobmock.core.clock import utcnow
     from jobmock.core.fixtures import load_dir
     from jobmock.core.generate import Generator
-    from jobmock.core.golang.times import micros
+    from jobmock.core.golang import micros
     from jobmock.vendors.prunner.generated import load_sets
     from jobmock.vendors.prunner.loader import load
     from jobmock.vendors.prunner.state import check_sets
@@ -157,7 +157,7 @@ def export_generated(
     from jobmock.core.export import block_settings, export_set
     from jobmock.core.fixtures import LoadedFile
     from jobmock.core.generate import Generator
-    from jobmock.core.golang.times import micros
+    from jobmock.core.golang import micros
     from jobmock.vendors.prunner.fixtures import GenerateFixture
     from jobmock.vendors.prunner.generated import build_set
     from jobmock.vendors.prunner.loader import Invalid, load
