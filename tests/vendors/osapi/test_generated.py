@@ -15,10 +15,10 @@ import yaml
 
 from jobmock import Settings, create_app
 from jobmock.cli import main
+from jobmock.core import golang
 from jobmock.core.fixtures import FixtureError
 from jobmock.main import JobmockApp
 from jobmock.testing import InProcessHandle, JobmockTransport
-from jobmock.vendors.osapi import golang
 from tests.conftest import START
 from tests.helpers import ROOT
 from tests.vendors.osapi.conftest import Osapi

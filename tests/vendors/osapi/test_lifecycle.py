@@ -215,6 +215,7 @@ def test_a_command_longer_than_the_controller_waits(osapi: Osapi, handle: InProc
         ("gr@up:web", 'target agent "gr@up:web" not found'),
         (":web", 'target agent ":web" not found'),
         ("%20", 'target agent " " not found'),
+        ("%07%0B", 'target agent "\\a\\v" not found'),
     ],
 )
 def test_unknown_targets(osapi: Osapi, target: str, hint: str) -> None:
@@ -278,6 +279,11 @@ def test_shell_body_validation(
             "Syntax error: offset=12, error=invalid character '\"' after object key",
         ),
         (b'{"command": "id"', "unexpected EOF"),
+        (
+            b"{\\}",
+            "Syntax error: offset=2, error=invalid character '\\\\' looking for beginning of "
+            "object key string",
+        ),
     ],
 )
 def test_shell_body_binding_before_auth(osapi: Osapi, content: bytes, message: str) -> None:

@@ -234,6 +234,12 @@ def test_validation_errors(osapi: Osapi, params: dict[str, str], message: str) -
             'strconv.ParseInt: parsing "99999999999999999999": value out of range',
         ),
         (
+            # strconv.Quote names \a \b \v \f, and writes the other controls as \xXX
+            "limit=%07%08%0B%0C%01%7F",
+            "Invalid format for parameter limit: error binding string parameter: "
+            'strconv.ParseInt: parsing "\\a\\b\\v\\f\\x01\\x7f": invalid syntax',
+        ),
+        (
             "limit=1&limit=2",
             "Invalid format for parameter limit: multiple values for single value parameter "
             "'limit'",

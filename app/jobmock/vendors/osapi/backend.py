@@ -11,13 +11,14 @@ import string
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from jobmock.core import golang
 from jobmock.core.bulk import generated_total, ids_from
 from jobmock.core.errors import BadRequest, NotFound
 from jobmock.core.fixtures import format_loc, validate_document
 from jobmock.core.generate import Generator
 from jobmock.core.journal import note_served
 from jobmock.core.store import Store, Table
-from jobmock.vendors.osapi import binding, golang, nodes, render, targets, tokens
+from jobmock.vendors.osapi import binding, nodes, render, targets, tokens
 from jobmock.vendors.osapi.fixture_jobs import job_record
 from jobmock.vendors.osapi.fixtures import JobFixture
 from jobmock.vendors.osapi.generated import GeneratedSet

@@ -11,10 +11,10 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from jobmock.core import golang
 from jobmock.core.errors import BadRequest, MockError
-from jobmock.vendors.osapi import golang
-from jobmock.vendors.osapi.gojson import GoJSONError, Node, parse
-from jobmock.vendors.osapi.gotypes import (
+from jobmock.core.golang.jsondec import GoJSONError, Node, parse
+from jobmock.core.golang.unmarshal import (
     Check,
     field_types,
     int_field,

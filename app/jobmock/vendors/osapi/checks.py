@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from jobmock.vendors.osapi import golang, render
+from jobmock.core import golang
+from jobmock.vendors.osapi import render
 from jobmock.vendors.osapi.fixtures import JobFixture
 from jobmock.vendors.osapi.records import OsapiJob
 from jobmock.vendors.osapi.targets import Invalid

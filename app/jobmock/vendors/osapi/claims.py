@@ -9,10 +9,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from jobmock.vendors.osapi import golang
-from jobmock.vendors.osapi.gojson import GoJSONError, Node
-from jobmock.vendors.osapi.gojson import parse as parse_json
-from jobmock.vendors.osapi.gotypes import (
+from jobmock.core import golang
+from jobmock.core.golang.jsondec import GoJSONError, Node
+from jobmock.core.golang.jsondec import parse as parse_json
+from jobmock.core.golang.unmarshal import (
     Check,
     TypeMismatch,
     field_types,

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from jobmock.core import golang
 from jobmock.core.errors import MockError
-from jobmock.vendors.osapi import golang
 
 #: Reasons whose errors Echo writes itself, as ``{"message": ...}``.
 ECHO_REASONS = frozenset({"route", "echo", "crash", "validation", "http"})

@@ -9,8 +9,9 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from jobmock.core import golang
 from jobmock.core.generate import Generator, Rng
-from jobmock.vendors.osapi import golang, render
+from jobmock.vendors.osapi import render
 from jobmock.vendors.osapi.checks import check_document
 from jobmock.vendors.osapi.fixtures import JobFixture
 from jobmock.vendors.osapi.jobs import DAY, DEFAULT_OPERATION

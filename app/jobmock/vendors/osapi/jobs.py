@@ -8,8 +8,8 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from jobmock.core import golang
 from jobmock.core.generate import Generator
-from jobmock.vendors.osapi import golang
 from jobmock.vendors.osapi.operations import plan_agent
 from jobmock.vendors.osapi.records import (
     API_HOST,

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from jobmock.core import golang
 from jobmock.core.fixtures import FixtureError, FixtureProblem, LoadedFile, Loc
 from jobmock.core.generate import Generator
-from jobmock.vendors.osapi import golang
 from jobmock.vendors.osapi.fixtures import AgentFixture, GenerateFixture, OsapiFixtureFile
 from jobmock.vendors.osapi.permissions import BUILTIN_ROLES
 from jobmock.vendors.osapi.records import Agent, OsapiJob, Outcome

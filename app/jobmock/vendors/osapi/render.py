@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from jobmock.vendors.osapi import golang
+from jobmock.core import golang
 from jobmock.vendors.osapi.records import API_HOST, PRIORITY, OsapiJob, sanitize
 
 MESSAGES = {

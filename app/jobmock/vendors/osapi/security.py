@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from jobmock.core import golang
 from jobmock.core.errors import Forbidden, Unauthorized
-from jobmock.vendors.osapi import golang, tokens
+from jobmock.vendors.osapi import tokens
 
 #: Parsed tokens kept at most (a test suite uses a handful).
 CACHE_LIMIT = 4096

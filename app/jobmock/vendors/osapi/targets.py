@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from jobmock.core import golang
 from jobmock.core.fixtures import Loc
 from jobmock.core.generate import Rng
-from jobmock.vendors.osapi import golang
 from jobmock.vendors.osapi.records import Agent
 
 ANY = "_any"

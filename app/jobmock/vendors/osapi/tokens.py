@@ -17,9 +17,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from jobmock.vendors.osapi import golang
+from jobmock.core import golang
+from jobmock.core.golang.jsondec import Node
 from jobmock.vendors.osapi.claims import TokenRejected, decode_claims, decode_header
-from jobmock.vendors.osapi.gojson import Node
 
 HMAC_HASHES = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
 #: Every method golang-jwt v4 registers; any other ``alg`` is "unavailable".

@@ -75,12 +75,12 @@ def secret(fixture_secret: str | None) -> str:
 
 def create(ctx: VendorContext) -> VendorApp:
     from jobmock.core.asgi import build_vendor_app
+    from jobmock.core.golang import micros
     from jobmock.core.vendor import VendorApp
     from jobmock.vendors.prunner import schemas
     from jobmock.vendors.prunner.backend import PrunnerBackend
     from jobmock.vendors.prunner.errors import render_error
     from jobmock.vendors.prunner.generated import load_sets
-    from jobmock.vendors.prunner.gojson import micros
     from jobmock.vendors.prunner.loader import load
     from jobmock.vendors.prunner.middleware import AuthBeforeRouting
     from jobmock.vendors.prunner.routes import create_router, fast_routes
@@ -126,8 +126,8 @@ def check_fixtures(directory: Path) -> str:
     from jobmock.core.clock import utcnow
     from jobmock.core.fixtures import load_dir
     from jobmock.core.generate import Generator
+    from jobmock.core.golang import micros
     from jobmock.vendors.prunner.generated import load_sets
-    from jobmock.vendors.prunner.gojson import micros
     from jobmock.vendors.prunner.loader import load
     from jobmock.vendors.prunner.state import check_sets
 
@@ -157,9 +157,9 @@ def export_generated(
     from jobmock.core.export import block_settings, export_set
     from jobmock.core.fixtures import LoadedFile
     from jobmock.core.generate import Generator
+    from jobmock.core.golang import micros
     from jobmock.vendors.prunner.fixtures import GenerateFixture
     from jobmock.vendors.prunner.generated import build_set
-    from jobmock.vendors.prunner.gojson import micros
     from jobmock.vendors.prunner.loader import Invalid, load
 
     now = utcnow()

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from jobmock.core import golang
 from jobmock.core.auth import BearerJWT
 from jobmock.core.bulk import ids_from
 from jobmock.core.cache import LRU
@@ -23,7 +24,7 @@ from jobmock.core.fixtures import describe_problems, format_loc, validate_docume
 from jobmock.core.generate import Generator
 from jobmock.core.journal import note_served
 from jobmock.core.store import Store, Table
-from jobmock.vendors.prunner import gojson, render
+from jobmock.vendors.prunner import render
 from jobmock.vendors.prunner.fixtures import JobFixture, Outcome
 from jobmock.vendors.prunner.generated import GeneratedSet
 from jobmock.vendors.prunner.loader import Invalid, PrunnerData, job_record
@@ -76,7 +77,7 @@ class PrunnerBackend:
         return self._seq
 
     def _now(self) -> int:
-        return gojson.micros(self.store.clock.now())
+        return golang.micros(self.store.clock.now())
 
     # --- auth ----------------------------------------------------------------------------------
 
@@ -103,7 +104,7 @@ class PrunnerBackend:
             changed = frozenset(self._touched[name])
             if (index := generated.index_of(also_changed)) is not None:
                 changed |= {index}
-        epoch = gojson.micros(self.store.epoch)
+        epoch = golang.micros(self.store.epoch)
         return build_state(self.pipelines[name], jobs, generated, changed, epoch)
 
     def _changed(self, pipeline: str) -> None:
@@ -217,18 +218,18 @@ class PrunnerBackend:
 
     def schedule(self, user: str, raw_body: bytes, tasks_header: str | None = None) -> bytes:
         try:
-            name, variables = schedule_request(gojson.first_value(raw_body))
-        except gojson.DecodeError as exc:
+            name, variables = schedule_request(golang.first_value(raw_body))
+        except golang.DecodeError as exc:
             raise BadRequest(f"Error decoding JSON: {exc}", reason="body") from None
         if name not in self.pipelines:
             raise BadRequest(
-                f"Error scheduling pipeline: pipeline {gojson.quote(name)} is not defined",
+                f"Error scheduling pipeline: pipeline {golang.quote(name)} is not defined",
                 reason="pipeline",
             )
         overrides = self._tasks_header(tasks_header)
         with self.store.lock:
             now = self.store.clock.now()
-            action = self.state_of(name).resolve(gojson.micros(now))
+            action = self.state_of(name).resolve(golang.micros(now))
             if not action.accepted:
                 raise BadRequest(f"Error scheduling pipeline: {action.value}", reason="queue")
             self.store.count_created("prunner")

@@ -27,8 +27,8 @@ from jobmock.core.durations import format_duration
 from jobmock.core.export import Span
 from jobmock.core.fixtures import FixtureError, FixtureProblem, LoadedFile, Loc
 from jobmock.core.generate import Generator, derive_seed
+from jobmock.core.golang import micros
 from jobmock.vendors.prunner import fixtures as fx
-from jobmock.vendors.prunner.gojson import micros
 from jobmock.vendors.prunner.graph import run_job
 from jobmock.vendors.prunner.loader import (
     GENERATED_SECONDS,

@@ -15,8 +15,8 @@ from typing import Any
 from jobmock.core import fixtures as core
 from jobmock.core.fixtures import FixtureError, FixtureProblem, LoadedFile, Loc
 from jobmock.core.generate import Generator, Rng
+from jobmock.core.golang import micros
 from jobmock.vendors.prunner import fixtures as fx
-from jobmock.vendors.prunner.gojson import micros
 from jobmock.vendors.prunner.graph import task_order
 from jobmock.vendors.prunner.records import (
     NEVER,

@@ -16,7 +16,7 @@ import re
 from typing import Any
 from urllib.parse import unquote_plus
 
-from jobmock.vendors.prunner.gojson import DecodeError, Pairs
+from jobmock.core.golang import DecodeError, Pairs
 
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _HEX32 = re.compile(r"[0-9A-Fa-f]{32}")

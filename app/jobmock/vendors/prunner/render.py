@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from jobmock.vendors.prunner import gojson
+from jobmock.core.golang import encode, jsoniter_string, rfc3339_micros
 from jobmock.vendors.prunner.graph import DONE, ERROR, TaskRun
 from jobmock.vendors.prunner.records import NEVER, SECOND, Pipeline, TaskDef
 from jobmock.vendors.prunner.schedule import JobFate
@@ -64,13 +64,13 @@ def task_runs(fate: JobFate, pipeline: Pipeline, now: int) -> list[tuple[TaskDef
 
 
 def _time(micros: int | None) -> str:
-    return NULL if micros is None else gojson.timestamp(micros)
+    return NULL if micros is None else '"' + rfc3339_micros(micros) + '"'
 
 
 def _task(task: TaskDef, state: TaskState) -> str:
-    parts = ['{"name":', gojson.string(task.name)]
+    parts = ['{"name":', jsoniter_string(task.name)]
     if task.depends_on:
-        parts += [',"dependsOn":[', ",".join(gojson.string(d) for d in task.depends_on), "]"]
+        parts += [',"dependsOn":[', ",".join(jsoniter_string(d) for d in task.depends_on), "]"]
     parts += [
         ',"status":"',
         state.status,
@@ -84,7 +84,7 @@ def _task(task: TaskDef, state: TaskState) -> str:
         "true" if state.errored else "false",
     ]
     if state.error is not None:
-        parts += [',"error":', gojson.string(state.error)]
+        parts += [',"error":', jsoniter_string(state.error)]
     parts.append("}")
     return "".join(parts)
 
@@ -110,7 +110,7 @@ def job_json(fate: JobFate, pipeline: Pipeline, now: int, success_code: int) -> 
         '{"id":"',
         job.job_id,
         '","pipeline":',
-        gojson.string(pipeline.name),
+        jsoniter_string(pipeline.name),
         ',"tasks":',
         tasks,
         ',"completed":',
@@ -120,17 +120,17 @@ def job_json(fate: JobFate, pipeline: Pipeline, now: int, success_code: int) -> 
         ',"errored":',
         _bool(any(s.errored for _, s in states)),
         ',"created":',
-        gojson.timestamp(fate.created),
+        _time(fate.created),
         ',"start":',
         _time(run.start if run is not None and fate.started(now) else None),
         ',"end":',
         _time(run.end if run is not None and completed else None),
     ]
     if last_error is not None:
-        parts += [',"lastError":', gojson.string(last_error)]
+        parts += [',"lastError":', jsoniter_string(last_error)]
     if job.variables:
-        parts += [',"variables":', gojson.value(job.variables)]
-    parts += [',"user":', gojson.string(job.user), "}"]
+        parts += [',"variables":', encode(job.variables, jsoniter_string)]
+    parts += [',"user":', jsoniter_string(job.user), "}"]
     return "".join(parts)
 
 
@@ -140,14 +140,14 @@ def document(text: str) -> bytes:
 
 
 def error_json(message: str) -> bytes:
-    return document('{"error":' + gojson.string(message) + "}")
+    return document('{"error":' + jsoniter_string(message) + "}")
 
 
 def pipelines_json(pipelines: Iterable[tuple[str, bool, bool]]) -> str:
     """``(name, schedulable, running)`` per pipeline, sorted by name."""
     items = [
         '{"pipeline":'
-        + gojson.string(name)
+        + jsoniter_string(name)
         + ',"schedulable":'
         + _bool(schedulable)
         + ',"running":'
@@ -175,7 +175,7 @@ def visible_output(text: str, run: TaskRun, now: int) -> str:
 
 
 def logs_json(stdout: str, stderr: str) -> str:
-    return '{"stdout":' + gojson.string(stdout) + ',"stderr":' + gojson.string(stderr) + "}"
+    return '{"stdout":' + jsoniter_string(stdout) + ',"stderr":' + jsoniter_string(stderr) + "}"
 
 
 def task_named(

@@ -1,6 +1,6 @@
-"""Go's ``encoding/json`` reading side, for the error texts OSAPI answers with.
+"""Go's ``encoding/json`` reading side, for the error texts a Go server answers with.
 
-A malformed token segment or request body reaches the client as Go's own message
+A malformed token segment or request body reaches an OSAPI client as Go's own message
 (``invalid character 'x' looking for beginning of value``, ``unexpected EOF``,
 ``json: cannot unmarshal number into Go struct field ...``), so this parser follows the states
 of Go's scanner and the decoder's bookkeeping (which byte offset an error reports, which of
@@ -13,23 +13,16 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from jobmock.core.golang.fmt import quote
 from jobmock.core.limits import MAX_DEPTH, go_depth_offset
 
 _SPACE = b" \t\r\n"
-_SURROGATE = re.compile("[\ud800-\udfff]")
+#: A lone UTF-16 surrogate (from a ``\uD800`` escape), which Go's decoder turns into U+FFFD.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _DIGITS = b"0123456789"
 _PLAIN = re.compile(rb'[^"\\\x00-\x1f]*')
 _HEX = b"0123456789abcdefABCDEF"
 _ESCAPES = b'bfnrt\\/"'
-_CONTROL = {
-    0x07: "\\a",
-    0x08: "\\b",
-    0x09: "\\t",
-    0x0A: "\\n",
-    0x0B: "\\v",
-    0x0C: "\\f",
-    0x0D: "\\r",
-}
 
 
 class GoJSONError(Exception):
@@ -43,17 +36,13 @@ class GoJSONError(Exception):
 
 
 def quote_char(byte: int) -> str:
-    """encoding/json's quoteChar: a byte shown as a Go rune literal."""
+    """encoding/json's ``quoteChar``: a byte as a Go rune literal, ``strconv.Quote`` of the rune
+    in single quotes, with ``'`` escaped and ``"`` not (src/encoding/json/scanner.go)."""
     if byte == 0x27:
         return "'\\''"
     if byte == 0x22:
         return "'\"'"
-    char = chr(byte)
-    if byte < 0x20 or byte == 0x7F:
-        return "'" + _CONTROL.get(byte, f"\\x{byte:02x}") + "'"
-    if 0x80 <= byte <= 0xA0 or byte == 0xAD:  # not unicode.IsPrint
-        return f"'\\u{byte:04x}'"
-    return f"'{char}'"
+    return "'" + quote(chr(byte))[1:-1] + "'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +209,7 @@ class _Parser:
                 self.pos += 1
                 raw = data[start : self.pos].decode("utf-8", "replace")
                 # Go decodes a lone surrogate escape to U+FFFD
-                text = _SURROGATE.sub("\ufffd", json.loads(raw))
+                text = LONE_SURROGATE.sub("\ufffd", json.loads(raw))
                 return Node("string", start, self.pos, text)
             if c < 0x20:
                 raise self.fail("in string literal")

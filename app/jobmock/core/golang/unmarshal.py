@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from jobmock.vendors.osapi.gojson import GoJSONError, Node
+from jobmock.core.golang.jsondec import GoJSONError, Node
 
 KIND_NAMES = {"object": "object", "array": "array", "string": "string", "number": "number"}
 KIND_NAMES.update({"true": "bool", "false": "bool"})
