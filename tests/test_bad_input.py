@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from jobmock import Settings, create_app
-from jobmock.core.limits import MAX_DEPTH
+from jobmock.core.limits import MAX_DEPTH, MAX_VALUES
 from jobmock.main import JobmockApp
 from jobmock.testing.transport import JobmockTransport
 from tests.conftest import START
@@ -27,6 +27,7 @@ from tests.vendors.prunner.conftest import token as prunner_token
 
 MAX_BODY = 64 * 1024  # over OFF_LOOP_AT: a body at the cap is served on a worker thread
 TOO_LARGE = f"request body too large: jobmock accepts at most {MAX_BODY} bytes (JOBMOCK_MAX_BODY)"
+TOO_WIDE = f"request body too large: jobmock parses at most {MAX_VALUES} JSON values in one body"
 WORKSPACE = "123e4567-e89b-12d3-a456-426614174000"
 INTUNED = f"/intuned/api/v1/workspace/{WORKSPACE}/projects/my-project/jobs"
 OSAPI_JOB = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
@@ -118,6 +119,7 @@ DEEP_OBJECTS = Bad("deep objects", b'{"a":' * GO_DEEP + b"1" + b"}" * GO_DEEP)
 JUST_TOO_DEEP = Bad("101 levels", b"[" * (MAX_DEPTH + 1) + b"]" * (MAX_DEPTH + 1))
 HUGE_NUMBER = Bad("5,000-digit number", b'{"n": ' + b"7" * 5000 + b"}")
 OVERSIZED = Bad("oversized body", b"x" * (MAX_BODY + 1))
+WIDE = Bad("too many values", b"[" + b"1," * MAX_VALUES + b"1]")
 OVERSIZED_CHUNKED = Bad("oversized chunked body", _chunks)
 NOT_JSON = Bad("not JSON", b"hello")
 WRONG_TYPE = Bad("wrong content type", b"hello", {"Content-Type": "text/plain"})
@@ -217,6 +219,7 @@ for _ep in (NUNU_START, NUNU_STOP):
         Row(_ep, WRONG_TYPE, 400, NUNU_NOT_JSON),
         Row(_ep, BAD_UTF8, 400, NUNU_NOT_JSON),
         Row(_ep, OVERSIZED, 413, TOO_LARGE),
+        Row(_ep, WIDE, 413, TOO_WIDE),
         Row(_ep, OVERSIZED_CHUNKED, 413, TOO_LARGE),
         Row(_ep, HUGE_KEY, 401, "Invalid API key"),
     ]
@@ -242,6 +245,7 @@ for _ep in (INTUNED_CREATE, INTUNED_UPDATE):
         Row(_ep, WRONG_TYPE, 400, INTUNED_NOT_JSON),
         Row(_ep, BAD_UTF8, 400, INTUNED_NOT_JSON),
         Row(_ep, OVERSIZED, 413, TOO_LARGE),
+        Row(_ep, WIDE, 413, TOO_WIDE),
         Row(_ep, OVERSIZED_CHUNKED, 413, TOO_LARGE),
         Row(_ep, HUGE_KEY, 401, "Invalid API key."),
     ]
@@ -266,6 +270,7 @@ ROWS += [
     Row(PRUNNER_SCHEDULE, WRONG_TYPE, 400, "Error decoding JSON: Expecting value at offset 0"),
     Row(PRUNNER_SCHEDULE, BAD_UTF8, 400, "Error decoding JSON: Expecting value at offset 0"),
     Row(PRUNNER_SCHEDULE, OVERSIZED, 413, TOO_LARGE),
+    Row(PRUNNER_SCHEDULE, WIDE, 413, TOO_WIDE),
     Row(PRUNNER_SCHEDULE, OVERSIZED_CHUNKED, 413, TOO_LARGE),
     Row(PRUNNER_SCHEDULE, DEEP_JWT, 401, "token is unauthorized"),
     Row(PRUNNER_SCHEDULE, HUGE_AUTH, 401, "token is unauthorized"),
@@ -302,6 +307,7 @@ for _ep in (OSAPI_RETRY, OSAPI_SHELL):
             _osapi_syntax(1, "invalid character 'ÿ' looking for beginning of value"),
         ),
         Row(_ep, OVERSIZED, 413, "echo:Request Entity Too Large"),
+        Row(_ep, WIDE, 413, "echo:Request Entity Too Large"),
         Row(_ep, OVERSIZED_CHUNKED, 413, "echo:Request Entity Too Large"),
         Row(_ep, DEEP_JWT, 401, _OSAPI_TOKEN_DEEP),
         Row(_ep, HUGE_AUTH, 401, "Invalid token: token contains an invalid number of segments"),

@@ -52,3 +52,33 @@ def test_load_dir_skips_empty_files_and_checks_top_level(tmp_path: Path) -> None
 
 def test_missing_directory_is_empty(tmp_path: Path) -> None:
     assert load_dir(tmp_path / "nope") == []
+
+
+def test_an_error_repeats_at_most_a_bounded_prefix_of_a_bad_value() -> None:
+    from pydantic import BaseModel, Field, ValidationError
+
+    from jobmock.core.fixtures import SHOWN_CHARS, describe_problems
+
+    class Job(BaseModel):
+        id: str = Field(pattern=r"^[a-z]+$")
+
+    value = "a b (" * 200_000  # regex syntax in it, and a megabyte of it
+    with pytest.raises(ValidationError) as caught:
+        Job(id=value)
+    message = describe_problems(caught.value)
+    assert message == (
+        f"id: String should match pattern '^[a-z]+$' (got {repr(value)[:SHOWN_CHARS]}... "
+        f"({len(repr(value)):,} characters))"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "named"),
+    [("10s", True), ("1", False), ("a.*", True), ("(", True)],
+)
+def test_a_message_that_quotes_the_value_is_not_repeated(value: str, named: bool) -> None:
+    from jobmock.core.fixtures import describe_error
+
+    message = "bad '10s' at 'a.*' or '('; not 'x1'"
+    expected = message if named else f"{message} (got {value!r})"
+    assert describe_error({"msg": message, "type": "value_error", "input": value}) == expected

@@ -15,6 +15,7 @@ from jobmock import Settings
 from jobmock.core.limits import (
     GO_MAX_DEPTH,
     MAX_DEPTH,
+    MAX_VALUES,
     JSONTooDeep,
     PayloadTooLarge,
     go_depth_offset,
@@ -22,6 +23,7 @@ from jobmock.core.limits import (
     read_capped,
     serve_in_thread,
     too_deep,
+    too_many_values,
 )
 from jobmock.testing import MockServer
 
@@ -108,6 +110,31 @@ def test_read_capped_replays_a_body_at_the_cap_whole() -> None:
     assert (message, size) == (
         {"type": "http.request", "body": b"a" * 6 + b"b" * 4, "more_body": False},
         10,
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "many"),
+    [
+        (b"[" + b"1," * MAX_VALUES + b"1]", True),
+        (b"[" + b"1," * (MAX_VALUES - 1) + b"1]", False),
+        (b"[" + b"{}," * MAX_VALUES + b"{}]", True),
+        (b'{"a": "' + b"1," * 100_000 + b'"}', False),  # commas inside a string do not count
+        (b"[" * 20_000, False),  # only deep: the vendor's own depth error answers it
+    ],
+)
+def test_too_many_values(data: bytes, many: bool) -> None:
+    assert too_many_values(data) is many
+
+
+def test_read_capped_refuses_a_body_of_too_many_values_once_whole() -> None:
+    body = b"[" + b"1," * MAX_VALUES + b"1]"
+    with pytest.raises(PayloadTooLarge) as caught:
+        asyncio.run(
+            read_capped(scope([(b"content-length", str(len(body)).encode())]), stream(body), 10**7)
+        )
+    assert caught.value.message == (
+        f"request body too large: jobmock parses at most {MAX_VALUES} JSON values in one body"
     )
 
 

@@ -6,7 +6,6 @@ a fixture is fixed in one look instead of surfacing as a strange response later.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -179,9 +178,33 @@ def describe_problems(exc: ValidationError) -> str:
     )
 
 
+#: How much of a bad value an error message repeats: a client's 2 MiB string is not echoed.
+SHOWN_CHARS = 80
+
+
+def _word_char(text: str) -> bool:
+    return bool(text) and (text.isalnum() or text in "_'")
+
+
 def _names(message: str, value: object) -> bool:
-    """Whether ``message`` already quotes ``value`` (as a whole word, not inside ``'10s'``)."""
-    return re.search(rf"(?<![\w']){re.escape(repr(value))}(?![\w'])", message) is not None
+    """Whether ``message`` already quotes ``value`` (as a whole word, not inside ``'10s'``).
+    A plain search: the value is the client's, never made into a pattern."""
+    needle = repr(value)
+    start = message.find(needle)
+    while start != -1:
+        end = start + len(needle)
+        if not _word_char(message[start - 1 : start]) and not _word_char(message[end : end + 1]):
+            return True
+        start = message.find(needle, start + 1)
+    return False
+
+
+def shown(value: object) -> str:
+    """``repr(value)``, cut to ``SHOWN_CHARS`` with its full length said."""
+    text = repr(value)
+    if len(text) <= SHOWN_CHARS:
+        return text
+    return f"{text[:SHOWN_CHARS]}... ({len(text):,} characters)"
 
 
 def describe_error(err: Mapping[str, Any]) -> str:
@@ -198,7 +221,7 @@ def describe_error(err: Mapping[str, Any]) -> str:
         and isinstance(value, str | int | float | bool)
         and not _names(message, value)
     ):
-        message += f" (got {value!r})"
+        message += f" (got {shown(value)})"
     return message
 
 

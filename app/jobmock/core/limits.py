@@ -31,6 +31,11 @@ MAX_DEPTH = 100
 GO_MAX_DEPTH = 10_000
 #: Requests larger than this (body, path, query and headers) are served on a worker thread.
 OFF_LOOP_AT = 8 * 1024
+#: How many comma-separated JSON values one body may hold. Parsing runs at C speed but holds the
+#: interpreter (and the garbage collector walks every object made): 2 MiB of ``[1,1,...]`` held
+#: the server for ~0.5 s; 10,000 values parse in a few milliseconds, and no job API body comes
+#: near them.
+MAX_VALUES = 10_000
 #: How many tokens ``go_depth_offset`` reads looking for Go's own depth limit.
 _SCAN_BUDGET = 40_000
 
@@ -64,6 +69,16 @@ def too_deep(data: bytes, limit: int = MAX_DEPTH) -> bool:
     if steps.count(1) <= limit:
         return False
     return max(accumulate(array("b", steps))) > limit
+
+
+def too_many_values(data: bytes, limit: int = MAX_VALUES) -> bool:
+    """Whether ``data`` (JSON, valid or not) holds more than ``limit`` values separated by commas
+    outside strings. Commas only: a document that is merely deep has few of them and gets the
+    vendor's own depth error instead. Every step runs at C speed."""
+    if data.count(b",") < limit:
+        return False
+    structure = _STRING.sub(b"", data) if b'"' in data else data
+    return structure.count(b",") >= limit
 
 
 def go_depth_offset(data: bytes, start: int, depth: int) -> int | None:
@@ -110,6 +125,13 @@ def too_large(cap: int) -> PayloadTooLarge:
     )
 
 
+def too_many(limit: int = MAX_VALUES) -> PayloadTooLarge:
+    return PayloadTooLarge(
+        f"request body too large: jobmock parses at most {limit} JSON values in one body",
+        reason="http",
+    )
+
+
 def declared_length(scope: Scope) -> int | None:
     """The request's ``Content-Length``, or None when it has none (chunked) or it is not a
     number (the server refuses those before the app sees them)."""
@@ -139,7 +161,8 @@ def may_have_body(scope: Scope) -> bool:
 async def read_capped(scope: Scope, receive: Receive, cap: int) -> tuple[Receive, int]:
     """The request body read whole: a ``receive`` that replays it, and its size;
     ``PayloadTooLarge`` as soon as the ``Content-Length`` or the bytes received so far pass
-    ``cap``. Requests without a body pass untouched (the hot GETs pay one header scan)."""
+    ``cap``, or once whole if it holds more than ``MAX_VALUES`` JSON values. Requests without a
+    body pass untouched (the hot GETs pay one header scan)."""
     if not may_have_body(scope):
         return receive, 0
     length = declared_length(scope)
@@ -157,7 +180,10 @@ async def read_capped(scope: Scope, receive: Receive, cap: int) -> tuple[Receive
             raise too_large(cap)
         chunks.append(chunk)
         if not message.get("more_body", False):
-            return _replay(b"".join(chunks), None, receive), size
+            body = b"".join(chunks)
+            if size > OFF_LOOP_AT and too_many_values(body):
+                raise too_many()
+            return _replay(body, None, receive), size
 
 
 def _replay(body: bytes, last: Message | None, receive: Receive) -> Receive:
