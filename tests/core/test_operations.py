@@ -3,9 +3,11 @@ of a path, the documented operations in the OpenAPI document's order, and the re
 
 from __future__ import annotations
 
+import pytest
 from starlette.datastructures import Headers, QueryParams
 from starlette.responses import Response
 
+from jobmock.core.answers import JsonAnswer
 from jobmock.core.operations import Call, Operation, OperationTable
 
 
@@ -85,3 +87,15 @@ def test_call_reads_the_first_header_and_the_query_as_starlette_does() -> None:
     starlette = QueryParams(scope["query_string"]).multi_items()  # type: ignore[arg-type]
     assert call.query_items() == starlette == [("a", "1"), ("b", ""), ("a", "é"), ("c", "é")]
     assert call.query == "a=1&b=&a=%C3%A9&c=\ufffd"
+
+
+@pytest.mark.parametrize("status", [200, 201, 202, 207, 400, 503])
+def test_a_json_answer_is_starlettes_json_response_byte_for_byte(status: int) -> None:
+    body = b'{"id":"\xc3\xa9"}'
+    made = Response(body, status_code=status, media_type="application/json")
+    answer = JsonAnswer(body, status)
+    assert (answer.status_code, answer.raw_headers, answer.body) == (
+        made.status_code,
+        made.raw_headers,
+        made.body,
+    )

@@ -300,7 +300,8 @@ class VendorGate:
             await exchange.answer(error)
             return True
         start = {"type": "http.response.start", "status": response.status_code}
-        await exchange.send_own({**start, "headers": response.raw_headers})
+        send = exchange.send if self.vendor.own_headers is None else exchange.send_own
+        await send({**start, "headers": response.raw_headers})
         await exchange.send({"type": "http.response.body", "body": response.body})
         return True
 

@@ -14,7 +14,7 @@ import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 from urllib.parse import parse_qsl
 
 from jobmock.core.paths import split
@@ -130,10 +130,9 @@ def compile_template(template: str) -> re.Pattern[str]:
     return re.compile(regex + re.escape(template[end:]) + "$")
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     operation: Operation
-    params: Mapping[str, str]
+    params: dict[str, str]
 
 
 class OperationTable:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 from starlette.responses import Response, StreamingResponse
 
+from jobmock.core.answers import JsonAnswer
 from jobmock.core.operations import Call, Operation, OperationTable, Param, Security
 from jobmock.vendors.intuned import schemas as s
 
@@ -40,9 +41,7 @@ JOB = (*PROJECT, JOB_ID)
 
 
 def json_body(model: BaseModel, status: int = 200) -> Response:
-    return Response(
-        model.model_dump_json(exclude_unset=True), status_code=status, media_type="application/json"
-    )
+    return JsonAnswer(model.model_dump_json(exclude_unset=True).encode(), status)
 
 
 async def json_array(items: Iterable[BaseModel]) -> AsyncIterator[bytes]:

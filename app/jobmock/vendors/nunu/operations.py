@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 from starlette.responses import Response
 
+from jobmock.core.answers import JsonAnswer
 from jobmock.core.operations import Call, Operation, OperationTable, Param, Security
 from jobmock.vendors.nunu import schemas as s
 
@@ -30,11 +31,7 @@ PROJECT_ID = Param("projectId", "The project's id (its slug)", examples=("test",
 
 
 def json_body(model: BaseModel, status: int = 200, exclude_none: bool = False) -> Response:
-    return Response(
-        model.model_dump_json(exclude_none=exclude_none),
-        status_code=status,
-        media_type="application/json",
-    )
+    return JsonAnswer(model.model_dump_json(exclude_none=exclude_none).encode(), status)
 
 
 def _key(call: Call) -> str | None:

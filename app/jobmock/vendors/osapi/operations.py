@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.responses import Response
 
+from jobmock.core.answers import JsonAnswer
 from jobmock.core.errors import MockError
 from jobmock.core.operations import Call, Operation, OperationTable, Param, Security
 from jobmock.vendors.osapi import schemas as s
@@ -18,7 +19,6 @@ from jobmock.vendors.osapi import schemas as s
 if TYPE_CHECKING:
     from jobmock.vendors.osapi.backend import OsapiBackend
 
-JSON = "application/json"
 # Documented only: the backend binds the id as OSAPI does (400 before auth, google/uuid's words).
 JOB_ID = Param(
     "id",
@@ -47,10 +47,6 @@ def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
-def _json(body: bytes, status: int = 200) -> Response:
-    return Response(body, status_code=status, media_type=JSON)
-
-
 def _auth(call: Call) -> str | None:
     return call.header(b"authorization")
 
@@ -63,7 +59,7 @@ def _get_jobs(backend: OsapiBackend, call: Call, params: str) -> Response:
     query: dict[str, list[str]] = {}
     for key, value in call.query_items():
         query.setdefault(key, []).append(value)
-    return _json(backend.get_jobs(query, _auth(call), params))
+    return JsonAnswer(backend.get_jobs(query, _auth(call), params))
 
 
 def get_jobs(backend: OsapiBackend, call: Call) -> Response:
@@ -79,7 +75,7 @@ def get_jobs_head(backend: OsapiBackend, call: Call) -> Response:
 
 def get_job_by_id(backend: OsapiBackend, call: Call) -> Response:
     """The job as its agents' events show it at the time of the request."""
-    return _json(backend.get_job_by_id(call.params["id"], _auth(call)))
+    return JsonAnswer(backend.get_job_by_id(call.params["id"], _auth(call)))
 
 
 def delete_job_by_id(backend: OsapiBackend, call: Call) -> Response:
@@ -91,7 +87,9 @@ def delete_job_by_id(backend: OsapiBackend, call: Call) -> Response:
 def retry_job_by_id(backend: OsapiBackend, call: Call) -> Response:
     """A new job with the same operation, sent to ``target_hostname`` (default ``_any``)."""
     job, media = call.params["id"], call.header(b"content-type")
-    return _json(backend.retry_job_by_id(job, call.body, media, _auth(call), _outcomes(call)), 201)
+    return JsonAnswer(
+        backend.retry_job_by_id(job, call.body, media, _auth(call), _outcomes(call)), 201
+    )
 
 
 def _node(backend: OsapiBackend, call: Call, operation: str, media: str | None = None) -> bytes:
@@ -101,18 +99,18 @@ def _node(backend: OsapiBackend, call: Call, operation: str, media: str | None =
 
 def get_node_status(backend: OsapiBackend, call: Call) -> Response:
     """Creates a ``node.status.get`` job; ``_any``, ``_all``, a hostname or ``key:value``."""
-    return _json(_node(backend, call, "node.status.get"))
+    return JsonAnswer(_node(backend, call, "node.status.get"))
 
 
 def get_node_hostname(backend: OsapiBackend, call: Call) -> Response:
     """Creates a ``node.hostname.get`` job."""
-    return _json(_node(backend, call, "node.hostname.get"))
+    return JsonAnswer(_node(backend, call, "node.hostname.get"))
 
 
 def post_node_command_shell(backend: OsapiBackend, call: Call) -> Response:
     """Creates a ``command.shell.execute`` job (``sleep N`` runs N seconds on the clock)."""
     media = call.header(b"content-type")
-    return _json(_node(backend, call, "command.shell.execute", media), 202)
+    return JsonAnswer(_node(backend, call, "command.shell.execute", media), 202)
 
 
 def page_not_found(_backend: OsapiBackend, _call: Call) -> Response:

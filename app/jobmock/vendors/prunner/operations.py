@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.responses import Response, StreamingResponse
 
+from jobmock.core.answers import JsonAnswer
 from jobmock.core.operations import Call, Operation, OperationTable
 from jobmock.vendors.prunner import schemas as s
 from jobmock.vendors.prunner.middleware import authenticate
@@ -47,10 +48,6 @@ def _extra(*parameters: dict[str, Any]) -> dict[str, Any]:
 JOB_ID = _query("id", "Job id (a UUID)", "52a5cb79-7556-4c52-8e6f-dd6aaf1bc4c8")
 
 
-def json_bytes(body: bytes, status: int = 200) -> Response:
-    return Response(body, status_code=status, media_type="application/json")
-
-
 def _chunks(head: list[str], parts: Iterator[str]) -> Iterator[bytes]:
     yield "".join(head).encode()  # the first bytes leave at once
     buffer: list[str] = []
@@ -75,12 +72,12 @@ def streamed_json(parts: Iterator[str]) -> Response:
         size += len(part.encode())
         if size > GO_CHUNKING_AFTER:
             return StreamingResponse(_chunks(head, parts), media_type="application/json")
-    return json_bytes("".join(head).encode())
+    return JsonAnswer("".join(head).encode())
 
 
 def pipelines(backend: PrunnerBackend, _: Call) -> Response:
     """List pipelines, whether each is running and whether a job would be accepted now."""
-    return json_bytes(backend.list_pipelines())
+    return JsonAnswer(backend.list_pipelines())
 
 
 def pipelines_jobs(backend: PrunnerBackend, _: Call) -> Response:
@@ -92,22 +89,22 @@ def schedule(backend: PrunnerBackend, call: Call) -> Response:
     """Start a job of the pipeline, or queue it. The optional header ``X-Jobmock-Tasks``
     (``{"build": {"exit_code": 1, "duration": "5s"}}``) sets how its tasks run."""
     tasks = call.header(b"x-jobmock-tasks")
-    return json_bytes(backend.schedule(call.principal, call.body, tasks), status=202)
+    return JsonAnswer(backend.schedule(call.principal, call.body, tasks), 202)
 
 
 def job_detail(backend: PrunnerBackend, call: Call) -> Response:
     """Get details about a single job."""
-    return json_bytes(backend.job_detail(call.query))
+    return JsonAnswer(backend.job_detail(call.query))
 
 
 def job_logs(backend: PrunnerBackend, call: Call) -> Response:
     """A task's stdout and stderr, as far as it has run."""
-    return json_bytes(backend.job_logs(call.query))
+    return JsonAnswer(backend.job_logs(call.query))
 
 
 def job_cancel(backend: PrunnerBackend, call: Call) -> Response:
     """Cancels the job and all tasks, but does not wait until all tasks are canceled."""
-    return json_bytes(backend.cancel(call.query))
+    return JsonAnswer(backend.cancel(call.query))
 
 
 _op = partial(Operation, auth=authenticate)
