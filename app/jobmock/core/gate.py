@@ -19,12 +19,12 @@ from urllib.parse import parse_qsl
 from jobmock.core.errors import (
     CRASH_KEY,
     ConnectionDropped,
-    Injected,
     MockError,
     RateLimited,
     ServerError,
 )
 from jobmock.core.faults import Fault, FaultBook, RequestFacts
+from jobmock.core.injection import inject
 from jobmock.core.journal import JournalEntry, serving
 from jobmock.core.limits import (
     DEFAULT_MAX_BODY,
@@ -44,8 +44,6 @@ if TYPE_CHECKING:
 
 #: Request bodies are journaled up to this many bytes.
 BODY_KEPT = 64 * 1024
-#: What a malformed-body fault appends to the cut real body: a proxy's error page.
-MALFORMED_TAIL = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
 
 
 def vendor_path(scope: Scope) -> str:
@@ -84,33 +82,6 @@ def new_entry(store: Store, scope: Scope, vendor: str | None) -> JournalEntry:
 
 async def _no_body() -> Message:
     return {"type": "http.request", "body": b"", "more_body": False}
-
-
-async def _abort(send: Send) -> bool:
-    """Close the client's connection at once, if the server lets us reach it (uvicorn does)."""
-    while (inner := getattr(send, "__wrapped__", None)) is not None:
-        send = inner  # the server's own send, under the wrappers of the root app
-    transport = getattr(getattr(send, "__self__", None), "transport", None)
-    if transport is None or not hasattr(transport, "abort"):
-        return False
-    transport.abort()
-    for _ in range(3):  # let the server notice, so it does not answer 500 for us
-        await asyncio.sleep(0)
-    return True
-
-
-class _Captured:
-    """A response the vendor app produced, held back so a fault can mangle it."""
-
-    def __init__(self) -> None:
-        self.start: Message | None = None
-        self.body = bytearray()
-
-    async def send(self, message: Message) -> None:
-        if message["type"] == "http.response.start":
-            self.start = message
-        elif message["type"] == "http.response.body":
-            self.body.extend(message.get("body", b""))
 
 
 class Exchange:
@@ -218,7 +189,7 @@ class VendorGate:
         self.limiter = limiter
         self.max_body = max_body
         self.job_params = vendor.spec.job_params
-        self.index = vendor.operations
+        self.operations = vendor.operations
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -245,7 +216,7 @@ class VendorGate:
             return
         if self.limiter is not None and self.limiter.enabled and await self.rate_limit(exchange):
             return
-        if self.index.hot and await self.answer_hot_read(exchange):
+        if self.operations.hot and await self.answer_hot_read(exchange):
             return
         await self.dispatch(exchange)
 
@@ -263,14 +234,16 @@ class VendorGate:
         return False
 
     async def inject_fault(self, exchange: Exchange) -> bool:
+        """The delays and the fault the rules give this request (``core.injection``)."""
         exchange.match = self._match(exchange.entry)
         fault = await self._fault(exchange.entry, exchange.match)
         if fault is None:
             return False
-        await self._inject(fault, exchange)
+        await inject(fault, exchange, self.app)
         return True
 
     async def rate_limit(self, exchange: Exchange) -> bool:
+        """The vendor's 429 once the client is over the vendor's limit."""
         assert self.limiter is not None
         entry = exchange.entry
         wait = self.limiter.hit(self.limiter.key_for(entry.path, entry.headers))
@@ -285,7 +258,7 @@ class VendorGate:
     async def answer_hot_read(self, exchange: Exchange) -> bool:
         """A hot read answered here, by the operation's own handler, without FastAPI."""
         entry = exchange.entry
-        hit = self.index.hot_match(entry.method, entry.path)
+        hit = self.operations.hot_match(entry.method, entry.path)
         if hit is None:
             return False
         op, scope = hit.operation, exchange.scope
@@ -300,6 +273,7 @@ class VendorGate:
             await exchange.answer(error)
             return True
         start = {"type": "http.response.start", "status": response.status_code}
+        # One wrapper fewer per hot read for vendors without headers of their own.
         send = exchange.send if self.vendor.own_headers is None else exchange.send_own
         await send({**start, "headers": response.raw_headers})
         await exchange.send({"type": "http.response.body", "body": response.body})
@@ -317,7 +291,7 @@ class VendorGate:
     def _match(self, entry: JournalEntry) -> Match | None:
         if not self.faults.needs_operations(self.slug):
             return None
-        return self.index.match(entry.method, entry.path)
+        return self.operations.match(entry.method, entry.path)
 
     async def _fault(self, entry: JournalEntry, match: Match | None) -> Fault | None:
         job = None
@@ -338,41 +312,6 @@ class VendorGate:
             await asyncio.sleep(delay)
         return fault
 
-    async def _inject(self, fault: Fault, exchange: Exchange) -> None:
-        """An answer made here, the vendor app's answer mangled, or the connection dropped."""
-        entry, scope, send = exchange.entry, exchange.scope, exchange.send
-        entry.fault = fault.id
-        spec = fault.spec
-        action = spec.action
-        entry.notes.append(f"fault {fault.id}: {action}")
-        if action == "status":
-            error = Injected(spec.status or 500, spec.message or "", retry_after=spec.retry_after)
-            await exchange.answer(error)
-            return
-        if action == "drop":
-            if not await _abort(exchange.raw_send):
-                raise ConnectionDropped()
-            return
-        captured = _Captured()
-        await self.app(scope, exchange.receive, captured.send)
-        start = captured.start or {"type": "http.response.start", "status": 500, "headers": []}
-        real = bytes(captured.body)
-        cut = real[: len(real) // 2]
-        if action == "malformed":
-            mangled = cut + MALFORMED_TAIL
-            headers = [
-                (k, v) for k, v in start.get("headers", ()) if k.lower() != b"content-length"
-            ]
-            headers.append((b"content-length", str(len(mangled)).encode()))
-            await send({**start, "headers": headers})
-            await send({"type": "http.response.body", "body": mangled})
-            return
-        # truncate: the real headers (and length), half the body, then the line goes dead
-        await send(start)
-        await send({"type": "http.response.body", "body": cut, "more_body": True})
-        if not await _abort(exchange.raw_send):
-            raise ConnectionDropped(received=len(cut), expected=len(real))
-
     # --- journal -------------------------------------------------------------------------------
 
     def annotate(
@@ -382,7 +321,7 @@ class VendorGate:
         if route is None and match is None:
             # Answered before the vendor routed it (a fault, a rate limit, a crash): find the
             # operation and job from the path, so polls answered with errors still count.
-            match = self.index.match(entry.method, entry.path)
+            match = self.operations.match(entry.method, entry.path)
         if route is not None:
             # A FastAPI route (its operation id, else its name) or a hot read's ``Operation``.
             entry.operation = getattr(route, "operation_id", None) or getattr(route, "name", None)
@@ -404,7 +343,7 @@ class VendorGate:
     def _suggest(self, entry: JournalEntry, route: Any) -> str | None:
         try:
             if route is None:
-                return self.index.nearest_path(entry.method, entry.path)
+                return self.operations.nearest_path(entry.method, entry.path)
             if entry.job:
                 return nearest(entry.job, self.vendor.backend.job_ids(), limit=2000)
         except Exception:  # a suggestion is a courtesy; never let it break a response
