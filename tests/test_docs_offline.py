@@ -113,9 +113,11 @@ def pages(app: JobmockApp, mounts: dict[str, str]) -> list[str]:
     """Every fixed GET path outside the OpenAPI documents, under its mount: the docs pages, the
     documents, and any page added later."""
     found = []
+    # Undocumented vendor operations (an alias, a path style) are answers, not pages.
+    operations = {op.template for v in app.runtime.vendors.values() for op in v.operations}
     for fastapi_app, mount in zip(_fastapi_apps(app), mounts.values(), strict=True):
         for route in fastapi_app.routes:
-            if not isinstance(route, Route) or "{" in route.path:
+            if not isinstance(route, Route) or "{" in route.path or route.path in operations:
                 continue
             if "GET" in (route.methods or ()) and not route.include_in_schema:
                 found.append(mount + route.path)

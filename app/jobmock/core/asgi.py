@@ -5,13 +5,15 @@ document that describes the vendor's API rather than FastAPI's defaults (no 422 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from inspect import Parameter, Signature
+from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Path, Request
+from fastapi import Security as SecurityParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
-from fastapi.routing import APIRouter
+from fastapi.security import APIKeyHeader, HTTPBearer
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
@@ -27,11 +29,13 @@ from jobmock.core.errors import (
     ServerError,
     error_for_status,
 )
+from jobmock.core.gate import vendor_path
+from jobmock.core.operations import Call, Operation, OperationTable, Security, in_order
 
 if TYPE_CHECKING:
     from starlette.types import Scope
 
-    from jobmock.core.vendor import ErrorRenderer
+    from jobmock.core.vendor import ErrorRenderer, VendorSpec
 
 SCHEMA_REF = "#/components/schemas/{model}"
 
@@ -69,26 +73,20 @@ def describe_validation(exc: RequestValidationError) -> str:
     return "; ".join(parts) or "invalid request"
 
 
-_METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
-
-
 def allowed_methods(routes: Iterable[BaseRoute], scope: Scope) -> list[str]:
-    """Every method ``routes`` have for the request's path, in a stable order. Starlette's 405
-    names only the methods of the first route whose path matched (``GET`` for ``/runs``, though
-    ``POST /runs`` exists)."""
+    """Every method ``routes`` have for the request's path (the control API's ``Allow``)."""
     methods: set[str] = set()
     for route in routes:
         route_methods = getattr(route, "methods", None)
         if route_methods and route.matches(scope)[0] is not Match.NONE:
             methods |= route_methods
-    order = {method: i for i, method in enumerate(_METHOD_ORDER)}
-    return sorted(methods, key=lambda m: (order.get(m, len(order)), m))
+    return in_order(methods)
 
 
 def install_error_handlers(
-    app: FastAPI, render: ErrorRenderer, routes: Sequence[BaseRoute] = ()
+    app: FastAPI, render: ErrorRenderer, methods_on: Callable[[str], list[str]] | None = None
 ) -> None:
-    """``routes``: the app's routes, for the ``Allow`` of a 405."""
+    """``methods_on``: the methods served on a path, for the ``Allow`` of a 405."""
 
     async def on_mock_error(_: Request, exc: Exception) -> Response:
         assert isinstance(exc, MockError)
@@ -105,7 +103,8 @@ def install_error_handlers(
         if exc.status_code == 404:
             err = NotFound("Not Found", reason="route")
         elif exc.status_code == 405:
-            methods = allowed_methods(routes, request.scope)
+            path = vendor_path(request.scope)
+            methods = methods_on(path) if methods_on is not None else []
             allow = ", ".join(methods) if methods else headers.get("Allow", "")
             err = MethodNotAllowed("Method Not Allowed", allow=allow, reason="route")
         else:
@@ -135,19 +134,87 @@ def _strip_framework_defaults(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+def add_route(app: FastAPI, op: Operation, backend: Any) -> None:
+    """``op`` as a FastAPI route. The endpoint's signature declares what the OpenAPI document
+    shows (path parameters, security); the handler reads the request through a ``Call``."""
+    handler, auth, reads_body = op.handler, op.auth, op.body is not None
+
+    async def endpoint(request: Request, **_: Any) -> Response:
+        call = Call(request.scope, request.path_params)
+        if auth is not None:
+            call.principal = auth(backend, call)
+        if reads_body:
+            call.body = await request.body()
+        return handler(backend, call)
+
+    endpoint.__signature__ = Signature(  # type: ignore[attr-defined]
+        [Parameter("request", Parameter.KEYWORD_ONLY, annotation=Request), *_documented(op)]
+    )
+    endpoint.__doc__ = handler.__doc__
+    endpoint.__name__ = getattr(handler, "__name__", op.operation_id)
+    extra = dict(op.openapi_extra)
+    if op.body is not None:
+        extra.update(request_body(op.body, op.body_required))
+    more: dict[str, Any] = {"response_class": Response} if op.status_code == 204 else {}
+    app.add_api_route(
+        op.template,
+        endpoint,
+        methods=[op.method],
+        response_model=op.response_model,
+        status_code=op.status_code,
+        tags=list(op.tags),
+        operation_id=op.operation_id,
+        summary=op.summary or None,
+        responses={status: dict(answer) for status, answer in op.errors.items()} or None,
+        openapi_extra=extra or None,
+        include_in_schema=op.documented,
+        **more,
+    )
+
+
+def _documented(op: Operation) -> list[Parameter]:
+    params = [
+        Parameter(
+            param.name,
+            Parameter.KEYWORD_ONLY,
+            annotation=Annotated[
+                str,
+                Path(
+                    description=param.description,
+                    examples=list(param.examples) or None,
+                    json_schema_extra=dict(param.schema) if param.schema else None,
+                ),
+            ],
+        )
+        for param in op.params
+    ]
+    if op.security is not None:
+        scheme = SecurityParam(_scheme(op.security))
+        annotation = Annotated[Any, scheme]
+        params.append(Parameter("security_", Parameter.KEYWORD_ONLY, annotation=annotation))
+    return params
+
+
+def _scheme(security: Security) -> APIKeyHeader | HTTPBearer:
+    # auto_error=False: the backend checks credentials, in the vendor's words.
+    if security.kind == "api_key_header":
+        return APIKeyHeader(name=security.name, auto_error=False)
+    return HTTPBearer(auto_error=False, bearerFormat=security.name)
+
+
 def build_vendor_app(
+    spec: VendorSpec,
+    table: OperationTable,
+    backend: Any,
+    render: ErrorRenderer,
     *,
-    title: str,
-    version: str,
     description: str,
     servers: list[dict[str, str]],
-    routers: Iterable[APIRouter],
-    render: ErrorRenderer,
-    request_models: Iterable[type[BaseModel]] = (),
 ) -> FastAPI:
+    """The vendor's FastAPI app: a route per operation of ``table``, its OpenAPI document."""
     app = FastAPI(
-        title=title,
-        version=version,
+        title=spec.title,
+        version=spec.api_version,
         description=description,
         servers=servers,
         docs_url=None,
@@ -158,10 +225,10 @@ def build_vendor_app(
     # A trailing slash is an unknown path to the vendors (each answers it with its own 404),
     # never Starlette's bare 307 redirect.
     app.router.redirect_slashes = False
-    routers = list(routers)
-    for router in routers:
-        app.include_router(router)
-    install_error_handlers(app, render, [route for router in routers for route in router.routes])
+    for op in table:
+        add_route(app, op, backend)
+    install_error_handlers(app, render, table.allowed)
+    request_models = list(dict.fromkeys(op.body for op in table if op.body is not None))
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:

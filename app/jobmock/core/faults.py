@@ -24,7 +24,7 @@ from jobmock.core.fixtures import FixtureError, FixtureModel, LoadedFile
 from jobmock.core.paths import PathPattern, matches, split, tail_length
 
 if TYPE_CHECKING:
-    from jobmock.core.operations import Operation, OperationIndex
+    from jobmock.core.operations import Operation, OperationTable
     from jobmock.core.vendor import VendorApp
 
 #: The longest latency a rule may add, and the longest ``Retry-After`` it may send (seconds).
@@ -306,7 +306,7 @@ class FaultBook:
 
 
 def why_unmatchable(
-    spec: FaultSpec, slug: str, base_path: str, index: OperationIndex
+    spec: FaultSpec, slug: str, base_path: str, index: OperationTable
 ) -> tuple[str, str] | None:
     """Why no request to any documented operation of the vendor can match ``spec`` (the field
     to blame and a message naming the closest operations), or None if some can."""
@@ -351,7 +351,7 @@ def why_unmatchable(
 
 
 def _no_route(
-    spec: FaultSpec, slug: str, pattern: tuple[str, ...], base_path: str, index: OperationIndex
+    spec: FaultSpec, slug: str, pattern: tuple[str, ...], base_path: str, index: OperationTable
 ) -> str:
     wanted = "/".join(pattern)
     if not wanted.startswith(base_path.strip("/")):

@@ -1,10 +1,12 @@
 """The ASGI layer in front of each vendor sub-app.
 
-Per request it: applies injected faults and the vendor's rate limit (when on); journals what the
-client sent and got (mock-clock time, the job and state served, Retry-After, the fault that
-answered, and for a wrong path or id the nearest valid one); and turns an exception inside the
-mock into the vendor's own 500 while keeping it, so the test that hit a bug in the mock fails
-with it instead of seeing a mysterious 500.
+Per request, in ``VendorGate.serve``'s order: refuse a body over the cap; apply injected faults;
+apply the vendor's rate limit (when on); answer a hot read from its operation's handler; else
+dispatch to the vendor app. Throughout, ``Exchange`` journals what the client sent and got
+(mock-clock time, the job and state served, Retry-After, the fault that answered, and for a wrong
+path or id the nearest valid one), adds the vendor's own headers to the answers the gate makes,
+and keeps an exception inside the mock while answering the vendor's own 500, so the test that hit
+a bug in the mock fails with it instead of seeing a mysterious 500.
 """
 
 from __future__ import annotations
@@ -17,13 +19,12 @@ from urllib.parse import parse_qsl
 from jobmock.core.errors import (
     CRASH_KEY,
     ConnectionDropped,
-    Injected,
     MockError,
     RateLimited,
     ServerError,
 )
-from jobmock.core.fastpath import FastRouter
 from jobmock.core.faults import Fault, FaultBook, RequestFacts
+from jobmock.core.injection import inject
 from jobmock.core.journal import JournalEntry, serving
 from jobmock.core.limits import (
     DEFAULT_MAX_BODY,
@@ -33,7 +34,7 @@ from jobmock.core.limits import (
     read_capped,
     serve_in_thread,
 )
-from jobmock.core.operations import Match, OperationIndex, nearest
+from jobmock.core.operations import Call, Match, nearest
 from jobmock.core.ratelimit import RateLimiter
 
 if TYPE_CHECKING:
@@ -44,8 +45,6 @@ if TYPE_CHECKING:
 
 #: Request bodies are journaled up to this many bytes.
 BODY_KEPT = 64 * 1024
-#: What a malformed-body fault appends to the cut real body: a proxy's error page.
-MALFORMED_TAIL = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
 
 
 def vendor_path(scope: Scope) -> str:
@@ -86,31 +85,90 @@ async def _no_body() -> Message:
     return {"type": "http.request", "body": b"", "more_body": False}
 
 
-async def _abort(send: Send) -> bool:
-    """Close the client's connection at once, if the server lets us reach it (uvicorn does)."""
-    while (inner := getattr(send, "__wrapped__", None)) is not None:
-        send = inner  # the server's own send, under the wrappers of the root app
-    transport = getattr(getattr(send, "__self__", None), "transport", None)
-    if transport is None or not hasattr(transport, "abort"):
-        return False
-    transport.abort()
-    for _ in range(3):  # let the server notice, so it does not answer 500 for us
-        await asyncio.sleep(0)
-    return True
+class Exchange:
+    """One request through the gate, and the journal entry it fills as it goes."""
 
+    __slots__ = (
+        "body",
+        "body_in",
+        "entry",
+        "gate",
+        "match",
+        "raw_send",
+        "recorded",
+        "scope",
+        "served",
+        "size",
+        "started",
+        "timer",
+    )
 
-class _Captured:
-    """A response the vendor app produced, held back so a fault can mangle it."""
-
-    def __init__(self) -> None:
-        self.start: Message | None = None
+    def __init__(self, gate: VendorGate, scope: Scope, receive: Receive, send: Send) -> None:
+        self.timer = time.perf_counter()
+        self.gate = gate
+        self.scope = scope
+        self.raw_send = send
+        self.body_in = receive
+        """The client's body (once the cap has read it, a replay of it)."""
+        self.size = 0
+        self.entry = new_entry(gate.store, scope, gate.slug)
+        self.served = serving()
         self.body = bytearray()
+        self.started = False
+        self.recorded = False
+        self.match: Match | None = None
+
+    async def receive(self) -> Message:
+        """The body for the vendor app, journaled up to ``BODY_KEPT`` bytes."""
+        message = await self.body_in()
+        if message["type"] == "http.request" and len(self.body) < BODY_KEPT:
+            self.body.extend(message.get("body", b"")[: BODY_KEPT - len(self.body)])
+        return message
 
     async def send(self, message: Message) -> None:
+        """The answer to the client, journaled before its last byte leaves: a client that got
+        its answer always finds its request in the journal."""
         if message["type"] == "http.response.start":
-            self.start = message
-        elif message["type"] == "http.response.body":
-            self.body.extend(message.get("body", b""))
+            self.started = True
+            self.entry.status = message["status"]
+            for name, value in message.get("headers", ()):
+                if name.lower() == b"retry-after":
+                    self.entry.retry_after = value.decode("latin-1")
+        elif message["type"] == "http.response.body" and not message.get("more_body"):
+            crash = self.scope.get(CRASH_KEY)
+            if crash is not None:
+                self.keep(crash)
+            self.record()
+        await self.raw_send(message)
+
+    async def send_own(self, message: Message) -> None:
+        """``send`` for an answer the gate makes itself: it carries the headers the vendor's
+        server adds to every answer."""
+        own = self.gate.vendor.own_headers
+        if own is not None and message["type"] == "http.response.start":
+            message = {**message, "headers": [*message.get("headers", ()), *own(self.scope)]}
+        await self.send(message)
+
+    async def answer(self, error: MockError) -> None:
+        """Answer ``error`` as the vendor does."""
+        await self.gate.vendor.render_error(error)(self.scope, _no_body, self.send_own)
+
+    def keep(self, exc: BaseException) -> None:
+        """A bug in the mock: kept for the test that hit it."""
+        crashes = self.gate.crashes
+        if not any(c is exc for c in crashes):
+            crashes.append(exc)
+            self.entry.error = f"{type(exc).__name__}: {exc}"
+
+    def record(self) -> None:
+        if self.recorded:
+            return
+        self.recorded = True
+        entry = self.entry
+        entry.body = self.body.decode("utf-8", "replace")
+        entry.duration_ms = round((time.perf_counter() - self.timer) * 1000, 3)
+        self.gate.annotate(entry, self.scope, self.served, self.match)
+        self.gate.store.journal.add(entry)
 
 
 class VendorGate:
@@ -132,157 +190,109 @@ class VendorGate:
         self.limiter = limiter
         self.max_body = max_body
         self.job_params = vendor.spec.job_params
-        self.fast = FastRouter(vendor.fast_routes) if vendor.fast_routes else None
-
-    @property
-    def index(self) -> OperationIndex:
-        return self.vendor.operations
+        self.operations = vendor.operations
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = time.perf_counter()
-        entry = new_entry(self.store, scope, self.slug)
-        served = serving()
-        body = bytearray()
-        response_started = False
-        recorded = False
-        match: Match | None = None
-
-        def record() -> None:
-            # Journaled before the last byte leaves, so a client that got its answer always
-            # finds its request in the journal (no race with the test reading it).
-            nonlocal recorded
-            if recorded:
-                return
-            recorded = True
-            entry.body = body.decode("utf-8", "replace")
-            entry.duration_ms = round((time.perf_counter() - started) * 1000, 3)
-            self._annotate(entry, scope, served, match)
-            self.store.journal.add(entry)
-
-        body_in = receive  # the client's body, once the cap below has read it
-
-        async def journal_receive() -> Message:
-            message = await body_in()
-            if message["type"] == "http.request" and len(body) < BODY_KEPT:
-                body.extend(message.get("body", b"")[: BODY_KEPT - len(body)])
-            return message
-
-        async def journal_send(message: Message) -> None:
-            nonlocal response_started
-            if message["type"] == "http.response.start":
-                response_started = True
-                entry.status = message["status"]
-                for name, value in message.get("headers", ()):
-                    if name.lower() == b"retry-after":
-                        entry.retry_after = value.decode("latin-1")
-            elif message["type"] == "http.response.body" and not message.get("more_body"):
-                crash = scope.get(CRASH_KEY)
-                if crash is not None:
-                    keep(crash)
-                record()
-            await send(message)
-
-        own = self.vendor.own_headers
-        own_send = journal_send
-        if own is not None:
-            # Answers the gate makes itself carry the headers the vendor's server always adds.
-            async def own_send(message: Message) -> None:
-                if message["type"] == "http.response.start":
-                    message = {**message, "headers": [*message.get("headers", ()), *own(scope)]}
-                await journal_send(message)
-
-        def keep(exc: BaseException) -> None:
-            if not any(c is exc for c in self.crashes):
-                self.crashes.append(exc)
-                entry.error = f"{type(exc).__name__}: {exc}"
-
+        exchange = Exchange(self, scope, receive, send)
         try:
-            capped = await self._cap_body(entry, scope, receive, own_send)
-            if capped is None:
-                return
-            body_in, size = capped
-            if self.faults:
-                match = self._match(entry)
-                fault = await self._fault(entry, match)
-                if fault is not None:
-                    await self._inject(
-                        fault, entry, scope, journal_receive, journal_send, own_send, send
-                    )
-                    return
-            if self.limiter is not None and self.limiter.enabled:
-                wait = self.limiter.hit(self.limiter.key_for(entry.path, entry.headers))
-                if wait is not None:
-                    entry.notes.append(f"rate limited: {self.limiter.rule.describe()}")
-                    limited = RateLimited(
-                        self.limiter.rule.message, retry_after=wait, reason="rate_limit"
-                    )
-                    await self.vendor.render_error(limited)(scope, receive, own_send)
-                    return
-            if self.fast is not None and await self._fast(entry, scope, own_send):
-                return
-            if size + head_size(scope) > OFF_LOOP_AT:
-                await serve_in_thread(self.app, scope, journal_receive, journal_send)
-                return
-            await self.app(scope, journal_receive, journal_send)
+            await self.serve(exchange)
         except ConnectionDropped:
-            entry.notes.append("connection dropped")
+            exchange.entry.notes.append("connection dropped")
             raise
         except Exception as exc:  # a bug in the mock: keep it for the test, answer like the vendor
-            keep(exc)
-            if not response_started:
-                crash = ServerError("Internal server error", reason="crash")
-                await self.vendor.render_error(crash)(scope, receive, own_send)
+            exchange.keep(exc)
+            if not exchange.started:
+                await exchange.answer(ServerError("Internal server error", reason="crash"))
         finally:
-            record()
+            exchange.record()
 
-    async def _cap_body(
-        self, entry: JournalEntry, scope: Scope, receive: Receive, send: Send
-    ) -> tuple[Receive, int] | None:
-        """The body read whole and its size (``core.limits``), or None once a body over
-        ``max_body`` has been refused with the vendor's 413 (by its ``Content-Length``, or as
-        it streams)."""
+    async def serve(self, exchange: Exchange) -> None:
+        """The steps in order; each answers the request itself (True) or passes it on."""
+        if await self.refuse_large_body(exchange):
+            return
+        if self.faults and await self.inject_fault(exchange):
+            return
+        if self.limiter is not None and self.limiter.enabled and await self.rate_limit(exchange):
+            return
+        if self.operations.hot and await self.answer_hot_read(exchange):
+            return
+        await self.dispatch(exchange)
+
+    async def refuse_large_body(self, exchange: Exchange) -> bool:
+        """Reads the body whole (``core.limits``); a body over ``max_body`` is refused with the
+        vendor's 413 (by its ``Content-Length``, or as it streams)."""
         try:
-            return await read_capped(scope, receive, self.max_body)
+            exchange.body_in, exchange.size = await read_capped(
+                exchange.scope, exchange.body_in, self.max_body
+            )
         except PayloadTooLarge as exc:
-            entry.notes.append(f"body over {self.max_body} bytes refused")
-            await self.vendor.render_error(exc)(scope, _no_body, send)
-            return None
+            exchange.entry.notes.append(f"body over {self.max_body} bytes refused")
+            await exchange.answer(exc)
+            return True
+        return False
 
-    async def _fast(self, entry: JournalEntry, scope: Scope, send: Send) -> bool:
-        assert self.fast is not None
-        hit = self.fast.match(entry.method, entry.path)
+    async def inject_fault(self, exchange: Exchange) -> bool:
+        """The delays and the fault the rules give this request (``core.injection``)."""
+        exchange.match = self._match(exchange.entry)
+        fault = await self._fault(exchange.entry, exchange.match)
+        if fault is None:
+            return False
+        await inject(fault, exchange, self.app)
+        return True
+
+    async def rate_limit(self, exchange: Exchange) -> bool:
+        """The vendor's 429 once the client is over the vendor's limit."""
+        assert self.limiter is not None
+        entry = exchange.entry
+        wait = self.limiter.hit(self.limiter.key_for(entry.path, entry.headers))
+        if wait is None:
+            return False
+        entry.notes.append(f"rate limited: {self.limiter.rule.describe()}")
+        await exchange.answer(
+            RateLimited(self.limiter.rule.message, retry_after=wait, reason="rate_limit")
+        )
+        return True
+
+    async def answer_hot_read(self, exchange: Exchange) -> bool:
+        """A hot read answered here, by the operation's own handler, without FastAPI."""
+        entry = exchange.entry
+        hit = self.operations.hot_match(entry.method, entry.path)
         if hit is None:
             return False
-        route, params = hit
-        scope["path_params"] = params
-        scope["route"] = route
+        op, scope = hit.operation, exchange.scope
+        scope["path_params"] = hit.params
+        scope["route"] = op
+        call = Call(scope, hit.params)
         try:
-            answer = route.handler(params, scope)
+            if op.auth is not None:
+                call.principal = op.auth(self.vendor.backend, call)
+            response = op.handler(self.vendor.backend, call)
         except MockError as error:
-            await self.vendor.render_error(error)(scope, _no_body, send)
+            await exchange.answer(error)
             return True
-        await send(
-            {
-                "type": "http.response.start",
-                "status": answer.status,
-                "headers": [
-                    (b"content-type", answer.content_type),
-                    (b"content-length", str(len(answer.body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": answer.body})
+        start = {"type": "http.response.start", "status": response.status_code}
+        # One wrapper fewer per hot read for vendors without headers of their own.
+        send = exchange.send if self.vendor.own_headers is None else exchange.send_own
+        await send({**start, "headers": response.raw_headers})
+        await exchange.send({"type": "http.response.body", "body": response.body})
         return True
+
+    async def dispatch(self, exchange: Exchange) -> None:
+        """The vendor app answers; a large body is parsed off the event loop."""
+        if exchange.size + head_size(exchange.scope) > OFF_LOOP_AT:
+            await serve_in_thread(self.app, exchange.scope, exchange.receive, exchange.send)
+        else:
+            await self.app(exchange.scope, exchange.receive, exchange.send)
 
     # --- faults --------------------------------------------------------------------------------
 
     def _match(self, entry: JournalEntry) -> Match | None:
         if not self.faults.needs_operations(self.slug):
             return None
-        return self.index.match(entry.method, entry.path)
+        return self.operations.match(entry.method, entry.path)
 
     async def _fault(self, entry: JournalEntry, match: Match | None) -> Fault | None:
         job = None
@@ -303,66 +313,19 @@ class VendorGate:
             await asyncio.sleep(delay)
         return fault
 
-    async def _inject(
-        self,
-        fault: Fault,
-        entry: JournalEntry,
-        scope: Scope,
-        receive: Receive,
-        journal_send: Send,
-        own_send: Send,
-        raw_send: Send,
-    ) -> None:
-        """``own_send`` for answers made here, ``journal_send`` for the vendor app's (mangled)
-        answers, ``raw_send`` to drop the connection."""
-        entry.fault = fault.id
-        spec = fault.spec
-        action = spec.action
-        entry.notes.append(f"fault {fault.id}: {action}")
-        if action == "status":
-            error = Injected(spec.status or 500, spec.message or "", retry_after=spec.retry_after)
-            await self.vendor.render_error(error)(scope, receive, own_send)
-            return
-        if action == "drop":
-            if not await _abort(raw_send):
-                raise ConnectionDropped()
-            return
-        captured = _Captured()
-        await self.app(scope, receive, captured.send)
-        start = captured.start or {"type": "http.response.start", "status": 500, "headers": []}
-        real = bytes(captured.body)
-        cut = real[: len(real) // 2]
-        if action == "malformed":
-            mangled = cut + MALFORMED_TAIL
-            headers = [
-                (k, v) for k, v in start.get("headers", ()) if k.lower() != b"content-length"
-            ]
-            headers.append((b"content-length", str(len(mangled)).encode()))
-            await journal_send({**start, "headers": headers})
-            await journal_send({"type": "http.response.body", "body": mangled})
-            return
-        # truncate: the real headers (and length), half the body, then the line goes dead
-        await journal_send(start)
-        await journal_send({"type": "http.response.body", "body": cut, "more_body": True})
-        if not await _abort(raw_send):
-            raise ConnectionDropped(received=len(cut), expected=len(real))
-
     # --- journal -------------------------------------------------------------------------------
 
-    def _annotate(
+    def annotate(
         self, entry: JournalEntry, scope: Scope, served: dict[str, Any], match: Match | None
     ) -> None:
         route: Any = scope.get("route")
         if route is None and match is None:
             # Answered before the vendor routed it (a fault, a rate limit, a crash): find the
             # operation and job from the path, so polls answered with errors still count.
-            match = self.index.match(entry.method, entry.path)
+            match = self.operations.match(entry.method, entry.path)
         if route is not None:
-            entry.operation = (
-                getattr(route, "operation_id", None)
-                or getattr(route, "operation", None)
-                or getattr(route, "name", None)
-            )
+            # A FastAPI route (its operation id, else its name) or a hot read's ``Operation``.
+            entry.operation = getattr(route, "operation_id", None) or getattr(route, "name", None)
         elif match is not None:
             entry.operation = match.operation.operation_id
         params = scope.get("path_params") or (match.params if match else {})
@@ -381,7 +344,7 @@ class VendorGate:
     def _suggest(self, entry: JournalEntry, route: Any) -> str | None:
         try:
             if route is None:
-                return self.index.nearest_path(entry.method, entry.path)
+                return self.operations.nearest_path(entry.method, entry.path)
             if entry.job:
                 return nearest(entry.job, self.vendor.backend.job_ids(), limit=2000)
         except Exception:  # a suggestion is a courtesy; never let it break a response

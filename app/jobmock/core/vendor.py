@@ -8,14 +8,12 @@ and one line in the registry; nothing here changes.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from jobmock.core.fastpath import FastRoute
 from jobmock.core.ratelimit import RateLimitRule
 
 if TYPE_CHECKING:
@@ -26,7 +24,7 @@ if TYPE_CHECKING:
     from jobmock.core.errors import MockError
     from jobmock.core.fixtures import LoadedFile
     from jobmock.core.generate import Generator
-    from jobmock.core.operations import OperationIndex
+    from jobmock.core.operations import OperationTable
     from jobmock.core.store import Store
 
     ErrorRenderer = Callable[[MockError], Response]
@@ -104,16 +102,17 @@ class VendorApp:
     asgi: ASGIApp
     backend: VendorBackend
     render_error: ErrorRenderer
+    operations: OperationTable
+    """The vendor's operations (``vendors/<slug>/operations.py``), whose routes ``asgi`` serves;
+    the gate answers the hot reads among them itself."""
     openapi_document: Callable[[], dict[str, Any]] | None = None
     """The vendor's OpenAPI document; defaults to ``asgi.openapi()`` (a FastAPI app)."""
     rate_limit: RateLimitRule | None = None
     """A limit the vendor's fixtures ask for: enforced even without ``rate_limits``, and in
     place of ``spec.rate_limit``."""
-    fast_routes: Sequence[FastRoute] = ()
-    """Hot reads served before FastAPI (see ``core.fastpath``)."""
     own_headers: Callable[[Scope], list[tuple[bytes, bytes]]] | None = None
     """Headers the vendor's server puts on every answer (OSAPI's ``X-Request-Id``). ``asgi``
-    adds them to its own answers; the gate adds them to those it makes itself (fast routes,
+    adds them to its own answers; the gate adds them to those it makes itself (hot reads,
     injected faults, rate limits, crashes)."""
 
     def openapi(self) -> dict[str, Any]:
@@ -121,13 +120,6 @@ class VendorApp:
             return self.openapi_document()
         document: dict[str, Any] = self.asgi.openapi()  # type: ignore[attr-defined]
         return document
-
-    @cached_property
-    def operations(self) -> OperationIndex:
-        """The vendor's operations, from its OpenAPI document, built on first need."""
-        from jobmock.core.operations import OperationIndex
-
-        return OperationIndex.from_openapi(self.openapi())
 
 
 @dataclass(frozen=True)

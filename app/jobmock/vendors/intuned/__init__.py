@@ -65,29 +65,25 @@ SPEC = VendorSpec(
 def create(ctx: VendorContext) -> VendorApp:
     from jobmock.core.asgi import build_vendor_app
     from jobmock.core.vendor import VendorApp
-    from jobmock.vendors.intuned import schemas
     from jobmock.vendors.intuned.backend import IntunedBackend
     from jobmock.vendors.intuned.errors import render_error
     from jobmock.vendors.intuned.generated import load_sets
     from jobmock.vendors.intuned.loader import load
-    from jobmock.vendors.intuned.routes import create_router, fast_routes
+    from jobmock.vendors.intuned.operations import OPERATIONS
 
     data = load(ctx.fixture_files(), ctx.generator)
     backend = IntunedBackend(data, ctx.store, ctx.generator, load_sets(data, ctx.generator))
     app = build_vendor_app(
-        title=SPEC.title,
-        version=SPEC.api_version,
+        SPEC,
+        OPERATIONS,
+        backend,
+        render_error,
         description=__doc__ or "",
         servers=[{"url": "https://app.intuned.io", "description": "the real Intuned"}],
-        routers=[create_router(backend)],
-        render=render_error,
-        request_models=[schemas.CreateJobRequest, schemas.UpdateJobRequest],
     )
     wanted = data.rate_limit
     limit = rate_limit(wanted.limit, wanted.window) if wanted and wanted.enabled else None
-    return VendorApp(
-        SPEC, app, backend, render_error, rate_limit=limit, fast_routes=fast_routes(backend)
-    )
+    return VendorApp(SPEC, app, backend, render_error, OPERATIONS, rate_limit=limit)
 
 
 def check_fixtures(directory: Path) -> str:

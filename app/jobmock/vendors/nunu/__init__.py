@@ -50,28 +50,23 @@ SPEC = VendorSpec(
 def create(ctx: VendorContext) -> VendorApp:
     from jobmock.core.asgi import build_vendor_app
     from jobmock.core.vendor import VendorApp
-    from jobmock.vendors.nunu import schemas
     from jobmock.vendors.nunu.backend import NunuBackend
     from jobmock.vendors.nunu.errors import render_error
     from jobmock.vendors.nunu.generated import load_sets
     from jobmock.vendors.nunu.loader import load
-    from jobmock.vendors.nunu.routes import create_router, fast_routes
+    from jobmock.vendors.nunu.operations import OPERATIONS
 
     data = load(ctx.fixture_files(), ctx.generator)
     backend = NunuBackend(data, ctx.store, ctx.generator, load_sets(data, ctx.generator))
     app = build_vendor_app(
-        title=SPEC.title,
-        version=SPEC.api_version,
+        SPEC,
+        OPERATIONS,
+        backend,
+        render_error,
         description=__doc__ or "",
         servers=[{"url": "https://nunu.ai", "description": "the real nunu.ai"}],
-        routers=[
-            create_router(backend, "/api/v1"),
-            create_router(backend, "/api/v1/project/{projectId}"),
-        ],
-        render=render_error,
-        request_models=[schemas.StartRunRequest, schemas.StopRunsRequest],
     )
-    return VendorApp(SPEC, app, backend, render_error, fast_routes=fast_routes(backend))
+    return VendorApp(SPEC, app, backend, render_error, OPERATIONS)
 
 
 def check_fixtures(directory: Path) -> str:

@@ -50,37 +50,33 @@ SPEC = VendorSpec(
 def create(ctx: VendorContext) -> VendorApp:
     from jobmock.core.asgi import build_vendor_app
     from jobmock.core.vendor import VendorApp
-    from jobmock.vendors.osapi import schemas
     from jobmock.vendors.osapi.backend import OsapiBackend
     from jobmock.vendors.osapi.errors import render_error
     from jobmock.vendors.osapi.front import EchoFront
     from jobmock.vendors.osapi.generated import load_sets
     from jobmock.vendors.osapi.loader import load, signing_key
-    from jobmock.vendors.osapi.routes import create_router, fast_routes
+    from jobmock.vendors.osapi.operations import OPERATIONS
 
     data = load(ctx.fixture_files(), ctx.generator)
     sets = load_sets(data, ctx.generator)
     key = signing_key(data, dict(os.environ))
     backend = OsapiBackend(data, ctx.store, ctx.generator, key, sets)
-    routers = [create_router(backend), create_router(backend, "/api")]
     app = build_vendor_app(
-        title=SPEC.title,
-        version=SPEC.api_version,
+        SPEC,
+        OPERATIONS,
+        backend,
+        render_error,
         description=__doc__ or "",
         servers=[{"url": SPEC.real_base_url, "description": "a real OSAPI controller"}],
-        routers=routers,
-        render=render_error,
-        request_models=[schemas.RetryJobRequest, schemas.CommandShellRequest],
     )
-    routes = [route for router in routers for route in router.routes]
-    front = EchoFront(app, routes, backend.request_id)
+    front = EchoFront(app, OPERATIONS, backend.request_id)
     return VendorApp(
         SPEC,
         front,
         backend,
         render_error,
+        OPERATIONS,
         openapi_document=app.openapi,
-        fast_routes=fast_routes(backend),
         own_headers=front.headers,
     )
 

@@ -5,25 +5,23 @@ answers every ``OPTIONS`` with 204 and the router's ``Allow``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from starlette.routing import BaseRoute, Route
-
-from jobmock.core.asgi import allowed_methods
+from jobmock.core.gate import vendor_path
 from jobmock.vendors.osapi.errors import echo_allow
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
     from starlette.types import Message, Receive, Scope, Send
 
+    from jobmock.core.operations import OperationTable
+
 
 class EchoFront:
-    def __init__(
-        self, app: FastAPI, routes: Sequence[BaseRoute], request_id: Callable[[], str]
-    ) -> None:
+    def __init__(self, app: FastAPI, table: OperationTable, request_id: Callable[[], str]) -> None:
         self.app = app
-        self.routes = [route for route in routes if isinstance(route, Route)]
+        self.table = table
         self.request_id = request_id
 
     def openapi(self) -> dict[str, Any]:
@@ -32,7 +30,7 @@ class EchoFront:
 
     def allow(self, scope: Scope) -> str | None:
         """The methods Echo's router has for this path (all routes on it), if it has any."""
-        methods = allowed_methods(self.routes, scope)
+        methods = self.table.allowed(vendor_path(scope))
         return echo_allow(",".join(methods)) if methods else None
 
     def headers(self, scope: Scope) -> list[tuple[bytes, bytes]]:

@@ -24,10 +24,10 @@ from jobmock.core.export import Span
 from jobmock.core.fixtures import FixtureError, Invalid
 from jobmock.core.generate import Generator, Rng, derive_seed
 from jobmock.core.paging import BulkSource
+from jobmock.vendors.osapi.agent_runs import MS, SECOND, failure_text
 from jobmock.vendors.osapi.fixture_jobs import job_record
 from jobmock.vendors.osapi.fixtures import GenerateFixture, JobFixture
 from jobmock.vendors.osapi.loader import OsapiData
-from jobmock.vendors.osapi.operations import MS, SECOND, failure_text
 from jobmock.vendors.osapi.records import SKIPPED_ERROR, OsapiJob, Outcome, sanitize
 from jobmock.vendors.osapi.shell import COMMANDS, shell_result
 from jobmock.vendors.osapi.targets import ALL, ANY, label_of

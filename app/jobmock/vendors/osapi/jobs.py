@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from jobmock.core import golang
 from jobmock.core.generate import Generator
-from jobmock.vendors.osapi.operations import plan_agent
+from jobmock.vendors.osapi.agent_runs import plan_agent
 from jobmock.vendors.osapi.records import (
     API_HOST,
     Agent,

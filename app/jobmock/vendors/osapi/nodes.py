@@ -15,8 +15,8 @@ from pydantic import TypeAdapter, ValidationError
 from jobmock.core.errors import BadRequest, ServerError
 from jobmock.core.fixtures import describe_error, format_loc
 from jobmock.vendors.osapi import binding
+from jobmock.vendors.osapi.agent_runs import RESPONSE_TIMEOUT, uptime_text
 from jobmock.vendors.osapi.fixtures import OutcomeFixture
-from jobmock.vendors.osapi.operations import RESPONSE_TIMEOUT, uptime_text
 from jobmock.vendors.osapi.records import OsapiJob, Outcome, Reply
 from jobmock.vendors.osapi.targets import is_broadcast
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from jobmock.core.generate import Rng
-from jobmock.vendors.osapi.operations import MS, SECOND
+from jobmock.vendors.osapi.agent_runs import MS, SECOND
 
 
 def _apt(rng: Rng, _took: int) -> str:

@@ -77,28 +77,25 @@ def create(ctx: VendorContext) -> VendorApp:
     from jobmock.core.asgi import build_vendor_app
     from jobmock.core.golang import micros
     from jobmock.core.vendor import VendorApp
-    from jobmock.vendors.prunner import schemas
     from jobmock.vendors.prunner.backend import PrunnerBackend
     from jobmock.vendors.prunner.errors import render_error
     from jobmock.vendors.prunner.generated import load_sets
     from jobmock.vendors.prunner.loader import load
     from jobmock.vendors.prunner.middleware import AuthBeforeRouting
-    from jobmock.vendors.prunner.routes import create_router, fast_routes
+    from jobmock.vendors.prunner.operations import OPERATIONS
     from jobmock.vendors.prunner.state import check_sets
 
     data = load(ctx.fixture_files(), ctx.generator, ctx.store.epoch)
     sets = load_sets(data, ctx.generator, ctx.store.epoch)
     check_sets(data, sets, micros(ctx.store.epoch))
     backend = PrunnerBackend(data, ctx.store, ctx.generator, secret(data.jwt_secret), sets)
-    router = create_router(backend)
     app = build_vendor_app(
-        title=SPEC.title,
-        version=SPEC.api_version,
+        SPEC,
+        OPERATIONS,
+        backend,
+        render_error,
         description=__doc__ or "",
         servers=[{"url": SPEC.real_base_url, "description": "a real prunner, on its default port"}],
-        routers=[router],
-        render=render_error,
-        request_models=[schemas.ScheduleRequest],
     )
     generate = app.openapi
 
@@ -111,15 +108,8 @@ def create(ctx: VendorContext) -> VendorApp:
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]
-    asgi = AuthBeforeRouting(app, backend, render_error, router.routes)
-    return VendorApp(
-        SPEC,
-        asgi,
-        backend,
-        render_error,
-        openapi_document=openapi,
-        fast_routes=fast_routes(backend),
-    )
+    asgi = AuthBeforeRouting(app, backend, render_error, OPERATIONS)
+    return VendorApp(SPEC, asgi, backend, render_error, OPERATIONS, openapi_document=openapi)
 
 
 def check_fixtures(directory: Path) -> str:

@@ -10,51 +10,32 @@ prunner mounts two sub-routers, ``/pipelines`` and ``/job``, behind its JWT midd
 - ``/pipelines`` and ``/pipelines/`` are the same route.
 
 The token is taken from the first ``Authorization`` header, else from the first ``jwt`` cookie.
-Requests that pass go on to the FastAPI app with the token's user in ``scope["state"]``.
+A request for an operation of the table goes straight on (the operation checks the token
+itself, ``operations.authenticate``); this answers the others.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
-
-from fastapi.routing import APIRoute
 
 from jobmock.core.errors import MethodNotAllowed, MockError, NotFound
 from jobmock.core.gate import vendor_path
+from jobmock.core.operations import Call
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
-    from starlette.routing import BaseRoute
     from starlette.types import Receive, Scope, Send
 
+    from jobmock.core.operations import OperationTable
     from jobmock.core.vendor import ErrorRenderer
     from jobmock.vendors.prunner.backend import PrunnerBackend
 
 MOUNTS = ("/pipelines", "/job")
-#: Every route of prunner's two sub-routers, with its one method.
-ROUTES = {
-    "/pipelines": "GET",
-    "/pipelines/": "GET",
-    "/pipelines/jobs": "GET",
-    "/pipelines/schedule": "POST",
-    "/job/detail": "GET",
-    "/job/logs": "GET",
-    "/job/cancel": "POST",
-}
-USER = "prunner_user"
 _COOKIE_VALUE_BAD = set('";\\')
 
 
 def mounted(path: str) -> bool:
     return any(path == mount or path.startswith(mount + "/") for mount in MOUNTS)
-
-
-def authorization(scope: Scope) -> str | None:
-    for name, value in scope.get("headers", ()):
-        if name.lower() == b"authorization":
-            return str(value.decode("latin-1"))
-    return None
 
 
 def cookies(scope: Scope) -> dict[str, str]:
@@ -75,51 +56,40 @@ def cookies(scope: Scope) -> dict[str, str]:
     return found
 
 
+def authenticate(backend: PrunnerBackend, call: Call) -> str:
+    """The user the token names: from the first ``Authorization`` header, else the first
+    ``jwt`` cookie."""
+    return backend.authenticate(call.header(b"authorization"), cookies(call.scope))
+
+
 class AuthBeforeRouting:
     def __init__(
-        self,
-        app: FastAPI,
-        backend: PrunnerBackend,
-        render: ErrorRenderer,
-        routes: Iterable[BaseRoute] = (),
+        self, app: FastAPI, backend: PrunnerBackend, render: ErrorRenderer, table: OperationTable
     ) -> None:
         self.app = app
         self.backend = backend
         self.render = render
-        self.routes: dict[tuple[str, str], APIRoute] = {
-            (route.path, method): route
-            for route in routes
-            if isinstance(route, APIRoute)
-            for method in route.methods or ()
-        }
-        """The vendor's routes, so the journal can name the operation of a refused request."""
+        self.table = table
 
     def openapi(self) -> dict[str, Any]:
         return self.app.openapi()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        path = vendor_path(scope)
-        if not mounted(path):
-            await self.app(scope, receive, send)
-            return
-        method = scope["method"]
-        route = self.routes.get((path, method))
-        if route is not None:
-            scope["route"] = route  # lets the journal name the operation, even on a 401
+        if scope["type"] == "http":
+            path = vendor_path(scope)
+            if mounted(path) and not self.table.routed(scope["method"], path):
+                await self.render(self.refusal(scope, path))(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+    def refusal(self, scope: Scope, path: str) -> MockError:
+        """For a request under the mounts that no operation takes: 401 without a valid token,
+        else 404, or 405 with the path's methods."""
         try:
-            user = self.backend.authenticate(authorization(scope), cookies(scope))
+            authenticate(self.backend, Call(scope, {}))
         except MockError as err:
-            await self.render(err)(scope, receive, send)
-            return
-        allowed = ROUTES.get(path)
-        if allowed is None:
-            await self.render(NotFound("404 page not found", reason="route"))(scope, receive, send)
-        elif method != allowed:
-            error = MethodNotAllowed("Method Not Allowed", allow=allowed, reason="route")
-            await self.render(error)(scope, receive, send)
-        else:
-            scope.setdefault("state", {})[USER] = user
-            await self.app(scope, receive, send)
+            return err
+        allowed = self.table.allowed(path)
+        if not allowed:
+            return NotFound("404 page not found", reason="route")
+        return MethodNotAllowed("Method Not Allowed", allow=", ".join(allowed), reason="route")
