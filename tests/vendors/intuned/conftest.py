@@ -8,6 +8,7 @@ import pytest
 from intuned_client import IntunedClient
 
 from jobmock.testing.transport import JobmockTransport
+from tests.vendors.helpers import DEFAULT, Sent, VendorClient
 
 WORKSPACE = "123e4567-e89b-12d3-a456-426614174000"
 KEY = "intuned_test_key"
@@ -32,34 +33,24 @@ NEW_JOB: dict[str, Any] = {
 }
 
 
-class Intuned:
-    """A tiny Intuned client over the in-process transport, for what the SDK hides (status
-    codes, headers, raw bodies)."""
+class Intuned(VendorClient):
+    """Intuned's API with the bundled key, for what the SDK hides (status codes, headers, raw
+    bodies). Its errors carry a fresh correlation id, so tests/vendors/intuned/test_errors.py
+    checks them field by field instead of through ``error``."""
 
-    def __init__(self, client: httpx.Client) -> None:
-        self.client = client
+    base = BASE
 
-    def request(
-        self,
-        method: str,
-        path: str,
-        key: str | None = KEY,
-        json: Any = None,
-        content: bytes | None = None,
-        params: dict[str, str] | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> httpx.Response:
-        all_headers = {"x-api-key": key} if key is not None else {}
-        all_headers.update(headers or {})
-        return self.client.request(
-            method, BASE + path, json=json, content=content, params=params, headers=all_headers
-        )
+    def credential(self) -> str:
+        return KEY
 
-    def get(self, path: str, key: str | None = KEY, **params: str) -> httpx.Response:
-        return self.request("GET", path, key=key, params=params)
+    def credential_headers(self, credential: str) -> dict[str, str]:
+        return {"x-api-key": credential}
 
-    def post(self, path: str, json: Any = None, key: str | None = KEY) -> httpx.Response:
-        return self.request("POST", path, key=key, json=json)
+    def get(self, path: str, key: str | Sent | None = DEFAULT, **params: str) -> httpx.Response:
+        return self.request("GET", path, credential=key, params=params)
+
+    def post(self, path: str, json: Any = None, key: str | Sent | None = DEFAULT) -> httpx.Response:
+        return self.request("POST", path, credential=key, json=json)
 
 
 @pytest.fixture
