@@ -58,23 +58,23 @@ def intuned(client: httpx.Client) -> Iterator[Intuned]:
     yield Intuned(client)
 
 
+def sdk_over(transport: JobmockTransport, api_key: str | None) -> Iterator[IntunedClient]:
+    with (
+        httpx.Client(transport=transport) as http,
+        IntunedClient(
+            api_key=api_key, workspace_id=WORKSPACE, base_url=SDK_BASE, client=http
+        ) as intuned_client,
+    ):
+        yield intuned_client
+
+
 @pytest.fixture
 def sdk(client: httpx.Client, _transport: JobmockTransport) -> Iterator[IntunedClient]:
     """Intuned's own SDK, pointed at jobmock with ``base_url=`` (in-process transport)."""
-    http = httpx.Client(transport=_transport)
-    with IntunedClient(
-        api_key=KEY, workspace_id=WORKSPACE, base_url=SDK_BASE, client=http
-    ) as intuned_client:
-        yield intuned_client
-    http.close()
+    yield from sdk_over(_transport, KEY)
 
 
 @pytest.fixture
 def anonymous_sdk(client: httpx.Client, _transport: JobmockTransport) -> Iterator[IntunedClient]:
     """The SDK with ``api_key=None``: it sends no ``x-api-key`` at all."""
-    http = httpx.Client(transport=_transport)
-    with IntunedClient(
-        api_key=None, workspace_id=WORKSPACE, base_url=SDK_BASE, client=http
-    ) as intuned_client:
-        yield intuned_client
-    http.close()
+    yield from sdk_over(_transport, None)
