@@ -124,42 +124,6 @@ def test_the_serve_callback_says_what_happened(
     assert "extra.yaml:1: jobs[0].job_id" in err
 
 
-class TestWatcher:
-    def watcher(self, folder: Path) -> tuple[FixtureWatcher, list[int]]:
-        calls: list[int] = []
-        return FixtureWatcher([folder / "nunu"], lambda: calls.append(1)), calls
-
-    def test_a_change_is_reloaded_once_it_has_settled(self, folder: Path) -> None:
-        watcher, calls = self.watcher(folder)
-        assert not watcher.check()
-        write_job(folder, "A much longer name, so the size changes")
-        assert not watcher.check()  # seen, maybe half-written: wait one interval
-        assert watcher.check()
-        assert calls == [1]
-        assert not watcher.check()
-        assert calls == [1]
-
-    def test_new_and_deleted_files_count_other_files_do_not(self, folder: Path) -> None:
-        watcher, calls = self.watcher(folder)
-        (folder / "nunu" / "notes.txt").write_text("not a fixture")
-        (folder / "nunu" / ".extra.yaml.swp").write_text("an editor's")
-        assert not watcher.check() and not watcher.check()
-        (folder / "nunu" / "more.yml").write_text("jobs: []\n")
-        watcher.check()
-        assert watcher.check()
-        (folder / "nunu" / "more.yml").unlink()
-        watcher.check()
-        assert watcher.check()
-        assert calls == [1, 1]
-
-    def test_the_thread_polls_until_stopped(self, folder: Path) -> None:
-        watcher, _ = self.watcher(folder)
-        watcher.interval = 0.01
-        watcher.start()
-        watcher.stop()
-        assert watcher._thread is not None and not watcher._thread.is_alive()
-
-
 def test_a_folder_that_has_gone_is_refused_and_nothing_changes(
     client: httpx.Client, folder: Path, app: JobmockApp
 ) -> None:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from datetime import timedelta
 
 import httpx
 import pytest
 
-from jobmock import Settings, create_app
 from jobmock.main import JobmockApp
 from jobmock.settings import known_vendors
-from jobmock.testing import AsyncJobmockTransport, InProcessHandle, MockHandle, RemoteHandle
+from jobmock.testing import InProcessHandle, MockHandle, RemoteHandle
 from jobmock.testing.handle import JobmockError
 from tests.helpers import serving
 
@@ -115,21 +113,6 @@ def test_remote_requests_see_what_clients_sent(remote: RemoteHandle) -> None:
         200,
         "2026-11-01T12:03:00+00:00",
     )
-
-
-def test_async_transport() -> None:
-    app = create_app(Settings(clock="manual"))
-
-    async def fetch() -> int:
-        async with httpx.AsyncClient(
-            transport=AsyncJobmockTransport(app), base_url="http://jobmock"
-        ) as client:
-            response = await client.get(
-                f"/nunu/api/v1/jobs/{SEED_JOB}", headers={"X-Api-Key": "nunu_test_key"}
-            )
-            return response.status_code
-
-    assert asyncio.run(fetch()) == 200
 
 
 def test_in_process_handle_needs_a_jobmock_app() -> None:

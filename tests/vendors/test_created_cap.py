@@ -9,11 +9,10 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from jobmock import Settings, create_app
+from jobmock import Settings
 from jobmock.main import JobmockApp
 from jobmock.testing.handle import InProcessHandle
-from jobmock.testing.transport import JobmockTransport
-from tests.conftest import START
+from tests.vendors.helpers import build_app, http_client
 from tests.vendors.intuned.conftest import BASE as INTUNED
 from tests.vendors.intuned.conftest import KEY as INTUNED_KEY
 from tests.vendors.nunu.conftest import BASE as NUNU
@@ -35,13 +34,13 @@ NUNU_START = {
 
 @pytest.fixture(scope="module")
 def capped() -> JobmockApp:
-    return create_app(Settings(clock="manual", start_time=START, max_created_jobs=CAP))
+    return build_app(max_created_jobs=CAP)
 
 
 @pytest.fixture
 def client(capped: JobmockApp) -> Iterator[httpx.Client]:
     capped.runtime.store.reset()
-    with httpx.Client(transport=JobmockTransport(capped), base_url="http://jobmock") as c:
+    with http_client(capped) as c:
         yield c
 
 

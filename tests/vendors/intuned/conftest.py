@@ -8,6 +8,7 @@ import pytest
 from intuned_client import IntunedClient
 
 from jobmock.testing.transport import JobmockTransport
+from tests.vendors.helpers import DEFAULT, Sent, VendorClient
 
 WORKSPACE = "123e4567-e89b-12d3-a456-426614174000"
 KEY = "intuned_test_key"
@@ -32,34 +33,24 @@ NEW_JOB: dict[str, Any] = {
 }
 
 
-class Intuned:
-    """A tiny Intuned client over the in-process transport, for what the SDK hides (status
-    codes, headers, raw bodies)."""
+class Intuned(VendorClient):
+    """Intuned's API with the bundled key, for what the SDK hides (status codes, headers, raw
+    bodies). Its errors carry a fresh correlation id, so tests/vendors/intuned/test_errors.py
+    checks them field by field instead of through ``error``."""
 
-    def __init__(self, client: httpx.Client) -> None:
-        self.client = client
+    base = BASE
 
-    def request(
-        self,
-        method: str,
-        path: str,
-        key: str | None = KEY,
-        json: Any = None,
-        content: bytes | None = None,
-        params: dict[str, str] | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> httpx.Response:
-        all_headers = {"x-api-key": key} if key is not None else {}
-        all_headers.update(headers or {})
-        return self.client.request(
-            method, BASE + path, json=json, content=content, params=params, headers=all_headers
-        )
+    def credential(self) -> str:
+        return KEY
 
-    def get(self, path: str, key: str | None = KEY, **params: str) -> httpx.Response:
-        return self.request("GET", path, key=key, params=params)
+    def credential_headers(self, credential: str) -> dict[str, str]:
+        return {"x-api-key": credential}
 
-    def post(self, path: str, json: Any = None, key: str | None = KEY) -> httpx.Response:
-        return self.request("POST", path, key=key, json=json)
+    def get(self, path: str, key: str | Sent | None = DEFAULT, **params: str) -> httpx.Response:
+        return self.request("GET", path, credential=key, params=params)
+
+    def post(self, path: str, json: Any = None, key: str | Sent | None = DEFAULT) -> httpx.Response:
+        return self.request("POST", path, credential=key, json=json)
 
 
 @pytest.fixture
@@ -67,23 +58,23 @@ def intuned(client: httpx.Client) -> Iterator[Intuned]:
     yield Intuned(client)
 
 
+def sdk_over(transport: JobmockTransport, api_key: str | None) -> Iterator[IntunedClient]:
+    with (
+        httpx.Client(transport=transport) as http,
+        IntunedClient(
+            api_key=api_key, workspace_id=WORKSPACE, base_url=SDK_BASE, client=http
+        ) as intuned_client,
+    ):
+        yield intuned_client
+
+
 @pytest.fixture
 def sdk(client: httpx.Client, _transport: JobmockTransport) -> Iterator[IntunedClient]:
     """Intuned's own SDK, pointed at jobmock with ``base_url=`` (in-process transport)."""
-    http = httpx.Client(transport=_transport)
-    with IntunedClient(
-        api_key=KEY, workspace_id=WORKSPACE, base_url=SDK_BASE, client=http
-    ) as intuned_client:
-        yield intuned_client
-    http.close()
+    yield from sdk_over(_transport, KEY)
 
 
 @pytest.fixture
 def anonymous_sdk(client: httpx.Client, _transport: JobmockTransport) -> Iterator[IntunedClient]:
     """The SDK with ``api_key=None``: it sends no ``x-api-key`` at all."""
-    http = httpx.Client(transport=_transport)
-    with IntunedClient(
-        api_key=None, workspace_id=WORKSPACE, base_url=SDK_BASE, client=http
-    ) as intuned_client:
-        yield intuned_client
-    http.close()
+    yield from sdk_over(_transport, None)

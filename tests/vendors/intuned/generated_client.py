@@ -3,21 +3,16 @@ vendor's consistency rules, checked on what a client sees."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-import httpx
-import yaml
-
-from jobmock import Settings, create_app
 from jobmock.core.durations import parse_duration
 from jobmock.main import JobmockApp
-from jobmock.testing import InProcessHandle, JobmockTransport
+from jobmock.testing import InProcessHandle
 from tests.conftest import START
-from tests.helpers import ROOT
+from tests.vendors.helpers import build_app, fixture_folder, http_client
 from tests.vendors.intuned.conftest import KEY, PROJECT_ID, WORKSPACE
 from tests.vendors.intuned.conftest import ROOT as API_ROOT
 
@@ -29,24 +24,19 @@ UNIX = datetime(1970, 1, 1, tzinfo=UTC)
 def fixtures(tmp_path: Path, generate: Doc, with_jobs: bool = False) -> Path:
     """A fixture folder: the seed's workspace and project, a ``generate:`` block (and the
     bundled hand-written jobs)."""
-    folder = tmp_path / "intuned"
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "fixtures" / "intuned" / "seed.yaml", folder)
-    if with_jobs:
-        shutil.copy(ROOT / "fixtures" / "intuned" / "jobs.yaml", folder)
-    (folder / "generated.yaml").write_text(yaml.safe_dump({"generate": [generate]}))
-    return tmp_path
+    bundled = ["seed.yaml", "jobs.yaml"] if with_jobs else ["seed.yaml"]
+    return fixture_folder(tmp_path, "intuned", bundled, {"generate": [generate]})
 
 
 def app_for(path: Path, start: datetime = START) -> JobmockApp:
-    return create_app(Settings(clock="manual", start_time=start, fixtures=path, vendors="intuned"))
+    return build_app(start_time=start, fixtures=path, vendors="intuned")
 
 
 class Client:
     def __init__(self, app: JobmockApp) -> None:
         self.app = app
-        self.http = httpx.Client(
-            transport=JobmockTransport(app),
+        self.http = http_client(
+            app,
             base_url=f"http://jobmock{API_ROOT}/{WORKSPACE}/projects/my-project",
             headers={"x-api-key": KEY},
         )

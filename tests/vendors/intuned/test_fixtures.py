@@ -3,44 +3,27 @@
 from __future__ import annotations
 
 from pathlib import Path
-from textwrap import dedent
 
 import httpx
 import pytest
 
-from jobmock import Settings, create_app
-from jobmock.core.fixtures import FixtureError
 from jobmock.testing.handle import InProcessHandle, JobmockError
-from jobmock.testing.transport import JobmockTransport
-from tests.conftest import START
+from tests.vendors.helpers import build_app, fixture_problem, fixture_writer, http_client
 
 WS = "123e4567-e89b-12d3-a456-426614174000"
 OTHER_WS = "9b2f6a40-5c1e-4d3a-8f7b-2e6c1d0a9b84"
+PROJECT_URL = f"http://jobmock/intuned/api/v1/workspace/{WS}/projects/my-project"
+KEY = {"x-api-key": "intuned_test_key"}
 
 
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    folder = tmp_path / "intuned"
-    folder.mkdir(exist_ok=True)
-    path = folder / name
-    path.write_text(dedent(text).lstrip())
-    return path
+write = fixture_writer("intuned")
 
 
-def build(tmp_path: Path, **settings: object) -> httpx.Client:
-    app = create_app(
-        Settings(clock="manual", start_time=START, fixtures=tmp_path, **settings)  # type: ignore[arg-type]
-    )
-    return httpx.Client(
-        transport=JobmockTransport(app),
-        base_url=f"http://jobmock/intuned/api/v1/workspace/{WS}/projects/my-project",
-        headers={"x-api-key": "intuned_test_key"},
-    )
+problem = fixture_problem
 
 
-def problem(tmp_path: Path) -> str:
-    with pytest.raises(FixtureError) as info:
-        create_app(Settings(clock="manual", start_time=START, fixtures=tmp_path))
-    return str(info.value)
+def build(tmp_path: Path) -> httpx.Client:
+    return http_client(build_app(fixtures=tmp_path), base_url=PROJECT_URL, headers=KEY)
 
 
 def test_unknown_field_names_file_line_and_field(tmp_path: Path) -> None:
@@ -247,16 +230,12 @@ def test_rate_limit_from_the_fixtures(tmp_path: Path) -> None:
 
 
 def test_runtime_job_in_fixture_format(tmp_path: Path) -> None:
-    app = create_app(Settings(clock="manual", start_time=START, fixtures=tmp_path))
+    app = build_app(fixtures=tmp_path)
     handle = InProcessHandle(app)
     added = handle.add_job("intuned", {"id": "added-at-runtime", "state": "PAUSED"})
     assert added == "my-project:added-at-runtime"
     assert "my-project:added-at-runtime" in handle.job_ids("intuned")
-    with httpx.Client(
-        transport=JobmockTransport(app),
-        base_url=f"http://jobmock/intuned/api/v1/workspace/{WS}/projects/my-project",
-        headers={"x-api-key": "intuned_test_key"},
-    ) as client:
+    with http_client(app, base_url=PROJECT_URL, headers=KEY) as client:
         assert client.get("/jobs/added-at-runtime").json()["state"] == "PAUSED"
         handle.delete_job("intuned", added)
         assert client.get("/jobs/added-at-runtime").status_code == 404

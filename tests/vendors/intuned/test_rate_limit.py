@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import httpx
 
-from jobmock import Settings, create_app
-from jobmock.testing.transport import JobmockTransport
-from tests.conftest import START
+from tests.vendors.helpers import build_app, http_client
 from tests.vendors.intuned.conftest import BASE, KEY
 
 
 def test_429_in_the_intuned_envelope_with_retry_after() -> None:
-    app = create_app(Settings(clock="manual", start_time=START, rate_limits=True))
-    with httpx.Client(transport=JobmockTransport(app), base_url="http://jobmock") as client:
+    app = build_app(rate_limits=True)
+    with http_client(app) as client:
         path = f"{BASE}/jobs/my-sample-job"
         codes = [client.get(path, headers={"x-api-key": KEY}).status_code for _ in range(20)]
         assert codes == [200] * 20

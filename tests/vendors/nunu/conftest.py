@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
+
+from tests.vendors.helpers import DEFAULT, Sent, VendorClient
 
 BASE = "/nunu/api/v1"
 KEY = {"X-Api-Key": "nunu_test_key"}
@@ -12,26 +15,35 @@ SEED_JOB = "f80f6230-3a4f-431a-9d55-d11b867fed4e"
 SEED_RUN = "lkkg6t5612m"
 
 
-class Nunu:
-    """A tiny nunu client over the in-process transport."""
+class Nunu(VendorClient):
+    """nunu's API with the bundled test key in ``X-Api-Key``."""
 
-    def __init__(self, client: httpx.Client) -> None:
-        self.client = client
+    base = BASE
 
-    def get(self, path: str, key: str | None = "nunu_test_key", **params: Any) -> httpx.Response:
-        headers = {"X-Api-Key": key} if key is not None else {}
-        return self.client.get(BASE + path, headers=headers, params=params)
+    def credential(self) -> str:
+        return KEY["X-Api-Key"]
+
+    def credential_headers(self, credential: str) -> dict[str, str]:
+        return {"X-Api-Key": credential}
+
+    @staticmethod
+    def error_body(message: str) -> bytes:
+        return json.dumps({"error": message}).encode()
+
+    def get(self, path: str, key: str | Sent | None = DEFAULT, **params: Any) -> httpx.Response:
+        return self.request("GET", path, credential=key, params=params)
 
     def post(
         self,
         path: str,
         body: Any = None,
-        key: str | None = "nunu_test_key",
+        key: str | Sent | None = DEFAULT,
         headers: dict[str, str] | None = None,
     ) -> httpx.Response:
-        all_headers = {"X-Api-Key": key} if key is not None else {}
-        all_headers.update(headers or {})
-        return self.client.post(BASE + path, json=body, headers=all_headers)
+        return self.request("POST", path, credential=key, json=body, headers=headers)
+
+
+error = Nunu.error
 
 
 @pytest.fixture

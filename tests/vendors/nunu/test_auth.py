@@ -4,20 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
 import pytest
 
-from jobmock import Settings, create_app
 from jobmock.testing.handle import InProcessHandle
-from jobmock.testing.transport import JobmockTransport
-from tests.conftest import START
-from tests.vendors.nunu.conftest import SEED_JOB, SEED_RUN, Nunu
-
-
-def error(response: httpx.Response, status: int, message: str) -> None:
-    assert response.status_code == status
-    assert response.headers["content-type"] == "application/json"
-    assert response.json() == {"error": message}
+from tests.vendors.helpers import build_app, http_client
+from tests.vendors.nunu.conftest import SEED_JOB, SEED_RUN, Nunu, error
 
 
 @pytest.mark.parametrize("path", [f"/jobs/{SEED_JOB}", f"/runs/{SEED_RUN}", "/jobs", "/runs"])
@@ -113,8 +104,8 @@ def test_key_expires_on_the_mock_clock(tmp_path: Path) -> None:
         "    project: test\n"
         "    expires_at: '2026-11-01T12:05:00Z'\n"
     )
-    app = create_app(Settings(clock="manual", start_time=START, fixtures=tmp_path))
-    with httpx.Client(transport=JobmockTransport(app), base_url="http://jobmock") as client:
+    app = build_app(fixtures=tmp_path)
+    with http_client(app) as client:
         headers = {"X-Api-Key": "nunu_short_lived"}
         assert client.get("/nunu/api/v1/jobs", headers=headers).status_code == 200
         InProcessHandle(app).advance("5m")

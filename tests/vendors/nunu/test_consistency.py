@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import httpx
 import pytest
 
-from jobmock import Settings, create_app
 from jobmock.testing.handle import InProcessHandle
-from jobmock.testing.transport import JobmockTransport
-from tests.conftest import START
+from tests.vendors.helpers import build_app, http_client
 from tests.vendors.nunu.conftest import Nunu
 
 
@@ -65,8 +62,8 @@ def test_every_fixture_job_is_consistent(nunu: Nunu, handle: InProcessHandle, el
 
 def test_generated_text_is_the_same_on_every_read_and_every_app(nunu: Nunu) -> None:
     run_id = "ax1dxn9y1xj"  # a fixture job whose step goals and reports are left to Faker
-    other = create_app(Settings(clock="manual", start_time=START))
-    with httpx.Client(transport=JobmockTransport(other), base_url="http://jobmock") as client:
+    other = build_app()
+    with http_client(other) as client:
         elsewhere = client.get(
             f"/nunu/api/v1/runs/{run_id}", headers={"X-Api-Key": "nunu_test_key"}
         ).content

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.vendors.nunu.conftest import SEED_JOB, SEED_RUN, Nunu
-from tests.vendors.nunu.test_auth import error
+from tests.vendors.nunu.conftest import SEED_JOB, SEED_RUN, Nunu, error
 
 OTHER_PROJECT_JOB = "0fd630f1-f29d-4da9-953f-48f1a09f76b6"
 OTHER_PROJECT_RUN = "aa819t9um9z"

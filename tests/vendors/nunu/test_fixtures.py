@@ -3,39 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from textwrap import dedent
 
 import httpx
-import pytest
 
-from jobmock import Settings, create_app
-from jobmock.core.fixtures import FixtureError
 from jobmock.testing.handle import InProcessHandle
-from jobmock.testing.transport import JobmockTransport
-from tests.conftest import START
+from tests.vendors.helpers import build_app, fixture_problem, fixture_writer, http_client
+
+write = fixture_writer("nunu")
 
 
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    folder = tmp_path / "nunu"
-    folder.mkdir(exist_ok=True)
-    path = folder / name
-    path.write_text(dedent(text).lstrip())
-    return path
+problem = fixture_problem
 
 
 def build(tmp_path: Path) -> httpx.Client:
-    app = create_app(Settings(clock="manual", start_time=START, fixtures=tmp_path))
-    return httpx.Client(
-        transport=JobmockTransport(app),
-        base_url="http://jobmock",
-        headers={"X-Api-Key": "nunu_test_key"},
-    )
-
-
-def problem(tmp_path: Path) -> str:
-    with pytest.raises(FixtureError) as info:
-        create_app(Settings(clock="manual", start_time=START, fixtures=tmp_path))
-    return str(info.value)
+    return http_client(build_app(fixtures=tmp_path), headers={"X-Api-Key": "nunu_test_key"})
 
 
 def test_unknown_field_names_file_line_and_field(tmp_path: Path) -> None:
@@ -200,13 +181,9 @@ def test_missing_vendor_folder_serves_defaults(tmp_path: Path) -> None:
 
 
 def test_runtime_job_in_fixture_format(tmp_path: Path) -> None:
-    app = create_app(Settings(clock="manual", start_time=START, fixtures=tmp_path))
+    app = build_app(fixtures=tmp_path)
     handle = InProcessHandle(app)
     job_id = handle.add_job("nunu", {"status": "RUNNING", "test_name": "Added at runtime"})
-    with httpx.Client(
-        transport=JobmockTransport(app),
-        base_url="http://jobmock",
-        headers={"X-Api-Key": "nunu_test_key"},
-    ) as client:
+    with http_client(app, headers={"X-Api-Key": "nunu_test_key"}) as client:
         job = client.get(f"/nunu/api/v1/jobs/{job_id}").json()
     assert (job["status"], job["test_name"]) == ("RUNNING", "Added at runtime")

@@ -8,17 +8,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import yaml
 
-from jobmock import Settings, create_app
 from jobmock.cli import main
 from jobmock.core.fixtures import FixtureError
 from jobmock.main import JobmockApp
-from jobmock.testing import InProcessHandle, JobmockTransport
-from tests.conftest import START
+from jobmock.testing import InProcessHandle
 from tests.helpers import ROOT
+from tests.vendors.helpers import build_app, fixture_folder, http_client
 from tests.vendors.nunu.conftest import Nunu
 from tests.vendors.nunu.test_consistency import check
 
@@ -29,25 +27,18 @@ KEY = {"X-Api-Key": "nunu_test_key"}
 
 
 def fixtures(tmp_path: Path, generate: dict[str, Any], with_jobs: bool = False) -> Path:
-    folder = tmp_path / "nunu"
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "fixtures" / "nunu" / "project.yaml", folder)
-    if with_jobs:
-        shutil.copy(ROOT / "fixtures" / "nunu" / "jobs.yaml", folder)
-    (folder / "generated.yaml").write_text(yaml.safe_dump({"generate": [generate]}))
-    return tmp_path
+    bundled = ["project.yaml", "jobs.yaml"] if with_jobs else ["project.yaml"]
+    return fixture_folder(tmp_path, "nunu", bundled, {"generate": [generate]})
 
 
 def app_for(path: Path, **settings: Any) -> JobmockApp:
-    return create_app(Settings(clock="manual", start_time=START, fixtures=path, **settings))
+    return build_app(fixtures=path, **settings)
 
 
 class Client:
     def __init__(self, app: JobmockApp) -> None:
         self.app = app
-        self.http = httpx.Client(
-            transport=JobmockTransport(app), base_url="http://jobmock/nunu/api/v1", headers=KEY
-        )
+        self.http = http_client(app, base_url="http://jobmock/nunu/api/v1", headers=KEY)
         self.handle = InProcessHandle(app)
 
     def get(self, path: str, **params: Any) -> Any:
@@ -110,10 +101,7 @@ def test_thousands_of_generated_jobs_are_consistent(big: Client) -> None:
     ids = set(big.generated_ids(3000))
     generated = [j for j in jobs if j["job_id"] in ids]
     assert len(generated) == 3000
-    with httpx.Client(
-        transport=JobmockTransport(big.app), base_url="http://jobmock", headers=KEY
-    ) as http:
-        nunu = Nunu(http)
+    with Nunu.over(big.app) as nunu:
         for job in generated[::3]:
             check(nunu, job)
 

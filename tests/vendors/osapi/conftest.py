@@ -12,11 +12,11 @@ import pytest
 
 from jobmock.vendors.osapi.minting import b64_encode, mint
 from tests.conftest import START
+from tests.vendors.helpers import DEFAULT, Sent, VendorClient, assert_answer
 
 BASE = "/osapi"
 KEY = b"jobmock-osapi-signing-key"
 SEED_JOB = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
-JSON = "application/json"
 
 
 def token(
@@ -54,37 +54,29 @@ def bearer(value: str | None = None) -> dict[str, str]:
     return {"Authorization": f"Bearer {value if value is not None else token()}"}
 
 
-class Osapi:
-    """A tiny OSAPI client over the in-process transport, with an admin token by default."""
+class Osapi(VendorClient):
+    """An OSAPI client with an admin token; ``auth=`` is a whole ``Authorization`` value."""
 
-    def __init__(self, client: httpx.Client) -> None:
-        self.client = client
+    base = BASE
 
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        auth: str | None = "admin",
-        headers: dict[str, str] | None = None,
-        **kwargs: Any,
-    ) -> httpx.Response:
-        all_headers = {}
-        if auth == "admin":
-            all_headers.update(bearer())
-        elif auth is not None:
-            all_headers["Authorization"] = auth
-        all_headers.update(headers or {})
-        return self.client.request(method, BASE + path, headers=all_headers, **kwargs)
+    def credential(self) -> str:
+        return bearer()["Authorization"]
 
-    def get(self, path: str, **kwargs: Any) -> httpx.Response:
-        return self.request("GET", path, **kwargs)
+    def credential_headers(self, credential: str) -> dict[str, str]:
+        return {"Authorization": credential}
 
-    def post(self, path: str, **kwargs: Any) -> httpx.Response:
-        return self.request("POST", path, **kwargs)
+    @staticmethod
+    def error_body(message: str) -> bytes:
+        return compact({"error": message})
 
-    def delete(self, path: str, **kwargs: Any) -> httpx.Response:
-        return self.request("DELETE", path, **kwargs)
+    def get(self, path: str, auth: str | Sent | None = DEFAULT, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", path, credential=auth, **kwargs)
+
+    def post(self, path: str, auth: str | Sent | None = DEFAULT, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", path, credential=auth, **kwargs)
+
+    def delete(self, path: str, auth: str | Sent | None = DEFAULT, **kwargs: Any) -> httpx.Response:
+        return self.request("DELETE", path, credential=auth, **kwargs)
 
     def job(self, job_id: str) -> dict[str, Any]:
         response = self.get(f"/job/{job_id}")
@@ -95,13 +87,10 @@ class Osapi:
 
 def exact(response: httpx.Response, status: int, body: bytes | str) -> None:
     """Status, content type and the bytes OSAPI writes (compact JSON and a newline)."""
-    expected = body.encode() if isinstance(body, str) else body
-    assert (response.status_code, response.content) == (status, expected)
-    assert response.headers["content-type"] == JSON
+    assert_answer(response, status, body.encode() if isinstance(body, str) else body)
 
 
-def error(response: httpx.Response, status: int, message: str) -> None:
-    exact(response, status, compact({"error": message}))
+error = Osapi.error
 
 
 def echo(response: httpx.Response, status: int, message: str) -> None:

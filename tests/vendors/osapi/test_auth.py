@@ -9,10 +9,9 @@ import httpx
 import jwt
 import pytest
 
-from jobmock import Settings, create_app
 from jobmock.testing.handle import InProcessHandle
-from jobmock.testing.transport import JobmockTransport
 from tests.conftest import START
+from tests.vendors.helpers import build_app, http_client
 from tests.vendors.osapi.conftest import (
     SEED_JOB,
     Osapi,
@@ -252,8 +251,8 @@ def fixture_app(tmp_path: Path, text: str, env: dict[str, str] | None = None) ->
     folder = tmp_path / "osapi"
     folder.mkdir()
     (folder / "security.yaml").write_text(text)
-    app = create_app(Settings(clock="manual", start_time=START, fixtures=tmp_path))
-    return httpx.Client(transport=JobmockTransport(app), base_url="http://jobmock")
+    app = build_app(fixtures=tmp_path)
+    return http_client(app)
 
 
 def test_signing_key_and_custom_roles_from_fixtures(tmp_path: Path) -> None:

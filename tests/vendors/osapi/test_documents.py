@@ -5,13 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import httpx
 import pytest
 
-from jobmock import Settings, create_app
 from jobmock.testing.handle import InProcessHandle
-from jobmock.testing.transport import JobmockTransport
-from tests.conftest import START
+from tests.vendors.helpers import build_app, http_client
 from tests.vendors.osapi import documents
 from tests.vendors.osapi.conftest import SEED_JOB, Osapi, bearer, compact, exact
 
@@ -168,7 +165,7 @@ def test_same_document_after_reset_and_in_another_app(
     first = osapi.get("/job/c9f0f895-fb98-4b91-98a5-5c1f6e7d2b13").content
     handle.reset()
     assert osapi.get("/job/c9f0f895-fb98-4b91-98a5-5c1f6e7d2b13").content == first
-    other = create_app(Settings(clock="manual", start_time=START))
-    with httpx.Client(transport=JobmockTransport(other), base_url="http://x") as client:
+    other = build_app()
+    with http_client(other, base_url="http://x") as client:
         again = client.get("/osapi/job/c9f0f895-fb98-4b91-98a5-5c1f6e7d2b13", headers=bearer())
     assert again.content == first

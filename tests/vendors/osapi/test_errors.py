@@ -106,17 +106,17 @@ def test_node_status_has_no_status_suffix_in_this_version(osapi: Osapi) -> None:
     ],
 )
 def test_wrong_method(osapi: Osapi, method: str, path: str, allow: str) -> None:
-    response = osapi.request(method, path, auth=None)
+    response = osapi.request(method, path, credential=None)
     echo(response, 405, "Method Not Allowed")
     assert response.headers["allow"] == allow
 
 
 def test_options_is_answered_by_echo_cors(osapi: Osapi) -> None:
-    known = osapi.request("OPTIONS", f"/job/{SEED_JOB}", auth=None)
+    known = osapi.request("OPTIONS", f"/job/{SEED_JOB}", credential=None)
     assert (known.status_code, known.content) == (204, b"")
     assert known.headers["allow"] == "OPTIONS, DELETE, GET"
     assert known.headers["vary"] == "Origin"
-    unknown = osapi.request("OPTIONS", "/nothing", auth=None)
+    unknown = osapi.request("OPTIONS", "/nothing", credential=None)
     assert unknown.status_code == 204 and "allow" not in unknown.headers
 
 

@@ -4,39 +4,26 @@ fixture cannot describe a document OSAPI would not compute from the job's events
 from __future__ import annotations
 
 from pathlib import Path
-from textwrap import dedent
 
 import httpx
 import pytest
 
-from jobmock import Settings, create_app
-from jobmock.core.fixtures import FixtureError
 from jobmock.testing.handle import InProcessHandle
-from jobmock.testing.transport import JobmockTransport
-from tests.conftest import START
+from tests.vendors.helpers import build_app, fixture_problem, fixture_writer, http_client
 from tests.vendors.osapi.conftest import Osapi, bearer
 
 JOB = "6bf46c69-7d2c-4f82-aeea-cbe226e87555"
 
 
-def write(tmp_path: Path, name: str, text: str) -> Path:
-    folder = tmp_path / "osapi"
-    folder.mkdir(exist_ok=True)
-    path = folder / name
-    path.write_text(dedent(text).lstrip())
-    return path
+write = fixture_writer("osapi")
 
 
-def problem(tmp_path: Path) -> str:
-    with pytest.raises(FixtureError) as info:
-        create_app(Settings(clock="manual", start_time=START, fixtures=tmp_path))
-    return str(info.value)
+problem = fixture_problem
 
 
 def build(tmp_path: Path) -> httpx.Client:
-    app = create_app(Settings(clock="manual", start_time=START, fixtures=tmp_path))
-    return httpx.Client(
-        transport=JobmockTransport(app), base_url="http://jobmock/osapi", headers=bearer()
+    return http_client(
+        build_app(fixtures=tmp_path), base_url="http://jobmock/osapi", headers=bearer()
     )
 
 

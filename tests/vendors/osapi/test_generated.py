@@ -9,18 +9,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 import yaml
 
-from jobmock import Settings, create_app
 from jobmock.cli import main
 from jobmock.core import golang
 from jobmock.core.fixtures import FixtureError
 from jobmock.main import JobmockApp
-from jobmock.testing import InProcessHandle, JobmockTransport
-from tests.conftest import START
+from jobmock.testing import InProcessHandle
 from tests.helpers import ROOT
+from tests.vendors.helpers import build_app, fixture_folder, http_client
 from tests.vendors.osapi.conftest import Osapi
 
 Doc = dict[str, Any]
@@ -29,22 +27,17 @@ HOSTS = ("db-01", "web-01", "web-02")
 
 
 def fixtures(tmp_path: Path, generate: dict[str, Any], with_jobs: bool = False) -> Path:
-    folder = tmp_path / "osapi"
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "fixtures" / "osapi" / "agents.yaml", folder)
-    if with_jobs:
-        shutil.copy(ROOT / "fixtures" / "osapi" / "jobs.yaml", folder)
-    (folder / "generated.yaml").write_text(yaml.safe_dump({"generate": [generate]}))
-    return tmp_path
+    bundled = ["agents.yaml", "jobs.yaml"] if with_jobs else ["agents.yaml"]
+    return fixture_folder(tmp_path, "osapi", bundled, {"generate": [generate]})
 
 
 def app_for(path: Path) -> JobmockApp:
-    return create_app(Settings(clock="manual", start_time=START, vendors="osapi", fixtures=path))
+    return build_app(vendors="osapi", fixtures=path)
 
 
 class Client(Osapi):
     def __init__(self, app: JobmockApp) -> None:
-        super().__init__(httpx.Client(transport=JobmockTransport(app), base_url="http://jobmock"))
+        super().__init__(http_client(app))
         self.app = app
         self.handle = InProcessHandle(app)
 

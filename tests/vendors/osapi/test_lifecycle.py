@@ -11,12 +11,10 @@ from typing import Any
 import httpx
 import pytest
 
-from jobmock import Settings, create_app
 from jobmock.main import JobmockApp
 from jobmock.testing.handle import InProcessHandle
-from jobmock.testing.transport import JobmockTransport
 from jobmock.vendors.osapi.backend import OsapiBackend
-from tests.conftest import START
+from tests.vendors.helpers import build_app, http_client
 from tests.vendors.osapi.conftest import SEED_JOB, Osapi, bearer, echo, error, exact
 
 FIRST_JOB = "65d2b65d-5abf-41bc-8e7c-4fc68f224821"  # the first id the app hands out
@@ -418,10 +416,7 @@ def fixture_client(tmp_path: Path, text: str) -> httpx.Client:
     folder = tmp_path / "osapi"
     folder.mkdir()
     (folder / "setup.yaml").write_text(dedent(text).lstrip())
-    app = create_app(Settings(clock="manual", start_time=START, fixtures=tmp_path))
-    return httpx.Client(
-        transport=JobmockTransport(app), base_url="http://x/osapi", headers=bearer()
-    )
+    return http_client(build_app(fixtures=tmp_path), base_url="http://x/osapi", headers=bearer())
 
 
 def advance(client: httpx.Client, duration: str) -> None:

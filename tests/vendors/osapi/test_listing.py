@@ -11,12 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from jobmock import Settings, create_app
 from jobmock.main import JobmockApp
 from jobmock.testing.handle import InProcessHandle
-from jobmock.testing.transport import JobmockTransport
-from tests.conftest import START
 from tests.helpers import ROOT
+from tests.vendors.helpers import build_app, http_client
 from tests.vendors.osapi.conftest import Osapi, bearer, echo, error, exact
 
 NEWEST_FIRST = [
@@ -47,15 +45,13 @@ def written(tmp_path_factory: pytest.TempPathFactory) -> JobmockApp:
     folder.mkdir()
     for name in ("agents.yaml", "jobs.yaml", "seed.yaml"):
         shutil.copy(ROOT / "fixtures" / "osapi" / name, folder)
-    return create_app(
-        Settings(clock="manual", start_time=START, vendors="osapi", fixtures=folder.parent)
-    )
+    return build_app(vendors="osapi", fixtures=folder.parent)
 
 
 @pytest.fixture
 def osapi(written: JobmockApp) -> Iterator[Osapi]:
     written.runtime.store.reset()
-    with httpx.Client(transport=JobmockTransport(written), base_url="http://jobmock") as client:
+    with http_client(written) as client:
         yield Osapi(client)
 
 
@@ -162,8 +158,8 @@ def test_filter_matching_nothing(osapi: Osapi) -> None:
 def test_empty_bucket_has_null_counts(tmp_path: Path) -> None:
     (tmp_path / "osapi").mkdir()
     (tmp_path / "osapi" / "agents.yaml").write_text("agents: [{hostname: web-01}]\n")
-    app = create_app(Settings(clock="manual", start_time=START, fixtures=tmp_path))
-    with httpx.Client(transport=JobmockTransport(app), base_url="http://x") as client:
+    app = build_app(fixtures=tmp_path)
+    with http_client(app, base_url="http://x") as client:
         response = client.get("/osapi/job", headers=bearer())
     exact(response, 200, b'{"items":[],"status_counts":null,"total_items":0}\n')
 

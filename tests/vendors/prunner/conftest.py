@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from jobmock.core.auth import mint_jwt
+from tests.vendors.helpers import VendorClient
 
 BASE = "/prunner"
 SECRET = "jobmock-prunner-secret-0123456789"
@@ -27,19 +28,32 @@ def token(sub: str | None = "j.doe", **claims: Any) -> str:
     return mint_jwt(SECRET, claims)
 
 
-class Prunner:
-    """A tiny prunner client over the in-process transport, authenticated as ``j.doe``."""
+class Prunner(VendorClient):
+    """A prunner client authenticated as ``j.doe``."""
+
+    base = BASE
 
     def __init__(self, client: httpx.Client) -> None:
-        self.client = client
-        self.headers = {"Authorization": f"Bearer {token()}"}
+        super().__init__(client)
+        self.token = token()
+
+    def credential(self) -> str:
+        return self.token
+
+    def credential_headers(self, credential: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {credential}"}
+
+    @staticmethod
+    def error_body(message: str) -> bytes:
+        """prunner's handler errors (its auth errors are plain text)."""
+        return b'{"error":' + json.dumps(message).encode() + b"}\n"
 
     def get(self, path: str, **params: str) -> httpx.Response:
-        return self.client.get(BASE + path, params=params, headers=self.headers)
+        return self.request("GET", path, params=params)
 
     def post(self, path: str, body: Any = None, **params: str) -> httpx.Response:
         content = b"" if body is None else json.dumps(body).encode()
-        return self.client.post(BASE + path, params=params, content=content, headers=self.headers)
+        return self.request("POST", path, params=params, content=content)
 
     def detail(self, job_id: str) -> dict[str, Any]:
         response = self.get("/job/detail", id=job_id)
@@ -67,8 +81,4 @@ def prunner(client: httpx.Client) -> Iterator[Prunner]:
     yield Prunner(client)
 
 
-def error(response: httpx.Response, status: int, message: str) -> None:
-    """prunner's handler errors, byte for byte."""
-    assert response.status_code == status
-    assert response.headers["content-type"] == "application/json"
-    assert response.content == b'{"error":' + json.dumps(message).encode() + b"}\n"
+error = Prunner.error

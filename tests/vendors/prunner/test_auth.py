@@ -187,7 +187,7 @@ def test_inside_the_mounts_auth_comes_before_routing(
 
 @pytest.mark.parametrize("path", ["/job/detail/", "/job/foo", "/job", "/job/", "/pipelines/nope"])
 def test_unknown_path_inside_a_mount_with_a_token(prunner: Prunner, path: str) -> None:
-    response = prunner.client.get(BASE + path, headers=prunner.headers)
+    response = prunner.request("GET", path)
     assert response.status_code == 404
     assert response.headers["content-type"] == "text/plain; charset=utf-8"
     assert response.headers["x-content-type-options"] == "nosniff"
@@ -206,7 +206,7 @@ def test_unknown_path_inside_a_mount_with_a_token(prunner: Prunner, path: str) -
     ],
 )
 def test_wrong_method_with_a_token(prunner: Prunner, method: str, path: str, allow: str) -> None:
-    response = prunner.client.request(method, BASE + path, headers=prunner.headers)
+    response = prunner.request(method, path)
     assert response.status_code == 405
     assert response.headers["allow"] == allow
     assert response.content == b""
@@ -225,7 +225,7 @@ def test_no_fastapi_shapes_anywhere(prunner: Prunner) -> None:
     responses = [
         prunner.client.get(BASE + "/job/detail"),
         prunner.get("/job/detail", id="x"),
-        prunner.client.put(BASE + "/pipelines/", headers=prunner.headers),
+        prunner.request("PUT", "/pipelines/"),
         prunner.client.get(BASE + "/nothing"),
         prunner.post("/pipelines/schedule", "not an object"),
     ]
@@ -238,10 +238,10 @@ def test_no_fastapi_shapes_anywhere(prunner: Prunner) -> None:
 
 
 def test_sub_becomes_the_jobs_user(prunner: Prunner) -> None:
-    prunner.headers = {"Authorization": f"Bearer {token(sub='ci-bot')}"}
+    prunner.token = token(sub="ci-bot")
     job_id = prunner.schedule("release")
     assert prunner.detail(job_id)["user"] == "ci-bot"
-    prunner.headers = {"Authorization": f"Bearer {token(sub=None)}"}
+    prunner.token = token(sub=None)
     assert prunner.detail(prunner.schedule("diamond"))["user"] == ""
 
 

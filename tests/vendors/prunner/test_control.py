@@ -13,6 +13,7 @@ import pytest
 from jobmock.cli import main
 from jobmock.testing.handle import InProcessHandle, JobmockError
 from tests.helpers import serving
+from tests.vendors.helpers import build_app, http_client
 from tests.vendors.prunner.conftest import SECRET, SEED_JOB, Prunner, token
 
 
@@ -98,12 +99,8 @@ def test_served_alone_at_the_root() -> None:
 
 
 def test_two_apps_do_not_share_jobs(client: httpx.Client) -> None:
-    from jobmock import Settings, create_app
-    from jobmock.testing.transport import JobmockTransport
-    from tests.conftest import START
-
-    other = create_app(Settings(clock="manual", start_time=START, vendors=("prunner",)))
-    with httpx.Client(transport=JobmockTransport(other), base_url="http://jobmock") as second:
+    other = build_app(vendors=("prunner",))
+    with http_client(other) as second:
         headers = {"Authorization": f"Bearer {token()}"}
         job_id = second.post(
             "/prunner/pipelines/schedule", json={"pipeline": "release"}, headers=headers

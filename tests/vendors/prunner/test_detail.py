@@ -335,11 +335,7 @@ def test_unknown_job(prunner: Prunner) -> None:
 
 
 def test_first_id_wins_and_unknown_parameters_are_ignored(prunner: Prunner) -> None:
-    response = prunner.client.get(
-        f"/prunner/job/detail?id={SEED_JOB}&id=nope&verbose=1", headers=prunner.headers
-    )
+    response = prunner.request("GET", f"/job/detail?id={SEED_JOB}&id=nope&verbose=1")
     assert response.json()["id"] == SEED_JOB
-    semicolon = prunner.client.get(
-        f"/prunner/job/detail?id={SEED_JOB};x=1", headers=prunner.headers
-    )
+    semicolon = prunner.request("GET", f"/job/detail?id={SEED_JOB};x=1")
     error(semicolon, 400, "Invalid job id")

@@ -4,28 +4,17 @@ prunner checks the same thing (definition/pipelines.go)."""
 from __future__ import annotations
 
 from pathlib import Path
-from textwrap import dedent
 
 import pytest
 
-from jobmock import Settings, create_app
 from jobmock.cli import main
-from jobmock.core.fixtures import FixtureError
-from tests.conftest import START
+from tests.vendors.helpers import build_app, fixture_problem, fixture_writer
 
-
-def write(tmp_path: Path, name: str, text: str) -> None:
-    folder = tmp_path / "prunner"
-    folder.mkdir(exist_ok=True)
-    (folder / name).write_text(dedent(text).lstrip())
+write = fixture_writer("prunner")
 
 
 def problem(tmp_path: Path) -> str:
-    with pytest.raises(FixtureError) as info:
-        create_app(
-            Settings(clock="manual", start_time=START, fixtures=tmp_path, vendors=("prunner",))
-        )
-    return str(info.value)
+    return fixture_problem(tmp_path, vendors=("prunner",))
 
 
 def test_unknown_field_names_file_line_and_field(tmp_path: Path) -> None:
@@ -277,4 +266,4 @@ def test_a_real_pipelines_yml_loads_as_it_is(tmp_path: Path) -> None:
               script: ["curl -X POST $SLACK_URL"]
     """,
     )
-    create_app(Settings(clock="manual", start_time=START, fixtures=tmp_path, vendors=("prunner",)))
+    build_app(fixtures=tmp_path, vendors=("prunner",))

@@ -12,16 +12,14 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
-import yaml
 
-from jobmock import Settings, create_app
 from jobmock.core.fixtures import FixtureError
 from jobmock.main import JobmockApp
-from jobmock.testing import InProcessHandle, JobmockTransport
+from jobmock.testing import InProcessHandle
 from tests.conftest import START
 from tests.helpers import ROOT
+from tests.vendors.helpers import build_app, fixture_folder, http_client
 from tests.vendors.prunner.conftest import BASE, token
 from tests.vendors.prunner.rules import check_job, outcome, running_at_once, when
 
@@ -48,27 +46,20 @@ EXTRA: dict[str, Any] = {
 def fixtures(
     tmp_path: Path, generate: list[Doc], jobs: list[Doc] | None = None, bundled_jobs: bool = False
 ) -> Path:
-    folder = tmp_path / "prunner"
-    folder.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "fixtures" / "prunner" / "pipelines.yaml", folder)
-    if bundled_jobs:
-        shutil.copy(ROOT / "fixtures" / "prunner" / "jobs.yaml", folder)
+    bundled = ["pipelines.yaml", "jobs.yaml"] if bundled_jobs else ["pipelines.yaml"]
     doc = {"pipelines": EXTRA, "generate": generate, "jobs": jobs or []}
-    (folder / "generated.yaml").write_text(yaml.safe_dump(doc))
-    return tmp_path
+    return fixture_folder(tmp_path, "prunner", bundled, doc)
 
 
 def app_for(path: Path) -> JobmockApp:
-    return create_app(Settings(clock="manual", start_time=START, fixtures=path, vendors="prunner"))
+    return build_app(fixtures=path, vendors="prunner")
 
 
 class Client:
     def __init__(self, app: JobmockApp) -> None:
         self.app = app
-        self.http = httpx.Client(
-            transport=JobmockTransport(app),
-            base_url=f"http://jobmock{BASE}",
-            headers={"Authorization": f"Bearer {token()}"},
+        self.http = http_client(
+            app, base_url=f"http://jobmock{BASE}", headers={"Authorization": f"Bearer {token()}"}
         )
         self.handle = InProcessHandle(app)
 

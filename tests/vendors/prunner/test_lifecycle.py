@@ -255,13 +255,11 @@ def test_reset_forgets_scheduled_jobs(prunner: Prunner, handle: InProcessHandle)
 
 
 def test_jobmock_tasks_header_sets_outcomes(prunner: Prunner, handle: InProcessHandle) -> None:
-    response = prunner.client.post(
-        "/prunner/pipelines/schedule",
+    response = prunner.request(
+        "POST",
+        "/pipelines/schedule",
         json={"pipeline": "release"},
-        headers={
-            **prunner.headers,
-            "X-Jobmock-Tasks": '{"build": {"exit_code": 3, "duration": "2s"}}',
-        },
+        headers={"X-Jobmock-Tasks": '{"build": {"exit_code": 3, "duration": "2s"}}'},
     )
     job_id = response.json()["jobId"]
     handle.advance("2s")
@@ -285,9 +283,10 @@ def test_jobmock_tasks_header_sets_outcomes(prunner: Prunner, handle: InProcessH
     ],
 )
 def test_jobmock_tasks_header_errors(prunner: Prunner, header: str, message: str) -> None:
-    response = prunner.client.post(
-        "/prunner/pipelines/schedule",
+    response = prunner.request(
+        "POST",
+        "/pipelines/schedule",
         json={"pipeline": "release"},
-        headers={**prunner.headers, "X-Jobmock-Tasks": header},
+        headers={"X-Jobmock-Tasks": header},
     )
     error(response, 400, message)

@@ -8,13 +8,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from textwrap import dedent
 
-import httpx
 import pytest
 
-from jobmock import Settings, create_app
 from jobmock.testing.handle import InProcessHandle
-from jobmock.testing.transport import JobmockTransport
-from tests.conftest import START
+from tests.vendors.helpers import build_app, http_client
 from tests.vendors.prunner.conftest import Prunner
 
 T0 = "2026-11-01T12:00:00Z"
@@ -32,9 +29,9 @@ class World:
         folder = tmp_path / "prunner"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "pipelines.yaml").write_text(dedent(text).lstrip())
-        app = create_app(Settings(clock="manual", start_time=START, fixtures=tmp_path))
+        app = build_app(fixtures=tmp_path)
         self.handle = InProcessHandle(app)
-        self.client = httpx.Client(transport=JobmockTransport(app), base_url="http://jobmock")
+        self.client = http_client(app)
         self.prunner = Prunner(self.client)
 
 
@@ -279,7 +276,7 @@ def test_secret_from_fixtures_and_environment(
     w = world_of(text)
     ok = {"Authorization": f"Bearer {mint_jwt('a-fixture-secret-0123', {})}"}
     assert w.client.get("/prunner/pipelines/", headers=ok).status_code == 200
-    assert w.client.get("/prunner/pipelines/", headers=w.prunner.headers).status_code == 401
+    assert w.prunner.get("/pipelines/").status_code == 401
     monkeypatch.setenv("JOBMOCK_PRUNNER_JWT_SECRET", "an-environment-secret")
     w2 = world_of(text)
     env = {"Authorization": f"Bearer {mint_jwt('an-environment-secret', {})}"}
@@ -305,9 +302,11 @@ def test_on_error_runs_only_after_an_error_and_may_fail(world_of: Callable[[str]
     assert [t["name"] for t in job["tasks"]] == ["side", "work"]
     assert job["completed"] is True and "lastError" not in job
 
-    headers = {**w.prunner.headers, "X-Jobmock-Tasks": '{"work": {"exit_code": 5}}'}
-    response = w.client.post(
-        "/prunner/pipelines/schedule", json={"pipeline": "guarded"}, headers=headers
+    response = w.prunner.request(
+        "POST",
+        "/pipelines/schedule",
+        json={"pipeline": "guarded"},
+        headers={"X-Jobmock-Tasks": '{"work": {"exit_code": 5}}'},
     )
     failed = response.json()["jobId"]
     w.handle.advance("4s")

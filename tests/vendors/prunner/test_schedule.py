@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from tests.vendors.prunner.conftest import BASE, Prunner, error
+from tests.vendors.prunner.conftest import Prunner, error
 
 
 def post_raw(prunner: Prunner, body: bytes) -> tuple[int, bytes]:
-    response = prunner.client.post(
-        BASE + "/pipelines/schedule", content=body, headers=prunner.headers
-    )
+    response = prunner.request("POST", "/pipelines/schedule", content=body)
     return response.status_code, response.content
 
 
 def test_empty_body_is_eof(prunner: Prunner) -> None:
     for body in (b"", b"  \n"):
-        response = prunner.client.post(
-            BASE + "/pipelines/schedule", content=body, headers=prunner.headers
-        )
+        response = prunner.request("POST", "/pipelines/schedule", content=body)
         error(response, 400, "Error decoding JSON: EOF")
 
 
@@ -61,9 +57,7 @@ def test_missing_pipeline_is_the_empty_name(prunner: Prunner, body: object) -> N
 
 
 def test_null_body_is_an_empty_request(prunner: Prunner) -> None:
-    response = prunner.client.post(
-        BASE + "/pipelines/schedule", content=b"null", headers=prunner.headers
-    )
+    response = prunner.request("POST", "/pipelines/schedule", content=b"null")
     error(response, 400, 'Error scheduling pipeline: pipeline "" is not defined')
 
 

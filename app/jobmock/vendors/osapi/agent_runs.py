@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from jobmock.core.generate import Rng
 from jobmock.core import golang
+from jobmock.core.generate import Rng
 from jobmock.vendors.osapi.records import SKIPPED_ERROR, Agent, Event, Outcome, Reply
 
 MS = 1_000_000
