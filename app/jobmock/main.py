@@ -286,7 +286,7 @@ def build(settings: Settings, crashes: list[BaseException] | None = None) -> Ser
     from jobmock.control.routes import create_control_app
     from jobmock.control.routes import render_error as control_error
     from jobmock.control.service import Controller
-    from jobmock.core.faults import fault_specs
+    from jobmock.core.fault_rules import fault_specs
     from jobmock.core.limits import BodyCap
     from jobmock.vendors import get_spec
 

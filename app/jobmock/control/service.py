@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 from jobmock import __version__
 from jobmock.control.models import NO_BODY, ClockUpdate, RateLimitSwitch, SessionOpening, parse
 from jobmock.core.errors import BadRequest, NotFound
-from jobmock.core.faults import FAULT_FIELDS, FaultSpec, why_unmatchable
+from jobmock.core.fault_rules import why_unmatchable
+from jobmock.core.faults import FAULT_FIELDS, FaultSpec
 from jobmock.core.vendor import VendorApp
 
 if TYPE_CHECKING:
