@@ -2,7 +2,12 @@
 on the same server in the same run (the machine's noise moves absolute figures a lot; compare the
 ratios).
 
-    python bench/throughput.py [--duration 10] [--connections 32]
+    python bench/throughput.py [--duration 10] [--connections 32] [--rounds 1]
+                               [--baseline PATH/TO/OTHER/bin/jobmock]
+
+``--baseline`` measures another jobmock build (say, main before a change, installed in a venv of
+its own) in the same run, the servers taking turns round by round, so a before/after comparison
+is a ratio of one run.
 """
 
 from __future__ import annotations
@@ -46,29 +51,50 @@ def wrk(url: str, duration: int, connections: int) -> dict[str, float]:
     }
 
 
+def _serve_and_measure(
+    command: list[str], url: str, duration: int, connections: int
+) -> dict[str, float]:
+    with server(command, url):
+        return wrk(url, duration, connections)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--baseline", help="another build's jobmock executable, measured too")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
-    results = {}
-    port = free_port()
-    with server(bare_cmd(port), f"http://127.0.0.1:{port}{SEED_PATH[5:]}"):
-        results["bare_asgi"] = wrk(
-            f"http://127.0.0.1:{port}{SEED_PATH[5:]}", args.duration, args.connections
+    builds = {"jobmock_detail": jobmock_cmd()}
+    if args.baseline:
+        builds["baseline_detail"] = [args.baseline]
+    rounds: dict[str, list[dict[str, float]]] = {"bare_asgi": [], **{k: [] for k in builds}}
+    for _ in range(args.rounds):
+        port = free_port()
+        bare_url = f"http://127.0.0.1:{port}{SEED_PATH[5:]}"
+        rounds["bare_asgi"].append(
+            _serve_and_measure(bare_cmd(port), bare_url, args.duration, args.connections)
         )
-    port = free_port()
-    url = f"http://127.0.0.1:{port}{SEED_PATH}"
-    with server([*jobmock_cmd(), "serve", "--port", str(port), "--log-level", "warning"], url):
-        results["jobmock_detail"] = wrk(url, args.duration, args.connections)
-    bare, mock = results["bare_asgi"], results["jobmock_detail"]
+        for name, command in builds.items():
+            port = free_port()
+            url = f"http://127.0.0.1:{port}{SEED_PATH}"
+            serve = [*command, "serve", "--port", str(port), "--log-level", "warning"]
+            rounds[name].append(_serve_and_measure(serve, url, args.duration, args.connections))
+    # The median round of each server, by requests a second.
+    results = {
+        name: sorted(rows, key=lambda row: row["rps"])[len(rows) // 2]
+        for name, rows in rounds.items()
+    }
     flat = {
         f"{server}_{key}": value for server, row in results.items() for key, value in row.items()
     }
-    flat["ratio_rps"] = mock["rps"] / bare["rps"]
-    flat["ratio_p99"] = mock["p99_ms"] / bare["p99_ms"]
+    bare = results["bare_asgi"]
+    for name in builds:
+        prefix = "ratio" if name == "jobmock_detail" else "baseline_ratio"
+        flat[f"{prefix}_rps"] = results[name]["rps"] / bare["rps"]
+        flat[f"{prefix}_p99"] = results[name]["p99_ms"] / bare["p99_ms"]
     report("throughput", flat)
 
 
