@@ -15,7 +15,7 @@ from jobmock.core.faults import FAULT_FIELDS, FaultSpec, why_unmatchable
 from jobmock.core.vendor import VendorApp
 
 if TYPE_CHECKING:
-    from jobmock.main import Runtime
+    from jobmock.runtime import Runtime
 
 
 def no_route(method: str, path: str) -> str:
