@@ -129,7 +129,7 @@ def _client(settings: Settings) -> tuple[JobmockApp, httpx.Client]:
 
 LAYOUTS: list[tuple[str, dict[str, Any]]] = [
     ("every vendor", {}),
-    *[(f"--vendor {spec.slug}", {"vendor": spec.slug}) for spec in VENDORS],
+    *[(f"--vendor {v.spec.slug}", {"vendor": v.spec.slug}) for v in VENDORS],
 ]
 
 

@@ -260,7 +260,7 @@ def build(settings: Settings, crashes: list[BaseException] | None = None) -> Ser
     from jobmock.control.service import Controller
     from jobmock.core.faults import fault_specs
     from jobmock.core.limits import BodyCap
-    from jobmock.vendors import get_spec
+    from jobmock.vendors import get_vendor
 
     check_folder(settings.fixtures_dir)
     clock = AppClock(settings.clock, settings.start_time, settings.clock_scale)
@@ -271,11 +271,12 @@ def build(settings: Settings, crashes: list[BaseException] | None = None) -> Ser
     mounts: dict[str, ASGIApp] = {}
     store.on_reset(runtime.faults.reset)
     for slug in settings.served_vendors:
-        spec = get_spec(slug)
+        registered = get_vendor(slug)
+        spec = registered.spec
         directory = settings.fixtures_dir / slug
         files = load_dir(directory)
         ctx = VendorContext(spec, store, clock, runtime.generator, directory, files=files)
-        vendor = spec.package().create(ctx)
+        vendor = registered.create(ctx)
         runtime.faults.declare(slug, fault_specs(files, slug, vendor))
         runtime.vendors[slug] = vendor
         limiter = None

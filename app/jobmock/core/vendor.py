@@ -1,13 +1,12 @@
 """What a vendor is to the core: a spec (slug, base URLs), and, once built for an app, a mounted
 ASGI sub-app plus a backend the control API can drive.
 
-Adding a vendor is one package under ``jobmock/vendors/`` exposing ``SPEC`` and ``create(ctx)``,
+Adding a vendor is one package under ``jobmock/vendors/`` exposing a ``VENDOR`` (a ``Vendor``),
 and one line in the registry; nothing here changes.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -24,6 +23,7 @@ if TYPE_CHECKING:
 
     from jobmock.core.clock import AppClock
     from jobmock.core.errors import MockError
+    from jobmock.core.export import Export
     from jobmock.core.fixtures import LoadedFile
     from jobmock.core.generate import Generator
     from jobmock.core.operations import OperationIndex
@@ -44,8 +44,6 @@ class VendorSpec:
     """What clients of the real service use as their base URL."""
     base_path: str = ""
     """The part of the base URL after the host, e.g. ``/api/v1`` for nunu."""
-    module: str = ""
-    """The vendor package; imported when an app that serves this vendor is built."""
     job_params: tuple[str, ...] = ()
     """Path or query parameters that carry a job id, so the journal can index requests by job."""
     default_credentials: str = ""
@@ -57,9 +55,6 @@ class VendorSpec:
         """The base URL a client sets to reach this vendor on a jobmock at ``root``."""
         root = root.rstrip("/")
         return f"{root}{self.base_path}" if single else f"{root}/{self.slug}{self.base_path}"
-
-    def package(self) -> VendorPackage:
-        return importlib.import_module(self.module)
 
 
 class VendorBackend(Protocol):
@@ -144,13 +139,19 @@ class TokenRequest:
     """Extra claims, added last (they win)."""
 
 
-class VendorPackage(Protocol):
-    """A vendor package: ``SPEC``, ``create`` and ``check_fixtures``; vendors that use signed
-    tokens also define ``mint_token(directory, request) -> str``."""
+@dataclass(frozen=True)
+class Vendor:
+    """A vendor package's whole contract with the core, as its ``VENDOR``. The callables are the
+    package's own functions, which import its heavy modules (FastAPI, pydantic) when called, so
+    holding a ``Vendor`` stays as cheap as holding its spec."""
 
-    SPEC: VendorSpec
-
-    def create(self, ctx: VendorContext) -> VendorApp: ...
-
-    def check_fixtures(self, directory: Path) -> str:
-        """Validate a fixture folder without serving; returns a one-line summary."""
+    spec: VendorSpec
+    create: Callable[[VendorContext], VendorApp]
+    """Build the vendor for one app."""
+    check_fixtures: Callable[[Path], str]
+    """Validate a fixture folder without serving; returns a one-line summary."""
+    export_generated: Callable[[Path, int | None, int | None, str | None], Export[Any]] | None
+    """The jobs a ``generate:`` block (count, seed, name) would hold, for ``jobmock generate``;
+    None for a vendor without generated jobs."""
+    mint_token: Callable[[Path, TokenRequest], str] | None = None
+    """Sign a token for a fixture folder, for vendors that use signed tokens."""

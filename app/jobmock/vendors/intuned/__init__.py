@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 from jobmock.core.durations import format_duration
 from jobmock.core.ratelimit import RateLimitRule
-from jobmock.core.vendor import VendorSpec
+from jobmock.core.vendor import Vendor, VendorSpec
 
 if TYPE_CHECKING:
     from jobmock.core.export import Export
@@ -53,7 +53,6 @@ SPEC = VendorSpec(
     api_version="0.0.2",
     real_base_url="https://app.intuned.io/api/v1/workspace",
     base_path="/api/v1/workspace",
-    module="jobmock.vendors.intuned",
     job_params=("runId", "jobId"),
     default_credentials=(
         "x-api-key: intuned_test_key (workspace 123e4567-e89b-12d3-a456-426614174000)"
@@ -132,3 +131,6 @@ def export_generated(
         return build_set(spec, data, Generator())
 
     return export_set(directory, EXPORT_SECTIONS, build)
+
+
+VENDOR = Vendor(SPEC, create, check_fixtures, export_generated)

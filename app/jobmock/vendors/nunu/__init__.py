@@ -28,7 +28,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jobmock.core.vendor import VendorSpec
+from jobmock.core.vendor import Vendor, VendorSpec
 
 if TYPE_CHECKING:
     from jobmock.core.export import Export
@@ -41,7 +41,6 @@ SPEC = VendorSpec(
     api_version="1.0.0",
     real_base_url="https://nunu.ai/api/v1",
     base_path="/api/v1",
-    module="jobmock.vendors.nunu",
     job_params=("jobId", "runId"),
     default_credentials="X-Api-Key: nunu_test_key (project 'test', read and operate runs)",
 )
@@ -111,3 +110,6 @@ def export_generated(
         return build_set(spec, data, Generator())
 
     return export_set(directory, EXPORT_SECTIONS, build)
+
+
+VENDOR = Vendor(SPEC, create, check_fixtures, export_generated)

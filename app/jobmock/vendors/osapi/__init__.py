@@ -25,7 +25,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jobmock.core.vendor import VendorSpec
+from jobmock.core.vendor import Vendor, VendorSpec
 
 if TYPE_CHECKING:
     from jobmock.core.export import Export
@@ -38,7 +38,6 @@ SPEC = VendorSpec(
     api_version="41b9500ac",
     real_base_url="http://localhost:8080",
     base_path="",
-    module="jobmock.vendors.osapi",
     job_params=("id",),
     default_credentials=(
         "Authorization: Bearer $(jobmock token osapi) "
@@ -168,3 +167,6 @@ def mint_token(directory: Path, request: TokenRequest) -> str:
         expires_at=expires,
         extra=request.claims,
     )
+
+
+VENDOR = Vendor(SPEC, create, check_fixtures, export_generated, mint_token)

@@ -37,7 +37,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jobmock.core.vendor import VendorSpec
+from jobmock.core.vendor import Vendor, VendorSpec
 
 if TYPE_CHECKING:
     from jobmock.core.export import Export
@@ -53,7 +53,6 @@ SPEC = VendorSpec(
     api_version="v1.3.0",
     real_base_url="http://localhost:9009",
     base_path="",
-    module="jobmock.vendors.prunner",
     job_params=("id",),
     default_credentials="Authorization: Bearer $(jobmock token prunner) (HS256 JWT)",
 )
@@ -204,3 +203,6 @@ def mint_token(directory: Path, request: TokenRequest) -> str:
         claims["exp"] = int(request.now.timestamp() + request.expires_in)
     claims.update(request.claims)
     return mint_jwt(secret(data.jwt_secret), claims)
+
+
+VENDOR = Vendor(SPEC, create, check_fixtures, export_generated, mint_token)
