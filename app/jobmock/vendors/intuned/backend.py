@@ -15,7 +15,7 @@ from typing import Any
 
 from jobmock.core.auth import ApiKeyHeader, ApiKeyWording
 from jobmock.core.errors import BadRequest, NotFound
-from jobmock.core.fixtures import format_loc, validate_document
+from jobmock.core.fixtures import Invalid, format_loc, validate_document
 from jobmock.core.generate import Generator
 from jobmock.core.journal import note_served
 from jobmock.core.lifecycle import Step, Timeline
@@ -27,7 +27,6 @@ from jobmock.vendors.intuned.generated import GeneratedSet
 from jobmock.vendors.intuned.loader import (
     VENDOR,
     IntunedData,
-    Invalid,
     job_config,
     job_record,
 )

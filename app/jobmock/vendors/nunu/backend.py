@@ -18,7 +18,7 @@ from jobmock.core.bodies import parse_body
 from jobmock.core.bulk import generated_total, ids_from
 from jobmock.core.cache import LRU
 from jobmock.core.errors import BadRequest, Forbidden, NotFound, Unauthorized
-from jobmock.core.fixtures import format_loc, validate_document
+from jobmock.core.fixtures import Invalid, format_loc, validate_document
 from jobmock.core.generate import Generator
 from jobmock.core.journal import note_served
 from jobmock.core.lifecycle import Timeline
@@ -30,7 +30,6 @@ from jobmock.vendors.nunu import schemas as s
 from jobmock.vendors.nunu.fixtures import UUID_RE, JobFixture, TestFixture
 from jobmock.vendors.nunu.generated import Category, GeneratedSet, micros
 from jobmock.vendors.nunu.loader import (
-    Invalid,
     NunuData,
     job_record,
     parse_timeline_header,

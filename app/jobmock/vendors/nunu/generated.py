@@ -17,7 +17,7 @@ from typing import Any
 
 from jobmock.core.bulk import BlockMix, IdCodec, Schedule
 from jobmock.core.export import Span
-from jobmock.core.fixtures import FixtureError, Invalid
+from jobmock.core.fixtures import FixtureError, SetError
 from jobmock.core.generate import Generator, derive_seed
 from jobmock.core.paging import BulkSource
 from jobmock.vendors.nunu.fixtures import GenerateFixture, TestFixture
@@ -235,10 +235,6 @@ def _player_fixture(player: PlayerPlan) -> dict[str, Any]:
         "artifacts": [{"filename": a.filename, "size": a.size} for a in player.artifacts],
         "steps": steps,
     }
-
-
-class SetError(Invalid):
-    """A ``generate:`` block that cannot be built."""
 
 
 def build_set(spec: GenerateFixture, data: NunuData, generator: Generator) -> GeneratedSet:

@@ -13,7 +13,7 @@ from typing import Any
 
 from jobmock.core.bulk import generated_total, ids_from
 from jobmock.core.errors import BadRequest, NotFound
-from jobmock.core.fixtures import format_loc, validate_document
+from jobmock.core.fixtures import Invalid, format_loc, validate_document
 from jobmock.core.generate import Generator
 from jobmock.core.journal import note_served
 from jobmock.core.store import Store, Table
@@ -35,7 +35,6 @@ from jobmock.vendors.osapi.records import (
     is_query_on_retry,
 )
 from jobmock.vendors.osapi.security import Scopes
-from jobmock.vendors.osapi.targets import Invalid
 
 VENDOR = "osapi"
 DEFAULT_PAGE_SIZE = 10

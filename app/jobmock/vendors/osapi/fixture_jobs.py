@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from jobmock.core.fixtures import Invalid
 from jobmock.core.generate import Generator, Rng
 from jobmock.vendors.osapi import golang, render
 from jobmock.vendors.osapi.checks import check_document
@@ -25,7 +26,7 @@ from jobmock.vendors.osapi.records import (
     is_query,
     sanitize,
 )
-from jobmock.vendors.osapi.targets import ANY, Invalid, reached
+from jobmock.vendors.osapi.targets import ANY, reached
 
 if TYPE_CHECKING:
     from jobmock.vendors.osapi.loader import OsapiData

@@ -154,12 +154,12 @@ def export_generated(
 
     from jobmock.core.clock import utcnow
     from jobmock.core.export import block_settings, export_set
-    from jobmock.core.fixtures import LoadedFile
+    from jobmock.core.fixtures import Invalid, LoadedFile
     from jobmock.core.generate import Generator
     from jobmock.vendors.prunner.fixtures import GenerateFixture
     from jobmock.vendors.prunner.generated import build_set
     from jobmock.vendors.prunner.gojson import micros
-    from jobmock.vendors.prunner.loader import Invalid, load
+    from jobmock.vendors.prunner.loader import load
 
     now = utcnow()
 

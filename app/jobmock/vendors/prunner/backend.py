@@ -19,14 +19,14 @@ from jobmock.core.auth import BearerJWT
 from jobmock.core.bulk import ids_from
 from jobmock.core.cache import LRU
 from jobmock.core.errors import BadRequest, NotFound, ServerError
-from jobmock.core.fixtures import describe_problems, format_loc, validate_document
+from jobmock.core.fixtures import Invalid, describe_problems, format_loc, validate_document
 from jobmock.core.generate import Generator
 from jobmock.core.journal import note_served
 from jobmock.core.store import Store, Table
 from jobmock.vendors.prunner import gojson, render
 from jobmock.vendors.prunner.fixtures import JobFixture, Outcome
 from jobmock.vendors.prunner.generated import GeneratedSet
-from jobmock.vendors.prunner.loader import Invalid, PrunnerData, job_record
+from jobmock.vendors.prunner.loader import PrunnerData, job_record
 from jobmock.vendors.prunner.params import parse_job_id, query_value, schedule_request
 from jobmock.vendors.prunner.records import ON_ERROR, Pipeline, PrunnerJob
 from jobmock.vendors.prunner.schedule import JobFate
