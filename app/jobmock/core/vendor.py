@@ -7,7 +7,7 @@ and one line in the registry; nothing here changes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from starlette.responses import Response
     from starlette.types import ASGIApp, Scope
 
+    from jobmock.core.catalogue import JobCatalogue
     from jobmock.core.clock import AppClock
     from jobmock.core.errors import MockError
     from jobmock.core.export import Export
@@ -60,15 +61,8 @@ class VendorSpec:
 class VendorBackend(Protocol):
     """What the control API needs from every vendor."""
 
-    def add_job(self, doc: Mapping[str, Any]) -> str:
-        """Add one job given in fixture format; returns its id. Raises BadRequest if invalid."""
-
-    def job_ids(self, offset: int = 0) -> Iterable[str]:
-        """Every job id from ``offset`` on, lazily (generated sets can hold millions)."""
-
-    def job_count(self) -> int: ...
-
-    def delete_job(self, job_id: str) -> bool: ...
+    @property
+    def catalogue(self) -> JobCatalogue: ...
 
 
 @dataclass

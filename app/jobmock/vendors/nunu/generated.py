@@ -9,7 +9,7 @@ set with ``core.paging`` and only builds the jobs it returns.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -86,8 +86,8 @@ class GeneratedSet:
         index = self.runs.index_of_base36(run_id)
         return index if index is not None and index < self.count else None
 
-    def job_ids(self) -> Iterator[str]:
-        return (self.codec.uuid(i) for i in range(self.count))
+    def job_id(self, index: int) -> str:
+        return self.codec.uuid(index)
 
     # --- one job -----------------------------------------------------------------------------
 
