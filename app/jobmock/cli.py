@@ -339,7 +339,7 @@ def validate(path: Path, vendor: str | None) -> int:
     failed = False
     for slug, target, label in targets:
         try:
-            summary = get_vendor(slug).check_fixtures(target)
+            summary = get_vendor(slug).fixture_reader().check(target)
         except FixtureError as exc:
             failed = True
             _out(f"{label}: invalid\n{exc}", sys.stderr)
@@ -432,12 +432,12 @@ def generate(args: argparse.Namespace) -> int:
     from jobmock.vendors import get_vendor
 
     vendor = get_vendor(args.vendor)
-    spec, export = vendor.spec, vendor.export_generated
-    if export is None:
+    spec, reader = vendor.spec, vendor.fixture_reader()
+    if reader.block is None:
         return _fail(f"{spec.slug} has no generated jobs")
     if args.count is not None and args.count < 0:
         return _fail("--count must be 0 or more")
-    exported = export(settings.fixtures_dir / spec.slug, args.count, args.seed, args.name)
+    exported = reader.export(settings.fixtures_dir / spec.slug, args.count, args.seed, args.name)
     block, count = exported.jobs.spec, exported.jobs.count
     out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
     progress = Progress(count, sys.stderr if args.out and sys.stderr.isatty() else None)

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from jobmock.core.catalogue import JobCatalogue
     from jobmock.core.clock import AppClock
     from jobmock.core.errors import MockError
-    from jobmock.core.export import Export
+    from jobmock.core.export import FixtureReader
     from jobmock.core.fixtures import LoadedFile
     from jobmock.core.generate import Generator
     from jobmock.core.operations import OperationIndex
@@ -142,10 +142,8 @@ class Vendor:
     spec: VendorSpec
     create: Callable[[VendorContext], VendorApp]
     """Build the vendor for one app."""
-    check_fixtures: Callable[[Path], str]
-    """Validate a fixture folder without serving; returns a one-line summary."""
-    export_generated: Callable[[Path, int | None, int | None, str | None], Export[Any]] | None
-    """The jobs a ``generate:`` block (count, seed, name) would hold, for ``jobmock generate``;
-    None for a vendor without generated jobs."""
+    fixture_reader: Callable[[], FixtureReader[Any, Any, Any]]
+    """How the vendor reads a fixture folder, for ``jobmock validate`` and ``jobmock generate``
+    (a function: building the reader imports the vendor's models)."""
     mint_token: Callable[[Path, TokenRequest], str] | None = None
     """Sign a token for a fixture folder, for vendors that use signed tokens."""
