@@ -18,7 +18,7 @@ from jobmock.core.store import Table
 
 @dataclass(frozen=True)
 class Job:
-    id: str
+    job_id: str
     note: str = "stored"
 
 
@@ -58,9 +58,6 @@ class Kind:
         )
         self.dropped: list[str] = []
 
-    def job_id(self, job: Job) -> str:
-        return job.id
-
     def find_job(self, job_id: str) -> Job | None:
         return self.catalogue.lookup(job_id)
 
@@ -70,11 +67,11 @@ class Kind:
         return Job(doc["id"], "added")
 
     def keep_job(self, job: Job) -> None:
-        self.catalogue.table.put(job.id, job)
+        self.catalogue.table.put(job.job_id, job)
 
     def drop_job(self, job: Job) -> None:
-        self.dropped.append(job.id)
-        self.catalogue.table.delete(job.id, exists=True)
+        self.dropped.append(job.job_id)
+        self.catalogue.table.delete(job.job_id, exists=True)
 
 
 @pytest.fixture

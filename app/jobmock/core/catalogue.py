@@ -20,8 +20,17 @@ from jobmock.core.errors import BadRequest
 from jobmock.core.fixtures import Invalid, format_loc
 from jobmock.core.store import Table
 
-J = TypeVar("J")
+
+class Identified(Protocol):
+    """A vendor's job record, as far as the catalogue needs it."""
+
+    @property
+    def job_id(self) -> str: ...
+
+
+J = TypeVar("J", bound=Identified)
 J_co = TypeVar("J_co", covariant=True)
+T = TypeVar("T")
 
 
 class GeneratedJobs(Protocol):
@@ -64,8 +73,6 @@ class JobCatalogue(Protocol):
 class JobKind(Protocol[J]):
     """What a ``Catalogue`` needs from its vendor (the vendor's backend implements it)."""
 
-    def job_id(self, job: J) -> str: ...
-
     def find_job(self, job_id: str) -> J | None:
         """The job a control request names, fixture, client-made or generated."""
 
@@ -80,7 +87,7 @@ class JobKind(Protocol[J]):
         """Delete a job from the table (a generated one is marked gone), and what hangs on it."""
 
 
-def recorded(make: Callable[[], J]) -> J:
+def recorded(make: Callable[[], T]) -> T:
     """``make()``, with a fixture document's ``Invalid`` as the control API's 400."""
     try:
         return make()
@@ -142,13 +149,6 @@ class Catalogue(Generic[J, S]):
                 return generated.job(index)
         return None
 
-    def _find(self, job_id: str) -> J | str | None:
-        """A stored job, the id of a generated one, or None."""
-        job = self.table.get(job_id)
-        if job is not None:
-            return job
-        return job_id if self.generated(job_id) is not None else None
-
     def ids(self, offset: int = 0) -> Iterator[str]:
         """Fixture and client-made jobs first, then the generated ones (lazily); ``offset``
         jumps into a generated set by index arithmetic."""
@@ -170,7 +170,7 @@ class Catalogue(Generic[J, S]):
         with self.lock:
             job = recorded(lambda: self.kind.record_job(doc))
             self.kind.keep_job(job)
-        return self.kind.job_id(job)
+        return job.job_id
 
     def delete(self, job_id: str) -> bool:
         with self.lock:

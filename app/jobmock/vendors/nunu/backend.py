@@ -572,9 +572,6 @@ class NunuBackend:
 
     # --- control API ---------------------------------------------------------------------------
 
-    def job_id(self, job: NunuJob) -> str:
-        return job.job_id
-
     def find_job(self, job_id: str) -> NunuJob | None:
         return self.lookup(job_id)
 

@@ -300,9 +300,6 @@ class OsapiBackend:
 
     # --- control API ---------------------------------------------------------------------------
 
-    def job_id(self, job: OsapiJob) -> str:
-        return job.job_id
-
     def find_job(self, job_id: str) -> OsapiJob | None:
         return self.lookup(job_id)
 

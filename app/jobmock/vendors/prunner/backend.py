@@ -288,9 +288,6 @@ class PrunnerBackend:
 
     # --- control API ---------------------------------------------------------------------------
 
-    def job_id(self, job: PrunnerJob) -> str:
-        return job.job_id
-
     def find_job(self, job_id: str) -> PrunnerJob | None:
         found = self._lookup(parse_job_id(job_id) or job_id)
         return found[1].job if found is not None else None
