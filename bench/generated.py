@@ -88,8 +88,8 @@ headers = json.loads(conf["headers"])
 if any("{token}" in value for value in headers.values()):
     # Signed before the app starts: a token must not be issued after the mock clock's start.
     from jobmock.core.vendor import TokenRequest
-    from jobmock.vendors import get_spec
-    minted = get_spec(vendor).package().mint_token(
+    from jobmock.vendors import get_vendor
+    minted = get_vendor(vendor).mint_token(
         root / vendor, TokenRequest(now=datetime.now(UTC), subject="bench")
     )
     headers = {key: value.replace("{token}", minted) for key, value in headers.items()}

@@ -19,12 +19,13 @@ from jobmock.core.vendor import TokenRequest
 from jobmock.main import JobmockApp
 from jobmock.settings import known_vendors, packaged_fixtures
 from jobmock.testing import InProcessHandle
-from jobmock.vendors import get_spec
+from jobmock.vendors import get_vendor
 from tests.conftest import START
 
 
 def token(slug: str) -> dict[str, str]:
-    mint = get_spec(slug).package().mint_token  # type: ignore[attr-defined]
+    mint = get_vendor(slug).mint_token
+    assert mint is not None
     signed = mint(packaged_fixtures() / slug, TokenRequest(now=START, expires_in=3600))
     return {"Authorization": f"Bearer {signed}"}
 

@@ -27,7 +27,7 @@ JOB = "/shelf/v1/jobs/job-1"
 def app(monkeypatch: pytest.MonkeyPatch) -> Iterator[JobmockApp]:
     import jobmock.vendors as registry
 
-    monkeypatch.setattr(registry, "VENDORS", (*registry.VENDORS, shelf.SPEC))
+    monkeypatch.setattr(registry, "VENDORS", (*registry.VENDORS, shelf.VENDOR))
     app = create_app(Settings(clock="manual", vendors=("shelf",), fixtures=shelf.FIXTURES))
     yield app
     assert not app.runtime.crashes

@@ -331,7 +331,7 @@ def reload_fixtures(app: JobmockApp) -> None:
 def validate(path: Path, vendor: str | None) -> int:
     """Check a fixture folder (a sub-folder per vendor), one vendor's folder or one file."""
     from jobmock.core.fixtures import FixtureError
-    from jobmock.vendors import get_spec
+    from jobmock.vendors import get_vendor
 
     targets = _validate_targets(path, vendor)
     if isinstance(targets, str):
@@ -339,7 +339,7 @@ def validate(path: Path, vendor: str | None) -> int:
     failed = False
     for slug, target, label in targets:
         try:
-            summary = get_spec(slug).package().check_fixtures(target)
+            summary = get_vendor(slug).fixture_reader().check(target)
         except FixtureError as exc:
             failed = True
             _out(f"{label}: invalid\n{exc}", sys.stderr)
@@ -429,15 +429,15 @@ def generate(args: argparse.Namespace) -> int:
     from jobmock.core.export import write
 
     settings = _settings(vendors=args.vendor, fixtures=args.fixtures)
-    from jobmock.vendors import get_spec
+    from jobmock.vendors import get_vendor
 
-    spec = get_spec(args.vendor)
-    export = getattr(spec.package(), "export_generated", None)
-    if export is None:
+    vendor = get_vendor(args.vendor)
+    spec, reader = vendor.spec, vendor.fixture_reader()
+    if reader.block is None:
         return _fail(f"{spec.slug} has no generated jobs")
     if args.count is not None and args.count < 0:
         return _fail("--count must be 0 or more")
-    exported = export(settings.fixtures_dir / spec.slug, args.count, args.seed, args.name)
+    exported = reader.export(settings.fixtures_dir / spec.slug, args.count, args.seed, args.name)
     block, count = exported.jobs.spec, exported.jobs.count
     out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
     progress = Progress(count, sys.stderr if args.out and sys.stderr.isatty() else None)
@@ -488,11 +488,10 @@ def token(args: argparse.Namespace) -> int:
     from jobmock.core.vendor import TokenRequest
 
     settings = _settings(vendors=args.vendor, fixtures=args.fixtures)
-    from jobmock.vendors import get_spec
+    from jobmock.vendors import get_vendor
 
-    spec = get_spec(args.vendor)
-    package = spec.package()
-    mint = getattr(package, "mint_token", None)
+    vendor = get_vendor(args.vendor)
+    spec, mint = vendor.spec, vendor.mint_token
     if mint is None:
         return _fail(f"{spec.slug} does not use signed tokens; use {spec.default_credentials}")
     claims: dict[str, Any] = {}

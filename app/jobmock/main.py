@@ -10,14 +10,13 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from jobmock import __version__
 from jobmock.control import CONTROL_PREFIX
 from jobmock.core.clock import AppClock, ClockMode, http_date
 from jobmock.core.errors import Forbidden, MockError
-from jobmock.core.faults import FaultBook
 from jobmock.core.fixtures import check_folder, load_dir
 from jobmock.core.gate import VendorGate, new_entry
 from jobmock.core.generate import Generator
@@ -25,7 +24,8 @@ from jobmock.core.operations import nearest_path
 from jobmock.core.origins import SAFE_METHODS, OriginPolicy, refusal, with_cors
 from jobmock.core.ratelimit import RateLimiter
 from jobmock.core.store import Store
-from jobmock.core.vendor import VendorApp, VendorContext
+from jobmock.core.vendor import VendorContext
+from jobmock.runtime import Runtime
 from jobmock.sessions import SESSION_PREFIX, Sessions, refuse_new
 from jobmock.settings import Settings
 
@@ -34,34 +34,6 @@ if TYPE_CHECKING:
 
     from jobmock.control.service import Controller
     from jobmock.core.journal import JournalEntry
-
-
-@dataclass
-class Runtime:
-    """Everything one app instance owns."""
-
-    settings: Settings
-    clock: AppClock
-    store: Store
-    generator: Generator
-    vendors: dict[str, VendorApp] = field(default_factory=dict)
-    crashes: list[BaseException] = field(default_factory=list)
-    """Exceptions raised inside the mock while serving; the pytest plugin re-raises them."""
-    limiters: dict[str, RateLimiter] = field(default_factory=dict)
-    """Each vendor's rate limiter, for the vendors that document one."""
-    faults: FaultBook = field(default_factory=FaultBook)
-    controller: Controller | None = None
-    host: JobmockApp | None = None
-    """The app serving this runtime, which can reload it or end its session."""
-    session: str | None = None
-    """The session this runtime serves (``/_session/{name}/``); None for the root."""
-
-    @property
-    def single(self) -> str | None:
-        return self.settings.vendor
-
-    def base_url(self, root: str, slug: str) -> str:
-        return self.vendors[slug].spec.base_url(root, single=self.single == slug)
 
 
 def _route_path(scope: Scope) -> str:
@@ -288,7 +260,7 @@ def build(settings: Settings, crashes: list[BaseException] | None = None) -> Ser
     from jobmock.control.service import Controller
     from jobmock.core.fault_rules import fault_specs
     from jobmock.core.limits import BodyCap
-    from jobmock.vendors import get_spec
+    from jobmock.vendors import get_vendor
 
     check_folder(settings.fixtures_dir)
     clock = AppClock(settings.clock, settings.start_time, settings.clock_scale)
@@ -299,11 +271,12 @@ def build(settings: Settings, crashes: list[BaseException] | None = None) -> Ser
     mounts: dict[str, ASGIApp] = {}
     store.on_reset(runtime.faults.reset)
     for slug in settings.served_vendors:
-        spec = get_spec(slug)
+        registered = get_vendor(slug)
+        spec = registered.spec
         directory = settings.fixtures_dir / slug
         files = load_dir(directory)
         ctx = VendorContext(spec, store, clock, runtime.generator, directory, files=files)
-        vendor = spec.package().create(ctx)
+        vendor = registered.create(ctx)
         runtime.faults.declare(slug, fault_specs(files, slug, vendor))
         runtime.vendors[slug] = vendor
         limiter = None
@@ -323,4 +296,4 @@ def build(settings: Settings, crashes: list[BaseException] | None = None) -> Ser
     return Serving(runtime, capped, mounts, root)
 
 
-__all__ = ["JobmockApp", "Runtime", "__version__", "create_app"]
+__all__ = ["JobmockApp", "__version__", "create_app"]

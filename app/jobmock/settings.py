@@ -28,7 +28,7 @@ def packaged_fixtures() -> Path:
 def known_vendors() -> tuple[str, ...]:
     from jobmock.vendors import VENDORS
 
-    return tuple(spec.slug for spec in VENDORS)
+    return tuple(vendor.spec.slug for vendor in VENDORS)
 
 
 def _check_slug(slug: str) -> str:

@@ -131,7 +131,7 @@ def _client(settings: Settings) -> tuple[JobmockApp, httpx.Client]:
 
 LAYOUTS: list[tuple[str, dict[str, Any]]] = [
     ("every vendor", {}),
-    *[(f"--vendor {spec.slug}", {"vendor": spec.slug}) for spec in VENDORS],
+    *[(f"--vendor {v.spec.slug}", {"vendor": v.spec.slug}) for v in VENDORS],
 ]
 
 
@@ -144,7 +144,7 @@ def test_every_page_and_asset_is_served_by_jobmock(
     with client:
         mounts = {"control": f"{session}/_mock"}
         for slug in app.runtime.vendors:
-            mounts[slug] = session if app.runtime.single else f"{session}/{slug}"
+            mounts[slug] = session if app.runtime.single_vendor else f"{session}/{slug}"
         found = pages(app, mounts)
         assert sorted(p.rsplit("/", 1)[1] for p in found) == sorted(
             ["docs", "openapi.json"] * len(mounts)

@@ -16,7 +16,7 @@ from jobmock.core.faults import FAULT_FIELDS, FaultSpec
 from jobmock.core.vendor import VendorApp
 
 if TYPE_CHECKING:
-    from jobmock.main import Runtime
+    from jobmock.runtime import Runtime
 
 
 def no_route(method: str, path: str) -> str:
@@ -149,18 +149,18 @@ class Controller:
         self.vendor(slug)
         if doc is NO_BODY or not isinstance(doc, Mapping):
             raise BadRequest("expected one job as a JSON object, in the vendor's fixture format")
-        job_id = self.vendor(slug).backend.add_job(doc)
+        job_id = self.vendor(slug).backend.catalogue.add(doc)
         return {"vendor": slug, "id": job_id}
 
     def job_ids(self, slug: str, offset: int = 0, limit: int = 1000) -> dict[str, Any]:
         if offset < 0 or not 1 <= limit <= 100_000:
             raise BadRequest("offset must be 0 or more and limit between 1 and 100000")
-        backend = self.vendor(slug).backend
-        ids = list(itertools.islice(backend.job_ids(offset), limit))
-        return {"vendor": slug, "ids": ids, "total": backend.job_count(), "offset": offset}
+        catalogue = self.vendor(slug).backend.catalogue
+        ids = list(itertools.islice(catalogue.ids(offset), limit))
+        return {"vendor": slug, "ids": ids, "total": catalogue.count(), "offset": offset}
 
     def delete_job(self, slug: str, job_id: str) -> None:
-        if not self.vendor(slug).backend.delete_job(job_id):
+        if not self.vendor(slug).backend.catalogue.delete(job_id):
             raise NotFound(f"no {slug} job {job_id!r}")
 
     def requests(

@@ -19,11 +19,10 @@ from __future__ import annotations
 import math
 import uuid
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Protocol, TypeVar
 
 from jobmock.core.generate import derive_seed
 
@@ -248,45 +247,3 @@ class Schedule:
         while self.created(index) > moment:
             index += 1
         return index
-
-
-class GeneratedJobs(Protocol):
-    """What listing ids and counting needs of a vendor's generated set."""
-
-    @property
-    def count(self) -> int: ...
-
-    def index_of(self, job_id: str) -> int | None: ...
-
-
-S = TypeVar("S", bound=GeneratedJobs)
-
-
-def ids_from(
-    offset: int,
-    explicit: Sequence[str],
-    sets: Iterable[S],
-    id_at: Callable[[S, int], str | None],
-) -> Iterator[str]:
-    """Job ids from ``offset`` on: the explicit ones, then each set's (``id_at`` returns None for
-    a generated job a client deleted or changed, which is listed with the explicit ones). The
-    offset jumps into a set by arithmetic, however far in it lies."""
-    yield from explicit[offset:]
-    offset = max(0, offset - len(explicit))
-    for generated in sets:
-        if offset >= generated.count:
-            offset -= generated.count
-            continue
-        for index in range(offset, generated.count):
-            job_id = id_at(generated, index)
-            if job_id is not None:
-                yield job_id
-        offset = 0
-
-
-def generated_total(sets: Iterable[GeneratedJobs], changed: Iterable[str]) -> int:
-    """How many generated jobs are still as generated: every set's count, less the changed or
-    deleted ids that belong to a set."""
-    sets = list(sets)
-    moved = sum(1 for key in changed if any(g.index_of(key) is not None for g in sets))
-    return sum(g.count for g in sets) - moved

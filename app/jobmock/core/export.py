@@ -61,6 +61,7 @@ class ExportedSet(Protocol):
 
 S = TypeVar("S", bound=ExportedSet)
 B = TypeVar("B", bound=BaseModel)
+B_co = TypeVar("B_co", covariant=True)
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,62 @@ def block_settings(
         return model.model_validate(fields)
     except ValidationError as exc:
         raise Invalid((), describe_problems(exc)) from None
+
+
+class WithBlocks(Protocol[B_co]):
+    """A vendor's loaded fixtures, as far as choosing a block to export needs them."""
+
+    @property
+    def generate(self) -> Sequence[tuple[LoadedFile, int, B_co]]:
+        """The ``generate:`` blocks, with the file and position each was written at."""
+        ...
+
+
+D = TypeVar("D", bound=WithBlocks[Any])
+
+
+@dataclass(frozen=True)
+class FixtureReader(Generic[D, B, S]):
+    """How a vendor reads a fixture folder and builds its generated sets: all that the fixture
+    check (``jobmock validate``) and the export (``jobmock generate``) need of it."""
+
+    load: Callable[[list[LoadedFile]], D]
+    load_sets: Callable[[D], Sequence[S]]
+    describe: Callable[[D, Sequence[S]], str]
+    """The one-line summary of a valid folder."""
+    block: type[B] | None
+    """The ``generate:`` block's model; None for a vendor without generated jobs."""
+    build_set: Callable[[B, D], S]
+    sections: tuple[str, ...]
+    """What a generated job needs from its folder, written before the jobs."""
+    defaults: Callable[[D], Mapping[str, Any]] | None = None
+    """The block to export from a folder that has none (``--count`` still needed)."""
+    narrow: Callable[[Export[S]], Export[S]] | None = None
+    """The export with only the definitions its set needs, where that is less than
+    ``sections`` (prunner: the set's one pipeline)."""
+
+    def check(self, directory: Path) -> str:
+        data = self.load(load_dir(directory))
+        return self.describe(data, self.load_sets(data))
+
+    def export(
+        self, directory: Path, count: int | None, seed: int | None, name: str | None
+    ) -> Export[S]:
+        """The jobs a ``generate:`` block with these settings would hold, as fixture jobs: the
+        folder's block named ``name``, else its first, else the defaults."""
+
+        block = self.block
+        if block is None:
+            raise ValueError("this vendor has no generated jobs")
+
+        def build(files: list[LoadedFile]) -> S:
+            data = self.load(files)
+            defaults = self.defaults(data) if self.defaults is not None else None
+            spec = block_settings(block, data.generate, count, seed, name, defaults)
+            return self.build_set(spec, data)
+
+        export = export_set(directory, self.sections, build)
+        return self.narrow(export) if self.narrow is not None else export
 
 
 def definitions(files: Iterable[LoadedFile], sections: Sequence[str]) -> dict[str, Any]:

@@ -85,6 +85,10 @@ class Invalid(ValueError):
         self.message = message
 
 
+class SetError(Invalid):
+    """A ``generate:`` block that cannot be built."""
+
+
 @dataclass(frozen=True)
 class LoadedFile:
     """One parsed YAML file: its data and where each value sits in it."""

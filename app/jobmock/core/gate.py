@@ -346,7 +346,7 @@ class VendorGate:
             if route is None:
                 return self.operations.nearest_path(entry.method, entry.path)
             if entry.job:
-                return nearest(entry.job, self.vendor.backend.job_ids(), limit=2000)
+                return nearest(entry.job, self.vendor.backend.catalogue.ids(), limit=2000)
         except Exception:  # a suggestion is a courtesy; never let it break a response
             return None
         return None

@@ -1,14 +1,13 @@
 """What a vendor is to the core: a spec (slug, base URLs), and, once built for an app, a mounted
 ASGI sub-app plus a backend the control API can drive.
 
-Adding a vendor is one package under ``jobmock/vendors/`` exposing ``SPEC`` and ``create(ctx)``,
+Adding a vendor is one package under ``jobmock/vendors/`` exposing a ``VENDOR`` (a ``Vendor``),
 and one line in the registry; nothing here changes.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,8 +19,10 @@ if TYPE_CHECKING:
     from starlette.responses import Response
     from starlette.types import ASGIApp, Scope
 
+    from jobmock.core.catalogue import JobCatalogue
     from jobmock.core.clock import AppClock
     from jobmock.core.errors import MockError
+    from jobmock.core.export import FixtureReader
     from jobmock.core.fixtures import LoadedFile
     from jobmock.core.generate import Generator
     from jobmock.core.operations import OperationTable
@@ -42,8 +43,6 @@ class VendorSpec:
     """What clients of the real service use as their base URL."""
     base_path: str = ""
     """The part of the base URL after the host, e.g. ``/api/v1`` for nunu."""
-    module: str = ""
-    """The vendor package; imported when an app that serves this vendor is built."""
     job_params: tuple[str, ...] = ()
     """Path or query parameters that carry a job id, so the journal can index requests by job."""
     default_credentials: str = ""
@@ -56,22 +55,12 @@ class VendorSpec:
         root = root.rstrip("/")
         return f"{root}{self.base_path}" if single else f"{root}/{self.slug}{self.base_path}"
 
-    def package(self) -> VendorPackage:
-        return importlib.import_module(self.module)
-
 
 class VendorBackend(Protocol):
     """What the control API needs from every vendor."""
 
-    def add_job(self, doc: Mapping[str, Any]) -> str:
-        """Add one job given in fixture format; returns its id. Raises BadRequest if invalid."""
-
-    def job_ids(self, offset: int = 0) -> Iterable[str]:
-        """Every job id from ``offset`` on, lazily (generated sets can hold millions)."""
-
-    def job_count(self) -> int: ...
-
-    def delete_job(self, job_id: str) -> bool: ...
+    @property
+    def catalogue(self) -> JobCatalogue: ...
 
 
 @dataclass
@@ -136,13 +125,17 @@ class TokenRequest:
     """Extra claims, added last (they win)."""
 
 
-class VendorPackage(Protocol):
-    """A vendor package: ``SPEC``, ``create`` and ``check_fixtures``; vendors that use signed
-    tokens also define ``mint_token(directory, request) -> str``."""
+@dataclass(frozen=True)
+class Vendor:
+    """A vendor package's whole contract with the core, as its ``VENDOR``. The callables are the
+    package's own functions, which import its heavy modules (FastAPI, pydantic) when called, so
+    holding a ``Vendor`` stays as cheap as holding its spec."""
 
-    SPEC: VendorSpec
-
-    def create(self, ctx: VendorContext) -> VendorApp: ...
-
-    def check_fixtures(self, directory: Path) -> str:
-        """Validate a fixture folder without serving; returns a one-line summary."""
+    spec: VendorSpec
+    create: Callable[[VendorContext], VendorApp]
+    """Build the vendor for one app."""
+    fixture_reader: Callable[[], FixtureReader[Any, Any, Any]]
+    """How the vendor reads a fixture folder, for ``jobmock validate`` and ``jobmock generate``
+    (a function: building the reader imports the vendor's models)."""
+    mint_token: Callable[[Path, TokenRequest], str] | None = None
+    """Sign a token for a fixture folder, for vendors that use signed tokens."""

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from jobmock.core.vendor import VendorSpec
+from jobmock.core.vendor import Vendor, VendorSpec
 from jobmock.vendors import intuned, nunu, osapi, prunner
 
-VENDORS: tuple[VendorSpec, ...] = (
-    nunu.SPEC,
-    intuned.SPEC,
-    prunner.SPEC,
-    osapi.SPEC,
+VENDORS: tuple[Vendor, ...] = (
+    nunu.VENDOR,
+    intuned.VENDOR,
+    prunner.VENDOR,
+    osapi.VENDOR,
 )
 
 
-def get_spec(slug: str) -> VendorSpec:
-    for spec in VENDORS:
-        if spec.slug == slug:
-            return spec
+def get_vendor(slug: str) -> Vendor:
+    for vendor in VENDORS:
+        if vendor.spec.slug == slug:
+            return vendor
     raise KeyError(slug)
+
+
+def get_spec(slug: str) -> VendorSpec:
+    return get_vendor(slug).spec

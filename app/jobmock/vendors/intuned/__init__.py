@@ -27,17 +27,20 @@ notifications are stored, never called; auth sessions, projects and the Runs API
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jobmock.core.durations import format_duration
 from jobmock.core.ratelimit import RateLimitRule
-from jobmock.core.vendor import VendorSpec
+from jobmock.core.vendor import Vendor, VendorSpec
 
 if TYPE_CHECKING:
-    from jobmock.core.export import Export
+    from collections.abc import Sequence
+
+    from jobmock.core.export import FixtureReader
     from jobmock.core.vendor import VendorApp, VendorContext
+    from jobmock.vendors.intuned.fixtures import GenerateFixture
     from jobmock.vendors.intuned.generated import GeneratedSet
+    from jobmock.vendors.intuned.loader import IntunedData
 
 
 def rate_limit(limit: int = 20, window: float = 60.0) -> RateLimitRule:
@@ -53,7 +56,6 @@ SPEC = VendorSpec(
     api_version="0.0.2",
     real_base_url="https://app.intuned.io/api/v1/workspace",
     base_path="/api/v1/workspace",
-    module="jobmock.vendors.intuned",
     job_params=("runId", "jobId"),
     default_credentials=(
         "x-api-key: intuned_test_key (workspace 123e4567-e89b-12d3-a456-426614174000)"
@@ -86,45 +88,37 @@ def create(ctx: VendorContext) -> VendorApp:
     return VendorApp(SPEC, app, backend, render_error, OPERATIONS, rate_limit=limit)
 
 
-def check_fixtures(directory: Path) -> str:
-    from jobmock.core.fixtures import load_dir
-    from jobmock.core.generate import Generator
-    from jobmock.vendors.intuned.generated import load_sets
-    from jobmock.vendors.intuned.loader import load
-
-    data = load(load_dir(directory), Generator())
-    sets = load_sets(data, Generator())
-    runs = sum(len(ids) for ids in data.run_ids.values())
-    generated = ""
-    if sets:
-        jobs = sum(g.count for g in sets)
-        generated = f", {jobs} generated jobs with {sum(g.count * g.runs for g in sets)} runs"
-    return (
-        f"{len(data.jobs)} jobs, {runs} runs{generated}, {len(data.projects)} projects, "
-        f"{len(data.workspaces)} workspaces"
-    )
-
-
 #: What a generated job needs from its folder: its workspace (keys), project, rate limit.
 EXPORT_SECTIONS = ("workspaces", "projects", "rate_limit")
 
 
-def export_generated(
-    directory: Path, count: int | None, seed: int | None, name: str | None
-) -> Export[GeneratedSet]:
-    """The jobs a ``generate:`` block with these settings (and the defaults for the rest) would
-    hold, as fixture jobs with their runs (for ``jobmock generate intuned``). The fixtures in
-    ``directory`` provide the workspace and project."""
-    from jobmock.core.export import block_settings, export_set
-    from jobmock.core.fixtures import LoadedFile
+def fixture_reader() -> FixtureReader[IntunedData, GenerateFixture, GeneratedSet]:
+    """An Intuned folder: it provides the workspace and project of generated jobs."""
+    from jobmock.core.export import FixtureReader
     from jobmock.core.generate import Generator
     from jobmock.vendors.intuned.fixtures import GenerateFixture
-    from jobmock.vendors.intuned.generated import build_set
+    from jobmock.vendors.intuned.generated import build_set, load_sets
     from jobmock.vendors.intuned.loader import load
 
-    def build(files: list[LoadedFile]) -> GeneratedSet:
-        data = load(files, Generator())
-        spec = block_settings(GenerateFixture, data.generate, count, seed, name)
-        return build_set(spec, data, Generator())
+    def describe(data: IntunedData, sets: Sequence[GeneratedSet]) -> str:
+        runs = sum(len(ids) for ids in data.run_ids.values())
+        generated = ""
+        if sets:
+            jobs = sum(g.count for g in sets)
+            generated = f", {jobs} generated jobs with {sum(g.count * g.runs for g in sets)} runs"
+        return (
+            f"{len(data.jobs)} jobs, {runs} runs{generated}, {len(data.projects)} projects, "
+            f"{len(data.workspaces)} workspaces"
+        )
 
-    return export_set(directory, EXPORT_SECTIONS, build)
+    return FixtureReader(
+        load=lambda files: load(files, Generator()),
+        load_sets=lambda data: load_sets(data, Generator()),
+        describe=describe,
+        block=GenerateFixture,
+        build_set=lambda spec, data: build_set(spec, data, Generator()),
+        sections=EXPORT_SECTIONS,
+    )
+
+
+VENDOR = Vendor(SPEC, create, fixture_reader)

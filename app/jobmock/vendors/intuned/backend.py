@@ -11,25 +11,22 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
 
 from jobmock.core.auth import ApiKeyHeader, ApiKeyWording
 from jobmock.core.errors import BadRequest, NotFound
-from jobmock.core.fixtures import format_loc, validate_document
+from jobmock.core.fixtures import Invalid, format_loc
 from jobmock.core.generate import Generator
 from jobmock.core.journal import note_served
 from jobmock.core.lifecycle import Step, Timeline
 from jobmock.core.store import Store
 from jobmock.vendors.intuned import render
 from jobmock.vendors.intuned import schemas as s
-from jobmock.vendors.intuned.fixtures import UUID_RE, JobFixture
+from jobmock.vendors.intuned.fixtures import UUID_RE
 from jobmock.vendors.intuned.generated import GeneratedSet
 from jobmock.vendors.intuned.loader import (
     VENDOR,
     IntunedData,
-    Invalid,
     job_config,
-    job_record,
 )
 from jobmock.vendors.intuned.ordering import Facts, Order, page, sort_by, sort_keys
 from jobmock.vendors.intuned.records import (
@@ -400,33 +397,3 @@ class IntunedBackend(JobState):
             )
             self._put_override(job, view, timeline)
         return s.TerminateJobRunResponse(message=TERMINATED)
-
-    # --- control API -----------------------------------------------------------------------------
-
-    def add_job(self, doc: Mapping[str, Any]) -> str:
-        fx = validate_document(JobFixture, doc)
-        unknown = [format_loc(loc) for loc in s.unknown_keys(fx)]
-        if unknown:
-            raise BadRequest(
-                "; ".join(f"{loc}: unknown field" for loc in unknown), reason="fixture"
-            )
-        with self.store.lock:
-            self._created += 1
-            try:
-                job, runs = job_record(
-                    fx,
-                    self.data,
-                    self.generator,
-                    id_key=("control", self._created),
-                    now=self.store.clock.now(),
-                    uid_suffix=f"#control{self._created}",
-                )
-            except Invalid as exc:
-                raise BadRequest(
-                    f"{format_loc(exc.loc)}: {exc.message}", reason="fixture"
-                ) from None
-            self.jobs.put(job.key, job)
-            self.run_ids.put(job.uid, tuple(run.id for run in runs))
-            for run in runs:
-                self.runs.put((job.uid, run.id), run)
-        return self.control_id(job)

@@ -24,7 +24,7 @@ from jobmock.core.bulk import BlockMix, IdCodec
 from jobmock.core.cache import LRU
 from jobmock.core.durations import format_duration, parse_duration
 from jobmock.core.export import Span
-from jobmock.core.fixtures import FixtureError
+from jobmock.core.fixtures import FixtureError, Invalid, SetError
 from jobmock.core.generate import Generator, derive_seed
 from jobmock.core.lifecycle import Step, Timeline
 from jobmock.vendors.intuned import schemas as s
@@ -32,7 +32,6 @@ from jobmock.vendors.intuned.fixtures import GenerateFixture
 from jobmock.vendors.intuned.loader import (
     API_NAMES,
     IntunedData,
-    Invalid,
     find_project,
     job_config,
 )
@@ -346,10 +345,6 @@ class GeneratedSet:
             steps.append(out)
         ago = (UNIX - run.anchor(UNIX)).total_seconds()
         return {"id": run.id, "type": run.type, "created_ago": Span(ago), "timeline": steps}
-
-
-class SetError(Invalid):
-    """A ``generate:`` block that cannot be built."""
 
 
 def build_set(

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from jobmock.core import fixtures as core
 from jobmock.core.auth import ApiKey
-from jobmock.core.fixtures import FixtureError, FixtureProblem, LoadedFile, Loc
+from jobmock.core.fixtures import FixtureError, FixtureProblem, Invalid, LoadedFile, Loc
 from jobmock.core.generate import Generator, Rng
 from jobmock.core.lifecycle import Step, Timeline
 from jobmock.vendors.intuned import schemas as s
@@ -49,10 +48,6 @@ API_NAMES = ("get-product", "list-products", "scrape-page", "extract-details")
 
 JobKey = tuple[str, str, str]
 RunKey = tuple[str, str]
-
-
-class Invalid(core.Invalid):
-    """A fixture value the vendor would refuse."""
 
 
 @dataclass

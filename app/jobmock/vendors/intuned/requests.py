@@ -11,10 +11,10 @@ from pydantic import BaseModel, ValidationError
 from jobmock.core.bodies import BodyWording
 from jobmock.core.bodies import parse_body as core_parse_body
 from jobmock.core.errors import BadRequest
-from jobmock.core.fixtures import format_loc
+from jobmock.core.fixtures import Invalid, format_loc
 from jobmock.core.lifecycle import Timeline
 from jobmock.core.limits import loads
-from jobmock.vendors.intuned.loader import Invalid, timeline_from
+from jobmock.vendors.intuned.loader import timeline_from
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from jobmock.core.jsontypes import STRICT, JsonInt, JsonNumber
+from jobmock.core.wire import Wire
 
 RunStatus = Literal[
     "CANCELED",
@@ -252,10 +253,6 @@ class CreateJobRequest(Body):
 
 
 # --- responses -----------------------------------------------------------------------------------
-
-
-class Wire(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class ErrorBody(Wire):

@@ -7,17 +7,21 @@ request, only keys, ids and the clock.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from jobmock.core.bulk import ids_from
-from jobmock.core.errors import NotFound
+from jobmock.core.catalogue import JobCatalogue, ids_from, recorded
+from jobmock.core.errors import BadRequest, NotFound
+from jobmock.core.fixtures import format_loc, validate_document
 from jobmock.core.generate import Generator
 from jobmock.core.store import Store, Table
 from jobmock.vendors.intuned import render
+from jobmock.vendors.intuned import schemas as s
+from jobmock.vendors.intuned.fixtures import JobFixture
 from jobmock.vendors.intuned.generated import GeneratedSet
 from jobmock.vendors.intuned.history import History
-from jobmock.vendors.intuned.loader import VENDOR, IntunedData, JobKey, RunKey
+from jobmock.vendors.intuned.loader import VENDOR, IntunedData, JobKey, RunKey, job_record
 from jobmock.vendors.intuned.records import IntunedJob, RunRecord, canceled_run, new_run
 from jobmock.vendors.intuned.render import RunView
 from jobmock.vendors.intuned.schedule import fire_times, next_fire
@@ -56,6 +60,9 @@ class JobState:
         # Runs a client paused, resumed or terminated, by job uid (a generated job's history
         # reads its own without scanning every changed run).
         self._overridden: dict[str, set[str]] = {}
+        # Jobs are keyed by workspace, project and id, and a generated job a client changed
+        # keeps its place in its set: this state is its own catalogue.
+        self.catalogue: JobCatalogue = self
         store.on_reset(self._on_reset)
 
     def _on_reset(self) -> None:
@@ -273,12 +280,37 @@ class JobState:
 
     # --- control API ---------------------------------------------------------------------------
 
+    def add(self, doc: Mapping[str, Any]) -> str:
+        fx = validate_document(JobFixture, doc)
+        unknown = [format_loc(loc) for loc in s.unknown_keys(fx)]
+        if unknown:
+            raise BadRequest(
+                "; ".join(f"{loc}: unknown field" for loc in unknown), reason="fixture"
+            )
+        with self.store.lock:
+            self._created += 1
+            job, runs = recorded(
+                lambda: job_record(
+                    fx,
+                    self.data,
+                    self.generator,
+                    id_key=("control", self._created),
+                    now=self.store.clock.now(),
+                    uid_suffix=f"#control{self._created}",
+                )
+            )
+            self.jobs.put(job.key, job)
+            self.run_ids.put(job.uid, tuple(run.id for run in runs))
+            for run in runs:
+                self.runs.put((job.uid, run.id), run)
+        return self.control_id(job)
+
     def control_id(self, job: IntunedJob) -> str:
         if job.workspace_id == self.data.default_workspace:
             return f"{job.project.name}:{job.id}"
         return f"{job.workspace_id}:{job.project.name}:{job.id}"
 
-    def job_ids(self, offset: int = 0) -> Iterator[str]:
+    def ids(self, offset: int = 0) -> Iterator[str]:
         """Fixture and client-made jobs first, then the generated ones (lazily); ``offset``
         jumps into a generated set by index arithmetic."""
         explicit = [self.control_id(job) for job in self.jobs.values() if job.origin is None]
@@ -288,7 +320,7 @@ class JobState:
         job = self._generated(generated, index)
         return self.control_id(job) if job is not None else None
 
-    def job_count(self) -> int:
+    def count(self) -> int:
         explicit = sum(1 for job in self.jobs.values() if job.origin is None)
         gone = 0
         for key in self.jobs.changed_keys():
@@ -297,7 +329,7 @@ class JobState:
                 gone += any(g.index_of(key[2]) is not None for g in self._sets_of.get(key[:2], ()))
         return explicit + sum(g.count for g in self.sets) - gone
 
-    def delete_job(self, job_id: str) -> bool:
+    def delete(self, job_id: str) -> bool:
         """By control id (``project:job``, or ``workspace:project:job``) or bare job id."""
         parts = job_id.split(":")
         with self.store.lock:

@@ -25,15 +25,18 @@ of their own.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jobmock.core.vendor import VendorSpec
+from jobmock.core.vendor import Vendor, VendorSpec
 
 if TYPE_CHECKING:
-    from jobmock.core.export import Export
+    from collections.abc import Sequence
+
+    from jobmock.core.export import FixtureReader
     from jobmock.core.vendor import VendorApp, VendorContext
+    from jobmock.vendors.nunu.fixtures import GenerateFixture
     from jobmock.vendors.nunu.generated import GeneratedSet
+    from jobmock.vendors.nunu.loader import NunuData
 
 SPEC = VendorSpec(
     slug="nunu",
@@ -41,7 +44,6 @@ SPEC = VendorSpec(
     api_version="1.0.0",
     real_base_url="https://nunu.ai/api/v1",
     base_path="/api/v1",
-    module="jobmock.vendors.nunu",
     job_params=("jobId", "runId"),
     default_credentials="X-Api-Key: nunu_test_key (project 'test', read and operate runs)",
 )
@@ -69,40 +71,33 @@ def create(ctx: VendorContext) -> VendorApp:
     return VendorApp(SPEC, app, backend, render_error, OPERATIONS)
 
 
-def check_fixtures(directory: Path) -> str:
-    from jobmock.core.fixtures import load_dir
-    from jobmock.core.generate import Generator
-    from jobmock.vendors.nunu.generated import load_sets
-    from jobmock.vendors.nunu.loader import load
-
-    data = load(load_dir(directory), Generator())
-    sets = load_sets(data, Generator())
-    generated = f", {sum(s.count for s in sets)} generated" if sets else ""
-    return (
-        f"{len(data.jobs)} jobs{generated}, {len(data.keys)} keys, {len(data.projects)} "
-        f"projects, {len(data.tests)} tests"
-    )
-
-
 #: What a generated job needs from its folder: everything but the jobs (keys, tests ...).
 EXPORT_SECTIONS = ("projects", "keys", "deployment_configs", "builds", "tests", "test_plans")
 
 
-def export_generated(
-    directory: Path, count: int | None, seed: int | None, name: str | None
-) -> Export[GeneratedSet]:
-    """The jobs a ``generate:`` block with these settings would hold, as fixture jobs (for
-    ``jobmock generate nunu``). The fixtures in ``directory`` provide the tests they run."""
-    from jobmock.core.export import block_settings, export_set
-    from jobmock.core.fixtures import LoadedFile
+def fixture_reader() -> FixtureReader[NunuData, GenerateFixture, GeneratedSet]:
+    """A nunu folder: its tests provide what generated jobs run."""
+    from jobmock.core.export import FixtureReader
     from jobmock.core.generate import Generator
     from jobmock.vendors.nunu.fixtures import GenerateFixture
-    from jobmock.vendors.nunu.generated import build_set
+    from jobmock.vendors.nunu.generated import build_set, load_sets
     from jobmock.vendors.nunu.loader import load
 
-    def build(files: list[LoadedFile]) -> GeneratedSet:
-        data = load(files, Generator())
-        spec = block_settings(GenerateFixture, data.generate, count, seed, name)
-        return build_set(spec, data, Generator())
+    def describe(data: NunuData, sets: Sequence[GeneratedSet]) -> str:
+        generated = f", {sum(s.count for s in sets)} generated" if sets else ""
+        return (
+            f"{len(data.jobs)} jobs{generated}, {len(data.keys)} keys, {len(data.projects)} "
+            f"projects, {len(data.tests)} tests"
+        )
 
-    return export_set(directory, EXPORT_SECTIONS, build)
+    return FixtureReader(
+        load=lambda files: load(files, Generator()),
+        load_sets=lambda data: load_sets(data, Generator()),
+        describe=describe,
+        block=GenerateFixture,
+        build_set=lambda spec, data: build_set(spec, data, Generator()),
+        sections=EXPORT_SECTIONS,
+    )
+
+
+VENDOR = Vendor(SPEC, create, fixture_reader)

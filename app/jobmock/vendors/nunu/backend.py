@@ -7,7 +7,7 @@ it never sees a FastAPI request, so the hot read paths can be served by any ASGI
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -15,10 +15,10 @@ from typing import Any
 
 from jobmock.core.auth import ApiKey, ApiKeyHeader
 from jobmock.core.bodies import parse_body
-from jobmock.core.bulk import generated_total, ids_from
 from jobmock.core.cache import LRU
+from jobmock.core.catalogue import BuildsJobs, Catalogue
 from jobmock.core.errors import BadRequest, Forbidden, NotFound, Unauthorized
-from jobmock.core.fixtures import format_loc, validate_document
+from jobmock.core.fixtures import Invalid, validate_document
 from jobmock.core.generate import Generator
 from jobmock.core.journal import note_served
 from jobmock.core.lifecycle import Timeline
@@ -30,7 +30,6 @@ from jobmock.vendors.nunu import schemas as s
 from jobmock.vendors.nunu.fixtures import UUID_RE, JobFixture, TestFixture
 from jobmock.vendors.nunu.generated import Category, GeneratedSet, micros
 from jobmock.vendors.nunu.loader import (
-    Invalid,
     NunuData,
     job_record,
     parse_timeline_header,
@@ -138,6 +137,9 @@ class NunuBackend:
         self.generator = generator
         self.auth = ApiKeyHeader("X-Api-Key", data.api_keys(), store.clock.now)
         self.jobs: Table[str, NunuJob] = store.table(data.jobs)
+        self.catalogue: Catalogue[NunuJob, BuildsJobs[NunuJob]]
+        self.catalogue = Catalogue(self.jobs, self.sets, self, store.lock)
+        self.lookup = self.catalogue.lookup
         self.run_index: Table[str, str] = store.table(
             {job.run.run_id: job.job_id for job in data.jobs.values()}
         )
@@ -187,17 +189,6 @@ class NunuBackend:
                 self.store.record_poll(VENDOR, job.job_id, now)
             polls = self.store.polls(VENDOR, job.job_id)
         return render.view(job, self.store.epoch, now, polls)
-
-    def lookup(self, job_id: str) -> NunuJob | None:
-        """A job by id: fixtures and client changes first, then the generated sets."""
-        job = self.jobs.get(job_id)
-        if job is not None or self.jobs.is_changed(job_id):
-            return job
-        for generated in self.sets:
-            index = generated.index_of(job_id)
-            if index is not None:
-                return generated.job(index)
-        return None
 
     def lookup_run(self, run_id: str) -> NunuJob | None:
         job_id = self.run_index.get(run_id)
@@ -581,38 +572,19 @@ class NunuBackend:
 
     # --- control API ---------------------------------------------------------------------------
 
-    def add_job(self, doc: Mapping[str, Any]) -> str:
+    def find_job(self, job_id: str) -> NunuJob | None:
+        return self.lookup(job_id)
+
+    def record_job(self, doc: Mapping[str, Any]) -> NunuJob:
         fx = validate_document(JobFixture, doc)
-        try:
-            job = job_record(
-                fx,
-                self.data,
-                self.generator,
-                id_key=("control", len(self.jobs)),
-                now=self.store.clock.now(),
-            )
-        except Invalid as exc:
-            raise BadRequest(f"{format_loc(exc.loc)}: {exc.message}", reason="fixture") from None
+        now = self.store.clock.now()
+        return job_record(
+            fx, self.data, self.generator, id_key=("control", len(self.jobs)), now=now
+        )
+
+    def keep_job(self, job: NunuJob) -> None:
         self._put(job)
-        return job.job_id
 
-    def job_ids(self, offset: int = 0) -> Iterator[str]:
-        """Fixture and client-made jobs first, then the generated ones (lazily); ``offset``
-        jumps into a generated set by index arithmetic."""
-        return ids_from(offset, list(self.jobs.keys()), self.sets, self._generated_id)
-
-    def _generated_id(self, generated: GeneratedSet, index: int) -> str | None:
-        job_id = generated.codec.uuid(index)
-        return None if self.jobs.is_changed(job_id) else job_id
-
-    def job_count(self) -> int:
-        return len(self.jobs) + generated_total(self.sets, self.jobs.changed_keys())
-
-    def delete_job(self, job_id: str) -> bool:
-        with self.store.lock:
-            job = self.lookup(job_id)
-            if job is None:
-                return False
-            self.jobs.delete(job_id, exists=True)
-            self.run_index.delete(job.run.run_id, exists=True)
-            return True
+    def drop_job(self, job: NunuJob) -> None:
+        self.jobs.delete(job.job_id, exists=True)
+        self.run_index.delete(job.run.run_id, exists=True)

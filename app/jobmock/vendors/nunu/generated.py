@@ -9,7 +9,7 @@ set with ``core.paging`` and only builds the jobs it returns.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -17,7 +17,7 @@ from typing import Any
 
 from jobmock.core.bulk import BlockMix, IdCodec, Schedule
 from jobmock.core.export import Span
-from jobmock.core.fixtures import FixtureError, Invalid
+from jobmock.core.fixtures import FixtureError, SetError
 from jobmock.core.generate import Generator, derive_seed
 from jobmock.core.paging import BulkSource
 from jobmock.vendors.nunu.fixtures import GenerateFixture, TestFixture
@@ -86,8 +86,8 @@ class GeneratedSet:
         index = self.runs.index_of_base36(run_id)
         return index if index is not None and index < self.count else None
 
-    def job_ids(self) -> Iterator[str]:
-        return (self.codec.uuid(i) for i in range(self.count))
+    def job_id(self, index: int) -> str:
+        return self.codec.uuid(index)
 
     # --- one job -----------------------------------------------------------------------------
 
@@ -235,10 +235,6 @@ def _player_fixture(player: PlayerPlan) -> dict[str, Any]:
         "artifacts": [{"filename": a.filename, "size": a.size} for a in player.artifacts],
         "steps": steps,
     }
-
-
-class SetError(Invalid):
-    """A ``generate:`` block that cannot be built."""
 
 
 def build_set(spec: GenerateFixture, data: NunuData, generator: Generator) -> GeneratedSet:

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from jobmock.core import fixtures as core
 from jobmock.core.auth import ApiKey
-from jobmock.core.fixtures import FixtureError, FixtureProblem, LoadedFile, Loc
+from jobmock.core.fixtures import FixtureError, FixtureProblem, Invalid, LoadedFile, Loc
 from jobmock.core.generate import Generator, Rng
 from jobmock.core.lifecycle import Step, Timeline
 from jobmock.vendors.nunu.fixtures import (
@@ -67,10 +66,6 @@ STATUS_FOR_RUN_STATE = {"INITIALIZING": "STARTING", "RUNNING": "RUNNING", "COMPL
 
 Owned = TestFixture | DeploymentConfigFixture | BuildFixture | TestPlanFixture
 """Fixture items that belong to a project (or to every project when ``project`` is unset)."""
-
-
-class Invalid(core.Invalid):
-    """A fixture value the vendor would refuse."""
 
 
 @dataclass

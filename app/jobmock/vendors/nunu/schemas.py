@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from jobmock.core.jsontypes import STRICT, JsonInt
+from jobmock.core.wire import Wire
 
 JobStatus = Literal["QUEUED", "STARTING", "RUNNING", "STOPPING", "CLEANING_UP", "COMPLETED"]
 RunState = Literal["INITIALIZING", "RUNNING", "COMPLETED"]
@@ -21,10 +22,6 @@ TestType = Literal["verification", "discovery", "task"]
 ItemStatus = Literal[
     "passed", "failed", "skipped", "blocked", "stopped", "timeout", "error", "pending"
 ]
-
-
-class Wire(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class ErrorBody(Wire):

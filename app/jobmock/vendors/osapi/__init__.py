@@ -25,12 +25,16 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jobmock.core.vendor import VendorSpec
+from jobmock.core.vendor import Vendor, VendorSpec
 
 if TYPE_CHECKING:
-    from jobmock.core.export import Export
+    from collections.abc import Sequence
+
+    from jobmock.core.export import FixtureReader
     from jobmock.core.vendor import TokenRequest, VendorApp, VendorContext
+    from jobmock.vendors.osapi.fixtures import GenerateFixture
     from jobmock.vendors.osapi.generated import GeneratedSet
+    from jobmock.vendors.osapi.loader import OsapiData
 
 SPEC = VendorSpec(
     slug="osapi",
@@ -38,7 +42,6 @@ SPEC = VendorSpec(
     api_version="41b9500ac",
     real_base_url="http://localhost:8080",
     base_path="",
-    module="jobmock.vendors.osapi",
     job_params=("id",),
     default_credentials=(
         "Authorization: Bearer $(jobmock token osapi) "
@@ -81,41 +84,31 @@ def create(ctx: VendorContext) -> VendorApp:
     )
 
 
-def check_fixtures(directory: Path) -> str:
-    from jobmock.core.fixtures import load_dir
-    from jobmock.core.generate import Generator
-    from jobmock.vendors.osapi.generated import load_sets
-    from jobmock.vendors.osapi.loader import describe, load
-
-    data = load(load_dir(directory), Generator())
-    sets = load_sets(data, Generator())
-    generated = f", {sum(s.count for s in sets)} generated" if sets else ""
-    return describe(data).replace(" jobs,", f" jobs{generated},", 1)
-
-
 #: What a generated job needs from its folder: every agent (``_all`` and labels reach them
 #: all), the signing key and roles, the server settings.
 EXPORT_SECTIONS = ("security", "server", "agents")
 
 
-def export_generated(
-    directory: Path, count: int | None, seed: int | None, name: str | None
-) -> Export[GeneratedSet]:
-    """The jobs a ``generate:`` block with these settings would hold, as fixture jobs (for
-    ``jobmock generate osapi``). The fixtures in ``directory`` provide the agents they run on."""
-    from jobmock.core.export import block_settings, export_set
-    from jobmock.core.fixtures import LoadedFile
+def fixture_reader() -> FixtureReader[OsapiData, GenerateFixture, GeneratedSet]:
+    """An OSAPI folder: it provides the agents generated jobs run on."""
+    from jobmock.core.export import FixtureReader
     from jobmock.core.generate import Generator
     from jobmock.vendors.osapi.fixtures import GenerateFixture
-    from jobmock.vendors.osapi.generated import build_set
-    from jobmock.vendors.osapi.loader import load
+    from jobmock.vendors.osapi.generated import build_set, load_sets
+    from jobmock.vendors.osapi.loader import describe, load
 
-    def build(files: list[LoadedFile]) -> GeneratedSet:
-        data = load(files, Generator())
-        spec = block_settings(GenerateFixture, data.generate, count, seed, name)
-        return build_set(spec, data, Generator())
+    def summary(data: OsapiData, sets: Sequence[GeneratedSet]) -> str:
+        generated = f", {sum(s.count for s in sets)} generated" if sets else ""
+        return describe(data).replace(" jobs,", f" jobs{generated},", 1)
 
-    return export_set(directory, EXPORT_SECTIONS, build)
+    return FixtureReader(
+        load=lambda files: load(files, Generator()),
+        load_sets=lambda data: load_sets(data, Generator()),
+        describe=summary,
+        block=GenerateFixture,
+        build_set=lambda spec, data: build_set(spec, data, Generator()),
+        sections=EXPORT_SECTIONS,
+    )
 
 
 def check_token_request(request: TokenRequest) -> None:
@@ -164,3 +157,6 @@ def mint_token(directory: Path, request: TokenRequest) -> str:
         expires_at=expires,
         extra=request.claims,
     )
+
+
+VENDOR = Vendor(SPEC, create, fixture_reader, mint_token)

@@ -8,13 +8,13 @@ bodies) and returns bytes; it never sees a FastAPI request.
 from __future__ import annotations
 
 import string
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from jobmock.core import golang
-from jobmock.core.bulk import generated_total, ids_from
-from jobmock.core.errors import BadRequest, NotFound
-from jobmock.core.fixtures import format_loc, validate_document
+from jobmock.core.catalogue import BuildsJobs, Catalogue
+from jobmock.core.errors import NotFound
+from jobmock.core.fixtures import validate_document
 from jobmock.core.generate import Generator
 from jobmock.core.journal import note_served
 from jobmock.core.store import Store, Table
@@ -36,7 +36,6 @@ from jobmock.vendors.osapi.records import (
     is_query_on_retry,
 )
 from jobmock.vendors.osapi.security import Scopes
-from jobmock.vendors.osapi.targets import Invalid
 
 VENDOR = "osapi"
 DEFAULT_PAGE_SIZE = 10
@@ -67,6 +66,9 @@ class OsapiBackend:
         self.generator = generator
         self.key = key.encode()
         self.jobs: Table[str, OsapiJob] = store.table(data.jobs)
+        self.catalogue: Catalogue[OsapiJob, BuildsJobs[OsapiJob]]
+        self.catalogue = Catalogue(self.jobs, self.sets, self, store.lock)
+        self.lookup = self.catalogue.lookup
         self._documents: dict[tuple[str, int, int, int], tuple[OsapiJob, bytes, str]] = {}
         self.scopes = Scopes(self.key, data.roles, self.now)
         self._created = 0
@@ -96,17 +98,6 @@ class OsapiBackend:
         return self.scopes.authorize(authorization, permission)
 
     # --- jobs ----------------------------------------------------------------------------------
-
-    def lookup(self, job_id: str) -> OsapiJob | None:
-        """A job by id: fixtures and client changes first, then the generated sets."""
-        job = self.jobs.get(job_id)
-        if job is not None or self.jobs.is_changed(job_id):
-            return job
-        for generated in self.sets:
-            index = generated.index_of(job_id)
-            if index is not None:
-                return generated.job(index)
-        return None
 
     def _visible(self, job_id: str, now: int) -> tuple[OsapiJob, int] | None:
         job = self.lookup(job_id)
@@ -310,32 +301,16 @@ class OsapiBackend:
 
     # --- control API ---------------------------------------------------------------------------
 
-    def add_job(self, doc: Mapping[str, Any]) -> str:
+    def find_job(self, job_id: str) -> OsapiJob | None:
+        return self.lookup(job_id)
+
+    def record_job(self, doc: Mapping[str, Any]) -> OsapiJob:
         fx = validate_document(JobFixture, doc)
-        try:
-            job = job_record(
-                fx, self.data, self.generator, id_key=("control", len(self.jobs)), now=self.now()
-            )
-        except Invalid as exc:
-            raise BadRequest(f"{format_loc(exc.loc)}: {exc.message}", reason="fixture") from None
-        with self.store.lock:
-            self.jobs.put(job.job_id, job)
-        return job.job_id
+        id_key = ("control", len(self.jobs))
+        return job_record(fx, self.data, self.generator, id_key=id_key, now=self.now())
 
-    def job_ids(self, offset: int = 0) -> Iterator[str]:
-        """Fixture and client-made jobs first, then the generated ones (lazily); ``offset``
-        jumps into a generated set by index arithmetic."""
-        return ids_from(offset, list(self.jobs.keys()), self.sets, self._generated_id)
+    def keep_job(self, job: OsapiJob) -> None:
+        self.jobs.put(job.job_id, job)
 
-    def _generated_id(self, generated: GeneratedSet, index: int) -> str | None:
-        job_id = generated.job_id(index)
-        return None if self.jobs.is_changed(job_id) else job_id
-
-    def job_count(self) -> int:
-        return len(self.jobs) + generated_total(self.sets, self.jobs.changed_keys())
-
-    def delete_job(self, job_id: str) -> bool:
-        with self.store.lock:
-            if self.lookup(job_id) is None:
-                return False
-            return self.jobs.delete(job_id, exists=True)
+    def drop_job(self, job: OsapiJob) -> None:
+        self.jobs.delete(job.job_id, exists=True)

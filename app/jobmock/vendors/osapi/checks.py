@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from jobmock.core import golang
+from jobmock.core.fixtures import Invalid
 from jobmock.vendors.osapi import render
 from jobmock.vendors.osapi.fixtures import JobFixture
 from jobmock.vendors.osapi.records import OsapiJob
-from jobmock.vendors.osapi.targets import Invalid
 
 
 def _mismatch(loc: tuple[str | int, ...], expected: Any, given: Any) -> Invalid:

@@ -10,6 +10,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from jobmock.core import golang
+from jobmock.core.fixtures import Invalid
 from jobmock.core.generate import Generator, Rng
 from jobmock.vendors.osapi import render
 from jobmock.vendors.osapi.agent_runs import MS, failure_text, run
@@ -26,7 +27,7 @@ from jobmock.vendors.osapi.records import (
     is_query,
     sanitize,
 )
-from jobmock.vendors.osapi.targets import ANY, Invalid, reached
+from jobmock.vendors.osapi.targets import ANY, reached
 
 if TYPE_CHECKING:
     from jobmock.vendors.osapi.loader import OsapiData

@@ -21,7 +21,7 @@ from typing import Any
 
 from jobmock.core.bulk import BlockMix, IdCodec, Schedule
 from jobmock.core.export import Span
-from jobmock.core.fixtures import FixtureError, Invalid
+from jobmock.core.fixtures import FixtureError, SetError
 from jobmock.core.generate import Generator, Rng, derive_seed
 from jobmock.core.paging import BulkSource
 from jobmock.vendors.osapi.agent_runs import MS, SECOND, failure_text
@@ -46,10 +46,6 @@ SHELL_ERRORS = (
 NOT_STARTED = "command execution failed: fork/exec /bin/sh: permission denied"
 #: A single-target job is sent to ``_any`` this often (else to the agent's hostname).
 ANY_SHARE = 0.4
-
-
-class SetError(Invalid):
-    """A ``generate:`` block that cannot be built."""
 
 
 class GeneratedSet:

@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from jobmock.core import golang
-from jobmock.core.fixtures import FixtureError, FixtureProblem, LoadedFile, Loc
+from jobmock.core.fixtures import FixtureError, FixtureProblem, Invalid, LoadedFile, Loc
 from jobmock.core.generate import Generator
 from jobmock.vendors.osapi.fixtures import AgentFixture, GenerateFixture, OsapiFixtureFile
 from jobmock.vendors.osapi.permissions import BUILTIN_ROLES
 from jobmock.vendors.osapi.records import Agent, OsapiJob, Outcome
-from jobmock.vendors.osapi.targets import Invalid
 
 DEFAULT_TTL = 3600 * golang.NS_PER_SECOND
 DEFAULT_AGENTS = (Agent("web-01", MappingProxyType({"group": "web"})),)

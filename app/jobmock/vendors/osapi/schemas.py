@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-
-class Wire(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+from jobmock.core.wire import Wire
 
 
 class ErrorResponse(Wire):

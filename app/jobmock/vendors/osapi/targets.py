@@ -11,20 +11,12 @@ import re
 from collections.abc import Mapping
 
 from jobmock.core import golang
-from jobmock.core.fixtures import Loc
 from jobmock.core.generate import Rng
 from jobmock.vendors.osapi.records import Agent
 
 ANY = "_any"
 ALL = "_all"
 _SEGMENT = re.compile(r"^[a-zA-Z0-9_-]+$")
-
-
-class Invalid(ValueError):
-    def __init__(self, loc: Loc, message: str) -> None:
-        super().__init__(message)
-        self.loc = loc
-        self.message = message
 
 
 def label_of(target: str) -> tuple[str, str] | None:

@@ -37,12 +37,16 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jobmock.core.vendor import VendorSpec
+from jobmock.core.vendor import Vendor, VendorSpec
 
 if TYPE_CHECKING:
-    from jobmock.core.export import Export
+    from collections.abc import Sequence
+
+    from jobmock.core.export import Export, FixtureReader
     from jobmock.core.vendor import TokenRequest, VendorApp, VendorContext
+    from jobmock.vendors.prunner.fixtures import GenerateFixture
     from jobmock.vendors.prunner.generated import GeneratedSet
+    from jobmock.vendors.prunner.loader import PrunnerData
 
 DEFAULT_SECRET = "jobmock-prunner-secret-0123456789"
 SECRET_ENV = "JOBMOCK_PRUNNER_JWT_SECRET"
@@ -53,7 +57,6 @@ SPEC = VendorSpec(
     api_version="v1.3.0",
     real_base_url="http://localhost:9009",
     base_path="",
-    module="jobmock.vendors.prunner",
     job_params=("id",),
     default_credentials="Authorization: Bearer $(jobmock token prunner) (HS256 JWT)",
 )
@@ -112,61 +115,58 @@ def create(ctx: VendorContext) -> VendorApp:
     return VendorApp(SPEC, asgi, backend, render_error, OPERATIONS, openapi_document=openapi)
 
 
-def check_fixtures(directory: Path) -> str:
-    from jobmock.core.clock import utcnow
-    from jobmock.core.fixtures import load_dir
-    from jobmock.core.generate import Generator
-    from jobmock.core.golang import micros
-    from jobmock.vendors.prunner.generated import load_sets
-    from jobmock.vendors.prunner.loader import load
-    from jobmock.vendors.prunner.state import check_sets
-
-    now = utcnow()
-    data = load(load_dir(directory), Generator(), now)
-    sets = load_sets(data, Generator(), now)
-    check_sets(data, sets, micros(now))
-    generated = f", {sum(s.count for s in sets)} generated" if sets else ""
-    return f"{len(data.pipelines)} pipelines, {len(data.jobs)} jobs{generated}"
-
-
 #: What a generated job needs from its folder: the secret, the exit code setting, and its
 #: pipeline (the others are left out).
 EXPORT_SECTIONS = ("jwt_secret", "success_exit_code", "pipelines")
 
 
-def export_generated(
-    directory: Path, count: int | None, seed: int | None, name: str | None
-) -> Export[GeneratedSet]:
-    """The jobs a ``generate:`` block with these settings would hold, as fixture jobs (for
-    ``jobmock generate prunner``). The fixtures in ``directory`` give the pipelines, and the
-    other settings: those of their block named ``name``, else of their first block, else the
-    defaults for their first pipeline."""
+def fixture_reader() -> FixtureReader[PrunnerData, GenerateFixture, GeneratedSet]:
+    """A prunner folder, read as of now: it gives the pipelines, and an export without a block
+    of its own takes the defaults for its first pipeline."""
     from dataclasses import replace
 
     from jobmock.core.clock import utcnow
-    from jobmock.core.export import block_settings, export_set
-    from jobmock.core.fixtures import LoadedFile
+    from jobmock.core.export import FixtureReader
+    from jobmock.core.fixtures import Invalid
     from jobmock.core.generate import Generator
     from jobmock.core.golang import micros
     from jobmock.vendors.prunner.fixtures import GenerateFixture
-    from jobmock.vendors.prunner.generated import build_set
-    from jobmock.vendors.prunner.loader import Invalid, load
+    from jobmock.vendors.prunner.generated import build_set, load_sets
+    from jobmock.vendors.prunner.loader import load
+    from jobmock.vendors.prunner.state import check_sets
 
     now = utcnow()
 
-    def build(files: list[LoadedFile]) -> GeneratedSet:
-        data = load(files, Generator(), now)
+    def checked_sets(data: PrunnerData) -> Sequence[GeneratedSet]:
+        sets = load_sets(data, Generator(), now)
+        check_sets(data, sets, micros(now))
+        return sets
+
+    def describe(data: PrunnerData, sets: Sequence[GeneratedSet]) -> str:
+        generated = f", {sum(s.count for s in sets)} generated" if sets else ""
+        return f"{len(data.pipelines)} pipelines, {len(data.jobs)} jobs{generated}"
+
+    def defaults(data: PrunnerData) -> dict[str, str]:
         if not data.pipelines:
             raise Invalid((), "no pipelines to generate jobs for")
-        default = {"pipeline": next(iter(data.pipelines))}
-        spec = block_settings(GenerateFixture, data.generate, count, seed, name, default)
-        return build_set(spec, data, Generator(), micros(now))
+        return {"pipeline": next(iter(data.pipelines))}
 
-    export = export_set(directory, EXPORT_SECTIONS, build)
-    pipeline = export.jobs.pipeline.name
-    pipelines = export.definitions.get("pipelines", {})
-    definitions = {**export.definitions, "pipelines": {pipeline: pipelines[pipeline]}}
-    return replace(export, definitions=definitions)
+    def narrow(export: Export[GeneratedSet]) -> Export[GeneratedSet]:
+        pipeline = export.jobs.pipeline.name
+        pipelines = export.definitions.get("pipelines", {})
+        definitions = {**export.definitions, "pipelines": {pipeline: pipelines[pipeline]}}
+        return replace(export, definitions=definitions)
+
+    return FixtureReader(
+        load=lambda files: load(files, Generator(), now),
+        load_sets=checked_sets,
+        describe=describe,
+        block=GenerateFixture,
+        build_set=lambda spec, data: build_set(spec, data, Generator(), micros(now)),
+        sections=EXPORT_SECTIONS,
+        defaults=defaults,
+        narrow=narrow,
+    )
 
 
 def mint_token(directory: Path, request: TokenRequest) -> str:
@@ -194,3 +194,6 @@ def mint_token(directory: Path, request: TokenRequest) -> str:
         claims["exp"] = int(request.now.timestamp() + request.expires_in)
     claims.update(request.claims)
     return mint_jwt(secret(data.jwt_secret), claims)
+
+
+VENDOR = Vendor(SPEC, create, fixture_reader, mint_token)

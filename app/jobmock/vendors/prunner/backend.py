@@ -17,17 +17,17 @@ from pydantic import TypeAdapter, ValidationError
 
 from jobmock.core import golang
 from jobmock.core.auth import BearerJWT
-from jobmock.core.bulk import ids_from
 from jobmock.core.cache import LRU
+from jobmock.core.catalogue import Catalogue
 from jobmock.core.errors import BadRequest, NotFound, ServerError
-from jobmock.core.fixtures import describe_problems, format_loc, validate_document
+from jobmock.core.fixtures import Invalid, describe_problems, validate_document
 from jobmock.core.generate import Generator
 from jobmock.core.journal import note_served
 from jobmock.core.store import Store, Table
 from jobmock.vendors.prunner import render
 from jobmock.vendors.prunner.fixtures import JobFixture, Outcome
 from jobmock.vendors.prunner.generated import GeneratedSet
-from jobmock.vendors.prunner.loader import Invalid, PrunnerData, job_record
+from jobmock.vendors.prunner.loader import PrunnerData, job_record
 from jobmock.vendors.prunner.params import parse_job_id, query_value, schedule_request
 from jobmock.vendors.prunner.records import ON_ERROR, Pipeline, PrunnerJob
 from jobmock.vendors.prunner.schedule import JobFate
@@ -56,6 +56,7 @@ class PrunnerBackend:
         self.generator = generator
         self.auth = BearerJWT(secret, store.clock.now, cookie="jwt")
         self.jobs: Table[str, PrunnerJob] = store.table(data.jobs)
+        self.catalogue = Catalogue(self.jobs, tuple(self.sets.values()), self, store.lock)
         self._first_seq = len(data.jobs)
         self._seq = self._first_seq
         self._scheduled = 0
@@ -122,15 +123,13 @@ class PrunnerBackend:
         if job is not None:
             state = self.state_of(job.pipeline)
             return state, state.schedule.fates[job_id]
-        if self.jobs.is_changed(job_id):
-            return None  # a deleted generated job
-        for name, generated in self.sets.items():
-            index = generated.index_of(job_id)
-            if index is not None:
-                state = self.state_of(name)
-                fate = state.generated_fate(index, job_id)
-                return (state, fate) if fate is not None else None
-        return None
+        found = self.catalogue.generated(job_id)
+        if found is None:
+            return None
+        generated, index = found
+        state = self.state_of(generated.pipeline.name)
+        fate = state.generated_fate(index, job_id)
+        return (state, fate) if fate is not None else None
 
     def _find(self, job_id: str, now: int) -> tuple[Pipeline, JobFate]:
         found = self._lookup(job_id)
@@ -290,33 +289,32 @@ class PrunnerBackend:
 
     # --- control API ---------------------------------------------------------------------------
 
-    def add_job(self, doc: Mapping[str, Any]) -> str:
+    def find_job(self, job_id: str) -> PrunnerJob | None:
+        found = self._lookup(parse_job_id(job_id) or job_id)
+        return found[1].job if found is not None else None
+
+    def record_job(self, doc: Mapping[str, Any]) -> PrunnerJob:
         fixture = validate_document(JobFixture, doc)
-        with self.store.lock:
-            try:
-                job = job_record(
-                    fixture,
-                    self.pipelines,
-                    self.generator,
-                    id_key=("control", self._seq),
-                    seq=self._next_seq(),
-                    created=self.store.clock.now(),
-                )
-            except Invalid as exc:
-                raise BadRequest(
-                    f"{format_loc(exc.loc)}: {exc.message}", reason="fixture"
-                ) from None
-            trial = self._admit(job)
-            refused = trial.schedule.fates[job.job_id].refused
-            if refused is not None:
-                raise BadRequest(f"Error scheduling pipeline: {refused.value}", reason="queue")
-            previous = self.jobs.get(job.job_id)
-            self.jobs.put(job.job_id, job)
-            self._changed(job.pipeline)
-            if previous is not None:
-                self._changed(previous.pipeline)
-            self._changed_generated(job.job_id)
-        return job.job_id
+        return job_record(
+            fixture,
+            self.pipelines,
+            self.generator,
+            id_key=("control", self._seq),
+            seq=self._next_seq(),
+            created=self.store.clock.now(),
+        )
+
+    def keep_job(self, job: PrunnerJob) -> None:
+        trial = self._admit(job)
+        refused = trial.schedule.fates[job.job_id].refused
+        if refused is not None:
+            raise BadRequest(f"Error scheduling pipeline: {refused.value}", reason="queue")
+        previous = self.jobs.get(job.job_id)
+        self.jobs.put(job.job_id, job)
+        self._changed(job.pipeline)
+        if previous is not None:
+            self._changed(previous.pipeline)
+        self._changed_generated(job.job_id)
 
     def _changed_generated(self, job_id: str) -> None:
         """A generated job a client changed is explicit (or deleted) from now on."""
@@ -326,26 +324,7 @@ class PrunnerBackend:
                 self._touched[name].add(index)
                 self._changed(name)
 
-    def job_ids(self, offset: int = 0) -> Iterator[str]:
-        """Fixture and client-made jobs first, then the generated ones (lazily); ``offset``
-        jumps into a generated set by index arithmetic."""
-        return ids_from(offset, list(self.jobs.keys()), self.sets.values(), self._generated_id)
-
-    def _generated_id(self, generated: GeneratedSet, index: int) -> str | None:
-        job_id = generated.job_id(index)
-        return None if self.jobs.is_changed(job_id) else job_id
-
-    def job_count(self) -> int:
-        changed = sum(len(touched) for touched in self._touched.values())
-        return len(self.jobs) + sum(g.count for g in self.sets.values()) - changed
-
-    def delete_job(self, job_id: str) -> bool:
-        with self.store.lock:
-            found = self._lookup(parse_job_id(job_id) or job_id)
-            if found is None:
-                return False
-            job = found[1].job
-            self.jobs.delete(job.job_id, exists=True)
-            self._changed(job.pipeline)
-            self._changed_generated(job.job_id)
-            return True
+    def drop_job(self, job: PrunnerJob) -> None:
+        self.jobs.delete(job.job_id, exists=True)
+        self._changed(job.pipeline)
+        self._changed_generated(job.job_id)

@@ -25,14 +25,13 @@ from jobmock.core.bulk import BlockMix, IdCodec, Schedule
 from jobmock.core.cache import LRU
 from jobmock.core.durations import format_duration
 from jobmock.core.export import Span
-from jobmock.core.fixtures import FixtureError, FixtureProblem, LoadedFile, Loc
+from jobmock.core.fixtures import FixtureError, FixtureProblem, Invalid, LoadedFile, Loc
 from jobmock.core.generate import Generator, derive_seed
 from jobmock.core.golang import micros
 from jobmock.vendors.prunner import fixtures as fx
 from jobmock.vendors.prunner.graph import run_job
 from jobmock.vendors.prunner.loader import (
     GENERATED_SECONDS,
-    Invalid,
     PrunnerData,
     json_value,
     to_micros,

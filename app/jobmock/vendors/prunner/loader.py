@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from jobmock.core import fixtures as core
-from jobmock.core.fixtures import FixtureError, FixtureProblem, LoadedFile, Loc
+from jobmock.core.fixtures import FixtureError, FixtureProblem, Invalid, LoadedFile, Loc
 from jobmock.core.generate import Generator, Rng
 from jobmock.core.golang import micros
 from jobmock.vendors.prunner import fixtures as fx
@@ -31,10 +30,6 @@ from jobmock.vendors.prunner.schedule import simulate
 
 #: Run time of a task whose fixture gives none: seeded per job, in whole seconds.
 GENERATED_SECONDS = (2, 20)
-
-
-class Invalid(core.Invalid):
-    """A fixture value prunner would refuse."""
 
 
 @dataclass

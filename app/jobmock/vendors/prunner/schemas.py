@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+
+from jobmock.core.wire import Wire
 
 TaskStatus = Literal["waiting", "running", "skipped", "done", "error", "canceled"]
-
-
-class Wire(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class ErrorBody(Wire):
