@@ -17,7 +17,7 @@ from jobmock import Settings, create_app
 from jobmock.core.auth import mint_jwt
 from jobmock.core.limits import DEFAULT_MAX_BODY
 from jobmock.main import JobmockApp
-from jobmock.vendors.osapi.minting import b64_encode, mint
+from jobmock.vendors.osapi.jwt.minting import b64_encode, mint
 
 CHUNK = 64 * 1024
 WORKSPACE = "123e4567-e89b-12d3-a456-426614174000"

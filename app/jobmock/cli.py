@@ -185,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
-    from jobmock.core.fixtures import FixtureError
+    from jobmock.core.fixture_files import FixtureError
 
     try:
         if args.command == "serve":
@@ -313,7 +313,7 @@ def request_printer(level: str) -> Callable[[JournalEntry], None] | None:
 
 def reload_fixtures(app: JobmockApp) -> None:
     """Serve the changed fixtures, or say why not and keep serving the previous ones."""
-    from jobmock.core.fixtures import FixtureError
+    from jobmock.core.fixture_files import FixtureError
 
     keep = "still serving the previous ones"
     try:
@@ -330,7 +330,7 @@ def reload_fixtures(app: JobmockApp) -> None:
 
 def validate(path: Path, vendor: str | None) -> int:
     """Check a fixture folder (a sub-folder per vendor), one vendor's folder or one file."""
-    from jobmock.core.fixtures import FixtureError
+    from jobmock.core.fixture_files import FixtureError
     from jobmock.vendors import get_vendor
 
     targets = _validate_targets(path, vendor)
@@ -351,7 +351,7 @@ def validate(path: Path, vendor: str | None) -> int:
 def _validate_targets(path: Path, vendor: str | None) -> list[tuple[str, Path, str]] | str:
     """What ``validate PATH`` checks, as (vendor, folder or file, label), or why it cannot
     tell."""
-    from jobmock.core.fixtures import FIXTURE_SUFFIXES, display_path
+    from jobmock.core.fixture_files import FIXTURE_SUFFIXES, display_path
     from jobmock.settings import known_vendors
 
     if vendor is not None:
@@ -515,7 +515,7 @@ def token(args: argparse.Namespace) -> int:
         permissions=_csv(args.permissions),
         claims=claims,
     )
-    from jobmock.core.fixtures import FixtureError
+    from jobmock.core.fixture_files import FixtureError
 
     try:
         minted = mint(settings.fixtures_dir / spec.slug, request)

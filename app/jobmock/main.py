@@ -17,7 +17,7 @@ from jobmock import __version__
 from jobmock.control import CONTROL_PREFIX
 from jobmock.core.clock import AppClock, ClockMode, http_date
 from jobmock.core.errors import Forbidden, MockError
-from jobmock.core.fixtures import check_folder, load_dir
+from jobmock.core.fixture_files import check_folder, load_dir
 from jobmock.core.gate import VendorGate, new_entry
 from jobmock.core.generate import Generator
 from jobmock.core.operations import nearest_path

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from jobmock.core.fixtures import fixture_files
+from jobmock.core.fixture_files import fixture_files
 
 Fingerprint = frozenset[tuple[str, int, int]]
 

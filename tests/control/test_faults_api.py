@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from jobmock import Settings, create_app
-from jobmock.core.fixtures import FixtureError
+from jobmock.core.fixture_files import FixtureError
 from jobmock.testing import InProcessHandle, JobmockError, MockServer
 from tests.conftest import START
 

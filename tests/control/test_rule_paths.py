@@ -12,7 +12,7 @@ import pytest
 
 from jobmock import Settings, create_app
 from jobmock.core.faults import PATH_RULE
-from jobmock.core.fixtures import FixtureError
+from jobmock.core.fixture_files import FixtureError
 from jobmock.main import JobmockApp
 from jobmock.testing.handle import InProcessHandle, JobmockError
 from jobmock.testing.transport import JobmockTransport

@@ -12,7 +12,7 @@ import pytest
 
 from jobmock.core.catalogue import BuildsJobs, Catalogue
 from jobmock.core.errors import BadRequest
-from jobmock.core.fixtures import Invalid
+from jobmock.core.fixture_files import Invalid
 from jobmock.core.store import Table
 
 

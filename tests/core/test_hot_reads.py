@@ -56,7 +56,7 @@ def _osapi(token: str | None = None, **claims: object) -> dict[str, str]:
     paths echo the same one."""
     from datetime import timedelta
 
-    from jobmock.vendors.osapi.minting import mint
+    from jobmock.vendors.osapi.jwt.minting import mint
 
     roles = claims.pop("roles", ("admin",))
     if token is None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from jobmock.core.bulk import BlockMix, Schedule
+from jobmock.core.generated_sets import BlockMix, Schedule
 from jobmock.core.paging import BulkSource, ListSource, Source, merged_page
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)

@@ -17,7 +17,7 @@ from jobmock.core.vendor import Vendor, VendorApp, VendorContext, VendorSpec
 
 if TYPE_CHECKING:
     from jobmock.core.export import FixtureReader
-    from jobmock.core.fixtures import LoadedFile
+    from jobmock.core.fixture_files import LoadedFile
 
 FIXTURES = Path(__file__).parent / "fixtures"
 KEY = "shelf_key"
@@ -68,7 +68,7 @@ class ShelfBackend:
 
 
 def create(ctx: VendorContext) -> VendorApp:
-    from jobmock.core.asgi import build_vendor_app
+    from jobmock.core.fastapi_app import build_vendor_app
     from jobmock.vendors.nunu.errors import render_error  # nunu's {"error": ...} shape will do
     from tests.shelf.operations import OPERATIONS
 

@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from jobmock import Settings, create_app
-from jobmock.core.fixtures import FixtureError
+from jobmock.core.fixture_files import FixtureError
 from jobmock.main import JobmockApp
 from jobmock.testing.transport import JobmockTransport
 from tests.conftest import START

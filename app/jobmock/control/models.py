@@ -20,7 +20,7 @@ from pydantic import model_validator as after_model
 from jobmock.core.clock import as_utc, check_scale
 from jobmock.core.durations import parse_duration
 from jobmock.core.errors import BadRequest
-from jobmock.core.fixtures import describe_problems
+from jobmock.core.fixture_files import describe_problems
 
 M = TypeVar("M", bound=BaseModel)
 

@@ -15,9 +15,9 @@ from starlette.responses import Response
 from jobmock import __version__
 from jobmock.control.models import read_json
 from jobmock.control.service import TOKEN_NEEDED, Controller, no_route, token_matches
-from jobmock.core.asgi import allowed_methods, install_error_handlers
 from jobmock.core.docs import ASSET_ROUTE, asset_response, install_docs
 from jobmock.core.errors import MethodNotAllowed, MockError, NotFound, Unauthorized
+from jobmock.core.fastapi_app import allowed_methods, install_error_handlers
 
 
 def render_error(err: MockError) -> Response:

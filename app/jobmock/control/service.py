@@ -66,7 +66,7 @@ class Controller:
 
     def reload(self) -> dict[str, Any]:
         """Re-read the fixture files and serve them, as a restart would."""
-        from jobmock.core.fixtures import FixtureError
+        from jobmock.core.fixture_files import FixtureError
 
         host = self.runtime.host
         if host is None:
@@ -98,7 +98,7 @@ class Controller:
             else parse(SessionOpening, body, SessionOpening.ACCEPTED)
         )
         clock = wanted.clock
-        from jobmock.core.fixtures import FixtureError
+        from jobmock.core.fixture_files import FixtureError
 
         try:
             runtime = host.open_session(name, clock)

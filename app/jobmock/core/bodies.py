@@ -8,7 +8,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from jobmock.core.errors import BadRequest
-from jobmock.core.fixtures import describe_error, format_loc
+from jobmock.core.fixture_files import describe_error, format_loc
 from jobmock.core.limits import MAX_DEPTH, JSONTooDeep, loads
 
 M = TypeVar("M", bound=BaseModel)

@@ -17,7 +17,7 @@ from threading import RLock
 from typing import Any, Generic, Protocol, TypeVar
 
 from jobmock.core.errors import BadRequest
-from jobmock.core.fixtures import Invalid, format_loc
+from jobmock.core.fixture_files import Invalid, format_loc
 from jobmock.core.store import Table
 
 

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from jobmock.core.durations import exact_duration
-from jobmock.core.fixtures import (
+from jobmock.core.fixture_files import (
     FixtureError,
     Invalid,
     LoadedFile,

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from jobmock.core.faults import PATH_RULE, FaultSpec
-from jobmock.core.fixtures import FixtureError, LoadedFile
+from jobmock.core.fixture_files import FixtureError, LoadedFile
 from jobmock.core.paths import PathPattern, matches, tail_length
 
 if TYPE_CHECKING:

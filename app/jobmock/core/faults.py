@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import ConfigDict, Field, field_validator, model_validator
 
 from jobmock.core.durations import parse_duration
-from jobmock.core.fixtures import FixtureModel
+from jobmock.core.fixture_files import FixtureModel
 from jobmock.core.paths import PathPattern, matches, split, tail_length
 
 if TYPE_CHECKING:

@@ -1,6 +1,6 @@
 """A vendor's HTTP surface as data: each vendor lists its operations once, in
 ``vendors/<slug>/operations.py``, and core builds everything else from that table: the FastAPI
-routes and OpenAPI document (``core.asgi``), the lean path for hot reads (``core.gate``), the
+routes and OpenAPI document (``core.fastapi_app``), the lean path for hot reads (``core.gate``), the
 operations faults, the journal and rate limits match, and the ``Allow`` of a 405.
 
 A handler takes the vendor's backend and a ``Call`` (path parameters, headers, raw query, body)

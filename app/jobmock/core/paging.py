@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from jobmock.core.bulk import BlockMix
+from jobmock.core.generated_sets import BlockMix
 
 
 class Source(Protocol):

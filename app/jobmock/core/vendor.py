@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from jobmock.core.clock import AppClock
     from jobmock.core.errors import MockError
     from jobmock.core.export import FixtureReader
-    from jobmock.core.fixtures import LoadedFile
+    from jobmock.core.fixture_files import LoadedFile
     from jobmock.core.generate import Generator
     from jobmock.core.operations import OperationTable
     from jobmock.core.store import Store
@@ -79,7 +79,7 @@ class VendorContext:
 
     def fixture_files(self) -> list[LoadedFile]:
         if self.files is None:
-            from jobmock.core.fixtures import load_dir
+            from jobmock.core.fixture_files import load_dir
 
             self.files = load_dir(self.fixtures_dir)
         return self.files

@@ -174,7 +174,7 @@ def _marker_now(value: Any) -> datetime:
 def _own_settings(base: dict[str, Any], options: dict[str, Any]) -> Settings:
     from pydantic import ValidationError
 
-    from jobmock.core.fixtures import describe_error
+    from jobmock.core.fixture_files import describe_error
     from jobmock.settings import Settings
 
     try:
@@ -194,7 +194,7 @@ def _own_server(jobmock_server: Any, options: dict[str, Any]) -> Any:
             f"@pytest.mark.jobmock({', '.join(options)}) needs an in-process server; "
             "it cannot change a remote jobmock's data"
         )
-    from jobmock.core.fixtures import FixtureError
+    from jobmock.core.fixture_files import FixtureError
     from jobmock.testing.server import MockServer
 
     try:

@@ -15,7 +15,7 @@ import pytest
 from intuned_client import IntunedClient
 
 from jobmock.cli import main
-from jobmock.core.fixtures import FixtureError
+from jobmock.core.fixture_files import FixtureError
 from jobmock.testing import JobmockTransport
 from tests.helpers import ROOT
 from tests.vendors.intuned.conftest import KEY, SDK_BASE, WORKSPACE

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from jobmock.cli import main
-from jobmock.core.fixtures import FixtureError
+from jobmock.core.fixture_files import FixtureError
 from jobmock.main import JobmockApp
 from jobmock.testing import InProcessHandle
 from tests.helpers import ROOT

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from jobmock.vendors.osapi.minting import b64_encode, mint
+from jobmock.vendors.osapi.jwt.minting import b64_encode, mint
 from tests.conftest import START
 from tests.vendors.helpers import DEFAULT, Sent, VendorClient, assert_answer
 

@@ -8,7 +8,7 @@ import pytest
 
 from jobmock.cli import main
 from jobmock.core.golang import NS_PER_SECOND
-from jobmock.vendors.osapi.tokens import TokenRejected, b64_decode, validate
+from jobmock.vendors.osapi.jwt.tokens import TokenRejected, b64_decode, validate
 
 NS = NS_PER_SECOND
 

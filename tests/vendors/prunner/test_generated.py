@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from jobmock.core.fixtures import FixtureError
+from jobmock.core.fixture_files import FixtureError
 from jobmock.main import JobmockApp
 from jobmock.testing import InProcessHandle
 from tests.conftest import START

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
     from jobmock.core.export import FixtureReader
     from jobmock.core.vendor import VendorApp, VendorContext
-    from jobmock.vendors.intuned.fixtures import GenerateFixture
+    from jobmock.vendors.intuned.fixture_models import GenerateFixture
     from jobmock.vendors.intuned.generated import GeneratedSet
     from jobmock.vendors.intuned.loader import IntunedData
 
@@ -65,7 +65,7 @@ SPEC = VendorSpec(
 
 
 def create(ctx: VendorContext) -> VendorApp:
-    from jobmock.core.asgi import build_vendor_app
+    from jobmock.core.fastapi_app import build_vendor_app
     from jobmock.core.vendor import VendorApp
     from jobmock.vendors.intuned.backend import IntunedBackend
     from jobmock.vendors.intuned.errors import render_error
@@ -96,7 +96,7 @@ def fixture_reader() -> FixtureReader[IntunedData, GenerateFixture, GeneratedSet
     """An Intuned folder: it provides the workspace and project of generated jobs."""
     from jobmock.core.export import FixtureReader
     from jobmock.core.generate import Generator
-    from jobmock.vendors.intuned.fixtures import GenerateFixture
+    from jobmock.vendors.intuned.fixture_models import GenerateFixture
     from jobmock.vendors.intuned.generated import build_set, load_sets
     from jobmock.vendors.intuned.loader import load
 

@@ -14,14 +14,14 @@ from datetime import datetime
 
 from jobmock.core.auth import ApiKeyHeader, ApiKeyWording
 from jobmock.core.errors import BadRequest, NotFound
-from jobmock.core.fixtures import Invalid, format_loc
+from jobmock.core.fixture_files import Invalid, format_loc
 from jobmock.core.generate import Generator
 from jobmock.core.journal import note_served
 from jobmock.core.lifecycle import Step, Timeline
 from jobmock.core.store import Store
 from jobmock.vendors.intuned import render
 from jobmock.vendors.intuned import schemas as s
-from jobmock.vendors.intuned.fixtures import UUID_RE
+from jobmock.vendors.intuned.fixture_models import UUID_RE
 from jobmock.vendors.intuned.generated import GeneratedSet
 from jobmock.vendors.intuned.loader import (
     VENDOR,

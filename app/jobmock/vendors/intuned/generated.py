@@ -20,15 +20,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from jobmock.core.bulk import BlockMix, IdCodec
 from jobmock.core.cache import LRU
 from jobmock.core.durations import format_duration, parse_duration
 from jobmock.core.export import Span
-from jobmock.core.fixtures import FixtureError, Invalid, SetError
+from jobmock.core.fixture_files import FixtureError, Invalid, SetError
 from jobmock.core.generate import Generator, derive_seed
+from jobmock.core.generated_sets import BlockMix, IdCodec
 from jobmock.core.lifecycle import Step, Timeline
 from jobmock.vendors.intuned import schemas as s
-from jobmock.vendors.intuned.fixtures import GenerateFixture
+from jobmock.vendors.intuned.fixture_models import GenerateFixture
 from jobmock.vendors.intuned.loader import (
     API_NAMES,
     IntunedData,

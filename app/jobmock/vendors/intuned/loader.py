@@ -12,11 +12,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from jobmock.core.auth import ApiKey
-from jobmock.core.fixtures import FixtureError, FixtureProblem, Invalid, LoadedFile, Loc
+from jobmock.core.fixture_files import FixtureError, FixtureProblem, Invalid, LoadedFile, Loc
 from jobmock.core.generate import Generator, Rng
 from jobmock.core.lifecycle import Step, Timeline
 from jobmock.vendors.intuned import schemas as s
-from jobmock.vendors.intuned.fixtures import (
+from jobmock.vendors.intuned.fixture_models import (
     DEFAULT_KEY,
     DEFAULT_PROJECT,
     DEFAULT_WORKSPACE,

@@ -23,8 +23,8 @@ from datetime import datetime
 from itertools import chain, islice
 from typing import Any, TypeVar
 
-from jobmock.core.bulk import BlockMix
 from jobmock.core.errors import BadRequest
+from jobmock.core.generated_sets import BlockMix
 
 T = TypeVar("T")
 

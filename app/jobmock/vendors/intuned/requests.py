@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 from jobmock.core.bodies import BodyWording
 from jobmock.core.bodies import parse_body as core_parse_body
 from jobmock.core.errors import BadRequest
-from jobmock.core.fixtures import Invalid, format_loc
+from jobmock.core.fixture_files import Invalid, format_loc
 from jobmock.core.lifecycle import Timeline
 from jobmock.core.limits import loads
 from jobmock.vendors.intuned.loader import timeline_from
@@ -50,7 +50,7 @@ def parse_timeline_header(value: str) -> Timeline:
     """A run timeline sent by a client in ``X-Jobmock-Timeline`` (a JSON list of steps)."""
     from pydantic import TypeAdapter
 
-    from jobmock.vendors.intuned.fixtures import RunStepFixture
+    from jobmock.vendors.intuned.fixture_models import RunStepFixture
 
     loc = ("X-Jobmock-Timeline",)
     try:

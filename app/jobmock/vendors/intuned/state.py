@@ -13,12 +13,12 @@ from typing import Any
 
 from jobmock.core.catalogue import JobCatalogue, ids_from, recorded
 from jobmock.core.errors import BadRequest, NotFound
-from jobmock.core.fixtures import format_loc, validate_document
+from jobmock.core.fixture_files import format_loc, validate_document
 from jobmock.core.generate import Generator
 from jobmock.core.store import Store, Table
 from jobmock.vendors.intuned import render
 from jobmock.vendors.intuned import schemas as s
-from jobmock.vendors.intuned.fixtures import JobFixture
+from jobmock.vendors.intuned.fixture_models import JobFixture
 from jobmock.vendors.intuned.generated import GeneratedSet
 from jobmock.vendors.intuned.history import History
 from jobmock.vendors.intuned.loader import VENDOR, IntunedData, JobKey, RunKey, job_record

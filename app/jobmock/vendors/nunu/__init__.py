@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from jobmock.core.export import FixtureReader
     from jobmock.core.vendor import VendorApp, VendorContext
-    from jobmock.vendors.nunu.fixtures import GenerateFixture
+    from jobmock.vendors.nunu.fixture_models import GenerateFixture
     from jobmock.vendors.nunu.generated import GeneratedSet
     from jobmock.vendors.nunu.loader import NunuData
 
@@ -50,7 +50,7 @@ SPEC = VendorSpec(
 
 
 def create(ctx: VendorContext) -> VendorApp:
-    from jobmock.core.asgi import build_vendor_app
+    from jobmock.core.fastapi_app import build_vendor_app
     from jobmock.core.vendor import VendorApp
     from jobmock.vendors.nunu.backend import NunuBackend
     from jobmock.vendors.nunu.errors import render_error
@@ -79,7 +79,7 @@ def fixture_reader() -> FixtureReader[NunuData, GenerateFixture, GeneratedSet]:
     """A nunu folder: its tests provide what generated jobs run."""
     from jobmock.core.export import FixtureReader
     from jobmock.core.generate import Generator
-    from jobmock.vendors.nunu.fixtures import GenerateFixture
+    from jobmock.vendors.nunu.fixture_models import GenerateFixture
     from jobmock.vendors.nunu.generated import build_set, load_sets
     from jobmock.vendors.nunu.loader import load
 

@@ -18,7 +18,7 @@ from jobmock.core.bodies import parse_body
 from jobmock.core.cache import LRU
 from jobmock.core.catalogue import BuildsJobs, Catalogue
 from jobmock.core.errors import BadRequest, Forbidden, NotFound, Unauthorized
-from jobmock.core.fixtures import Invalid, validate_document
+from jobmock.core.fixture_files import Invalid, validate_document
 from jobmock.core.generate import Generator
 from jobmock.core.journal import note_served
 from jobmock.core.lifecycle import Timeline
@@ -27,7 +27,7 @@ from jobmock.core.paging import ListSource, Source, merged_page
 from jobmock.core.store import Store, Table
 from jobmock.vendors.nunu import render
 from jobmock.vendors.nunu import schemas as s
-from jobmock.vendors.nunu.fixtures import UUID_RE, JobFixture, TestFixture
+from jobmock.vendors.nunu.fixture_models import UUID_RE, JobFixture, TestFixture
 from jobmock.vendors.nunu.generated import Category, GeneratedSet, micros
 from jobmock.vendors.nunu.loader import (
     NunuData,

@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from jobmock.core.bulk import BlockMix, IdCodec, Schedule
 from jobmock.core.export import Span
-from jobmock.core.fixtures import FixtureError, SetError
+from jobmock.core.fixture_files import FixtureError, SetError
 from jobmock.core.generate import Generator, derive_seed
+from jobmock.core.generated_sets import BlockMix, IdCodec, Schedule
 from jobmock.core.paging import BulkSource
-from jobmock.vendors.nunu.fixtures import GenerateFixture, TestFixture
+from jobmock.vendors.nunu.fixture_models import GenerateFixture, TestFixture
 from jobmock.vendors.nunu.loader import DEVICES, NunuData, player_plan
 from jobmock.vendors.nunu.records import (
     STOP_TO_COMPLETED,

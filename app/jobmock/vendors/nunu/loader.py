@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from jobmock.core.auth import ApiKey
-from jobmock.core.fixtures import FixtureError, FixtureProblem, Invalid, LoadedFile, Loc
+from jobmock.core.fixture_files import FixtureError, FixtureProblem, Invalid, LoadedFile, Loc
 from jobmock.core.generate import Generator, Rng
 from jobmock.core.lifecycle import Step, Timeline
-from jobmock.vendors.nunu.fixtures import (
+from jobmock.vendors.nunu.fixture_models import (
     BuildFixture,
     DeploymentConfigFixture,
     GenerateFixture,

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from jobmock.core.export import FixtureReader
     from jobmock.core.vendor import TokenRequest, VendorApp, VendorContext
-    from jobmock.vendors.osapi.fixtures import GenerateFixture
+    from jobmock.vendors.osapi.fixture_models import GenerateFixture
     from jobmock.vendors.osapi.generated import GeneratedSet
     from jobmock.vendors.osapi.loader import OsapiData
 
@@ -51,7 +51,7 @@ SPEC = VendorSpec(
 
 
 def create(ctx: VendorContext) -> VendorApp:
-    from jobmock.core.asgi import build_vendor_app
+    from jobmock.core.fastapi_app import build_vendor_app
     from jobmock.core.vendor import VendorApp
     from jobmock.vendors.osapi.backend import OsapiBackend
     from jobmock.vendors.osapi.errors import render_error
@@ -93,7 +93,7 @@ def fixture_reader() -> FixtureReader[OsapiData, GenerateFixture, GeneratedSet]:
     """An OSAPI folder: it provides the agents generated jobs run on."""
     from jobmock.core.export import FixtureReader
     from jobmock.core.generate import Generator
-    from jobmock.vendors.osapi.fixtures import GenerateFixture
+    from jobmock.vendors.osapi.fixture_models import GenerateFixture
     from jobmock.vendors.osapi.generated import build_set, load_sets
     from jobmock.vendors.osapi.loader import describe, load
 
@@ -114,8 +114,8 @@ def fixture_reader() -> FixtureReader[OsapiData, GenerateFixture, GeneratedSet]:
 def check_token_request(request: TokenRequest) -> None:
     """A ValueError listing what OSAPI knows, for roles it rejects (``oneof=read write admin``)
     or permissions it has not: such a token would be refused, or grant nothing."""
-    from jobmock.vendors.osapi.permissions import ALL_PERMISSIONS
-    from jobmock.vendors.osapi.tokens import VALID_ROLES
+    from jobmock.vendors.osapi.jwt.permissions import ALL_PERMISSIONS
+    from jobmock.vendors.osapi.jwt.tokens import VALID_ROLES
 
     roles = [role for role in request.roles or () if role not in VALID_ROLES]
     permissions = [p for p in request.permissions or () if p not in ALL_PERMISSIONS]
@@ -136,10 +136,10 @@ def mint_token(directory: Path, request: TokenRequest) -> str:
     default): roles ``admin`` unless told, valid three months, as ``osapi token generate``."""
     from datetime import timedelta
 
-    from jobmock.core.fixtures import load_dir
+    from jobmock.core.fixture_files import load_dir
     from jobmock.core.generate import Generator
+    from jobmock.vendors.osapi.jwt.minting import add_months, mint
     from jobmock.vendors.osapi.loader import load, signing_key
-    from jobmock.vendors.osapi.minting import add_months, mint
 
     check_token_request(request)
     key = signing_key(load(load_dir(directory), Generator()), dict(os.environ))

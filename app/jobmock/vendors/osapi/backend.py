@@ -14,18 +14,20 @@ from typing import Any
 from jobmock.core import golang
 from jobmock.core.catalogue import BuildsJobs, Catalogue
 from jobmock.core.errors import NotFound
-from jobmock.core.fixtures import validate_document
+from jobmock.core.fixture_files import validate_document
 from jobmock.core.generate import Generator
 from jobmock.core.journal import note_served
 from jobmock.core.store import Store, Table
-from jobmock.vendors.osapi import binding, nodes, render, targets, tokens
+from jobmock.vendors.osapi import binding, nodes, render, targets
 from jobmock.vendors.osapi.fixture_jobs import job_record
-from jobmock.vendors.osapi.fixtures import JobFixture
+from jobmock.vendors.osapi.fixture_models import JobFixture
 from jobmock.vendors.osapi.generated import GeneratedSet
 from jobmock.vendors.osapi.jobs import new_job
+from jobmock.vendors.osapi.jwt import tokens
+from jobmock.vendors.osapi.jwt.permissions import COMMAND_EXECUTE, JOB_READ, JOB_WRITE, NODE_READ
+from jobmock.vendors.osapi.jwt.security import Scopes
 from jobmock.vendors.osapi.listing import list_jobs
 from jobmock.vendors.osapi.loader import OsapiData
-from jobmock.vendors.osapi.permissions import COMMAND_EXECUTE, JOB_READ, JOB_WRITE, NODE_READ
 from jobmock.vendors.osapi.records import (
     API_HOST,
     LIST_FILTERS,
@@ -35,7 +37,6 @@ from jobmock.vendors.osapi.records import (
     is_query,
     is_query_on_retry,
 )
-from jobmock.vendors.osapi.security import Scopes
 
 VENDOR = "osapi"
 DEFAULT_PAGE_SIZE = 10

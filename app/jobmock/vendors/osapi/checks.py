@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from jobmock.core import golang
-from jobmock.core.fixtures import Invalid
+from jobmock.core.fixture_files import Invalid
 from jobmock.vendors.osapi import render
-from jobmock.vendors.osapi.fixtures import JobFixture
+from jobmock.vendors.osapi.fixture_models import JobFixture
 from jobmock.vendors.osapi.records import OsapiJob
 
 

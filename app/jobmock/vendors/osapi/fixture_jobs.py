@@ -10,12 +10,12 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from jobmock.core import golang
-from jobmock.core.fixtures import Invalid
+from jobmock.core.fixture_files import Invalid
 from jobmock.core.generate import Generator, Rng
 from jobmock.vendors.osapi import render
 from jobmock.vendors.osapi.agent_runs import MS, failure_text, run
 from jobmock.vendors.osapi.checks import check_document
-from jobmock.vendors.osapi.fixtures import JobFixture
+from jobmock.vendors.osapi.fixture_models import JobFixture
 from jobmock.vendors.osapi.jobs import DAY, DEFAULT_OPERATION
 from jobmock.vendors.osapi.records import (
     API_HOST,

@@ -19,14 +19,14 @@ from datetime import datetime
 from functools import lru_cache, partial
 from typing import Any
 
-from jobmock.core.bulk import BlockMix, IdCodec, Schedule
 from jobmock.core.export import Span
-from jobmock.core.fixtures import FixtureError, SetError
+from jobmock.core.fixture_files import FixtureError, SetError
 from jobmock.core.generate import Generator, Rng, derive_seed
+from jobmock.core.generated_sets import BlockMix, IdCodec, Schedule
 from jobmock.core.paging import BulkSource
 from jobmock.vendors.osapi.agent_runs import MS, SECOND, failure_text
 from jobmock.vendors.osapi.fixture_jobs import job_record
-from jobmock.vendors.osapi.fixtures import GenerateFixture, JobFixture
+from jobmock.vendors.osapi.fixture_models import GenerateFixture, JobFixture
 from jobmock.vendors.osapi.loader import OsapiData
 from jobmock.vendors.osapi.records import SKIPPED_ERROR, OsapiJob, Outcome, sanitize
 from jobmock.vendors.osapi.shell import COMMANDS, shell_result

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from jobmock.core import golang
-from jobmock.core.fixtures import FixtureError, FixtureProblem, Invalid, LoadedFile, Loc
+from jobmock.core.fixture_files import FixtureError, FixtureProblem, Invalid, LoadedFile, Loc
 from jobmock.core.generate import Generator
-from jobmock.vendors.osapi.fixtures import AgentFixture, GenerateFixture, OsapiFixtureFile
-from jobmock.vendors.osapi.permissions import BUILTIN_ROLES
+from jobmock.vendors.osapi.fixture_models import AgentFixture, GenerateFixture, OsapiFixtureFile
+from jobmock.vendors.osapi.jwt.permissions import BUILTIN_ROLES
 from jobmock.vendors.osapi.records import Agent, OsapiJob, Outcome
 
 DEFAULT_TTL = 3600 * golang.NS_PER_SECOND

@@ -13,10 +13,10 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from jobmock.core.errors import BadRequest, ServerError
-from jobmock.core.fixtures import describe_error, format_loc
+from jobmock.core.fixture_files import describe_error, format_loc
 from jobmock.vendors.osapi import binding
 from jobmock.vendors.osapi.agent_runs import RESPONSE_TIMEOUT, uptime_text
-from jobmock.vendors.osapi.fixtures import OutcomeFixture
+from jobmock.vendors.osapi.fixture_models import OutcomeFixture
 from jobmock.vendors.osapi.records import OsapiJob, Outcome, Reply
 from jobmock.vendors.osapi.targets import is_broadcast
 

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
     from jobmock.core.export import Export, FixtureReader
     from jobmock.core.vendor import TokenRequest, VendorApp, VendorContext
-    from jobmock.vendors.prunner.fixtures import GenerateFixture
+    from jobmock.vendors.prunner.fixture_models import GenerateFixture
     from jobmock.vendors.prunner.generated import GeneratedSet
     from jobmock.vendors.prunner.loader import PrunnerData
 
@@ -65,8 +65,8 @@ SPEC = VendorSpec(
 def secret(fixture_secret: str | None) -> str:
     """The HS256 secret: the environment, else the fixtures, else the default (as prunner, where
     ``PRUNNER_JWT_SECRET`` wins over ``.prunner.yml``). At least 16 characters, as prunner."""
-    from jobmock.core.fixtures import FixtureError
-    from jobmock.vendors.prunner.fixtures import MIN_SECRET
+    from jobmock.core.fixture_files import FixtureError
+    from jobmock.vendors.prunner.fixture_models import MIN_SECRET
 
     value = os.environ.get(SECRET_ENV) or fixture_secret or DEFAULT_SECRET
     if len(value) < MIN_SECRET:
@@ -77,7 +77,7 @@ def secret(fixture_secret: str | None) -> str:
 
 
 def create(ctx: VendorContext) -> VendorApp:
-    from jobmock.core.asgi import build_vendor_app
+    from jobmock.core.fastapi_app import build_vendor_app
     from jobmock.core.golang import micros
     from jobmock.core.vendor import VendorApp
     from jobmock.vendors.prunner.backend import PrunnerBackend
@@ -127,10 +127,10 @@ def fixture_reader() -> FixtureReader[PrunnerData, GenerateFixture, GeneratedSet
 
     from jobmock.core.clock import utcnow
     from jobmock.core.export import FixtureReader
-    from jobmock.core.fixtures import Invalid
+    from jobmock.core.fixture_files import Invalid
     from jobmock.core.generate import Generator
     from jobmock.core.golang import micros
-    from jobmock.vendors.prunner.fixtures import GenerateFixture
+    from jobmock.vendors.prunner.fixture_models import GenerateFixture
     from jobmock.vendors.prunner.generated import build_set, load_sets
     from jobmock.vendors.prunner.loader import load
     from jobmock.vendors.prunner.state import check_sets
@@ -176,7 +176,7 @@ def mint_token(directory: Path, request: TokenRequest) -> str:
     clock is set in the past (prunner checks ``iat`` when present).
     """
     from jobmock.core.auth import mint_jwt
-    from jobmock.core.fixtures import load_dir
+    from jobmock.core.fixture_files import load_dir
     from jobmock.core.generate import Generator
     from jobmock.vendors.prunner.loader import load
 

@@ -20,12 +20,12 @@ from jobmock.core.auth import BearerJWT
 from jobmock.core.cache import LRU
 from jobmock.core.catalogue import Catalogue
 from jobmock.core.errors import BadRequest, NotFound, ServerError
-from jobmock.core.fixtures import Invalid, describe_problems, validate_document
+from jobmock.core.fixture_files import Invalid, describe_problems, validate_document
 from jobmock.core.generate import Generator
 from jobmock.core.journal import note_served
 from jobmock.core.store import Store, Table
 from jobmock.vendors.prunner import render
-from jobmock.vendors.prunner.fixtures import JobFixture, Outcome
+from jobmock.vendors.prunner.fixture_models import JobFixture, Outcome
 from jobmock.vendors.prunner.generated import GeneratedSet
 from jobmock.vendors.prunner.loader import PrunnerData, job_record
 from jobmock.vendors.prunner.params import parse_job_id, query_value, schedule_request

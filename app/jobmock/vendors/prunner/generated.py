@@ -1,8 +1,8 @@
 """A pipeline's history, generated from an index (a ``generate:`` block).
 
 Job ``i`` of a set is created about ``every`` before job ``i - 1`` (jittered within its slot by
-``core.bulk.Schedule``), the newest exactly ``until`` before the server starts. Its outcome
-(succeeded, failed, canceled) comes from an exact weighted mix (``BlockMix``); its task
+``core.generated_sets.Schedule``), the newest exactly ``until`` before the server starts. Its
+outcome (succeeded, failed, canceled) comes from an exact weighted mix (``BlockMix``); its task
 durations, exit codes, user and cancel time from a generator seeded by (app seed, set, ``i``).
 Its id is a keyed bijection of ``i`` (``IdCodec``): a detail request decodes it back in O(1).
 
@@ -21,14 +21,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from jobmock.core.bulk import BlockMix, IdCodec, Schedule
 from jobmock.core.cache import LRU
 from jobmock.core.durations import format_duration
 from jobmock.core.export import Span
-from jobmock.core.fixtures import FixtureError, FixtureProblem, Invalid, LoadedFile, Loc
+from jobmock.core.fixture_files import FixtureError, FixtureProblem, Invalid, LoadedFile, Loc
 from jobmock.core.generate import Generator, derive_seed
+from jobmock.core.generated_sets import BlockMix, IdCodec, Schedule
 from jobmock.core.golang import micros
-from jobmock.vendors.prunner import fixtures as fx
+from jobmock.vendors.prunner import fixture_models as fx
 from jobmock.vendors.prunner.graph import run_job
 from jobmock.vendors.prunner.loader import (
     GENERATED_SECONDS,
@@ -54,7 +54,8 @@ CACHED_FATES = 512
 ALLOWED_FAILURE_RATE = 0.2
 #: Exit codes of the task that fails a job, as often as they appear here.
 EXIT_CODES = (1, 1, 1, 1, 1, 2, 2, 127)
-#: ``core.bulk.Schedule`` creates a job up to this share of ``every`` after its slot starts.
+#: ``core.generated_sets.Schedule`` creates a job up to this share of ``every`` after its slot
+#: starts.
 JITTER = 0.9
 #: The shortest run a canceled job can have: a cancel request lands a whole second inside it.
 CANCELABLE = 2 * SECOND

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from jobmock.core.fixtures import FixtureError, FixtureProblem, Invalid, LoadedFile, Loc
+from jobmock.core.fixture_files import FixtureError, FixtureProblem, Invalid, LoadedFile, Loc
 from jobmock.core.generate import Generator, Rng
 from jobmock.core.golang import micros
-from jobmock.vendors.prunner import fixtures as fx
+from jobmock.vendors.prunner import fixture_models as fx
 from jobmock.vendors.prunner.graph import task_order
 from jobmock.vendors.prunner.records import (
     NEVER,

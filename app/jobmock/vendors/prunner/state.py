@@ -21,7 +21,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from jobmock.core.fixtures import FixtureError, FixtureProblem
+from jobmock.core.fixture_files import FixtureError, FixtureProblem
 from jobmock.vendors.prunner.generated import GeneratedSet
 from jobmock.vendors.prunner.loader import PrunnerData
 from jobmock.vendors.prunner.records import NEVER, Pipeline, PrunnerJob

@@ -15,7 +15,7 @@ from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from jobmock.core import golang
 from jobmock.core.durations import parse_duration
-from jobmock.core.fixtures import Duration, FixtureModel
+from jobmock.core.fixture_files import Duration, FixtureModel
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 LABEL_SEGMENT = re.compile(r"^[a-zA-Z0-9_-]+$")

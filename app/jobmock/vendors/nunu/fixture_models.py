@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
-from jobmock.core.fixtures import Duration, FixtureModel, Timestamp
+from jobmock.core.fixture_files import Duration, FixtureModel, Timestamp
 from jobmock.vendors.nunu.schemas import ItemStatus, JobStatus, RunResult, RunState, TestType
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from jobmock.vendors.osapi.tokens import HMAC_HASHES
+from jobmock.vendors.osapi.jwt.tokens import HMAC_HASHES
 
 
 def b64_encode(data: bytes) -> str:

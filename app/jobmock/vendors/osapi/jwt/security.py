@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 
 from jobmock.core import golang
 from jobmock.core.errors import Forbidden, Unauthorized
-from jobmock.vendors.osapi import tokens
+from jobmock.vendors.osapi.jwt import tokens
 
 #: Parsed tokens kept at most (a test suite uses a handful).
 CACHE_LIMIT = 4096

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, model_validator
 
 from jobmock.core.durations import parse_duration
-from jobmock.core.fixtures import Duration, FixtureModel, Timestamp
+from jobmock.core.fixture_files import Duration, FixtureModel, Timestamp
 from jobmock.vendors.intuned import schemas as s
 
 UUID_RE = re.compile(r"[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")

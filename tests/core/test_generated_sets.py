@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from jobmock.core.bulk import BlockMix, Feistel, IdCodec, Schedule
+from jobmock.core.generated_sets import BlockMix, Feistel, IdCodec, Schedule
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 

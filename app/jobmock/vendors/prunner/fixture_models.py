@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from jobmock.core.durations import parse_duration
-from jobmock.core.fixtures import Duration, FixtureModel, Timestamp
+from jobmock.core.fixture_files import Duration, FixtureModel, Timestamp
 from jobmock.vendors.prunner.params import parse_job_id
 
 _GO_DURATION = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from jobmock.core import golang
 from jobmock.core.golang.jsondec import Node
-from jobmock.vendors.osapi.claims import TokenRejected, decode_claims, decode_header
+from jobmock.vendors.osapi.jwt.claims import TokenRejected, decode_claims, decode_header
 
 HMAC_HASHES = {"HS256": hashlib.sha256, "HS384": hashlib.sha384, "HS512": hashlib.sha512}
 #: Every method golang-jwt v4 registers; any other ``alg`` is "unavailable".

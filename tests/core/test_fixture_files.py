@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from pydantic import Field
 
-from jobmock.core.fixtures import FixtureError, FixtureModel, load_dir, load_yaml_text
+from jobmock.core.fixture_files import FixtureError, FixtureModel, load_dir, load_yaml_text
 
 
 class Item(FixtureModel):
@@ -57,7 +57,7 @@ def test_missing_directory_is_empty(tmp_path: Path) -> None:
 def test_an_error_repeats_at_most_a_bounded_prefix_of_a_bad_value() -> None:
     from pydantic import BaseModel, Field, ValidationError
 
-    from jobmock.core.fixtures import SHOWN_CHARS, describe_problems
+    from jobmock.core.fixture_files import SHOWN_CHARS, describe_problems
 
     class Job(BaseModel):
         id: str = Field(pattern=r"^[a-z]+$")
@@ -77,7 +77,7 @@ def test_an_error_repeats_at_most_a_bounded_prefix_of_a_bad_value() -> None:
     [("10s", True), ("1", False), ("a.*", True), ("(", True)],
 )
 def test_a_message_that_quotes_the_value_is_not_repeated(value: str, named: bool) -> None:
-    from jobmock.core.fixtures import describe_error
+    from jobmock.core.fixture_files import describe_error
 
     message = "bad '10s' at 'a.*' or '('; not 'x1'"
     expected = message if named else f"{message} (got {value!r})"
