@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from jobmock import Settings
-from jobmock.cli import main, request_line, request_printer
+from jobmock.cli import main
+from jobmock.cli.serving import request_line, request_printer
 from jobmock.core.journal import JournalEntry
 from jobmock.settings import known_vendors
 from tests.helpers import ROOT, jobmock_command, run, serving

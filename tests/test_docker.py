@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from jobmock import Settings
-from jobmock.cli import _parser
+from jobmock.cli.parser import build_parser
 from tests.helpers import ROOT, run, serving
 
 
@@ -59,7 +59,7 @@ def image_env() -> dict[str, str]:
 def test_cmd_serves_every_vendor_on_all_interfaces(monkeypatch: pytest.MonkeyPatch) -> None:
     (cmd,) = [exec_form(rest) for word, rest in final_stage() if word == "CMD"]
     assert cmd[:2] == ["jobmock", "serve"]
-    args = _parser().parse_args(cmd[1:])
+    args = build_parser().parse_args(cmd[1:])
     # No flag for what the environment sets: a flag would win over `docker run -e` and compose.
     assert (args.host, args.port, args.fixtures) == (None, None, None)
     for name, value in image_env().items():

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from jobmock import Settings, create_app
-from jobmock.cli import reload_fixtures
+from jobmock.cli.serving import reload_fixtures
 from jobmock.core.fixture_files import FixtureError
 from jobmock.main import JobmockApp
 from jobmock.testing.handle import InProcessHandle, JobmockError

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from jobmock import Settings, create_app
-from jobmock.cli import _parser
+from jobmock.cli.parser import build_parser
 from jobmock.main import JobmockApp
 from jobmock.testing.transport import JobmockTransport
 from tests.conftest import START
@@ -199,7 +199,7 @@ def test_allowed_origins_are_checked() -> None:
 
 
 def test_allow_origin_flag_and_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    args = _parser().parse_args(
+    args = build_parser().parse_args(
         ["serve", "--allow-origin", "http://a:1", "--allow-origin", "http://b:2"]
     )
     assert args.allow_origin == ["http://a:1", "http://b:2"]

@@ -1,0 +1,61 @@
+"""``jobmock``: serve | validate | routes | openapi | health | token | generate.
+
+The CLI only turns arguments into ``Settings`` and calls into the app; ``main(argv)`` is testable
+without a subprocess. Flags win over ``JOBMOCK_*`` environment variables, which win over defaults.
+``parser`` declares the commands, ``serving`` runs the server and prints its log, ``commands``
+holds the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from jobmock.cli.commands import generate, health, openapi, routes, token, validate
+from jobmock.cli.common import fail
+from jobmock.cli.parser import build_parser
+from jobmock.cli.serving import serve
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        code = _run(build_parser().parse_args(argv))
+        sys.stdout.flush()  # a reader that has gone (``| head``) shows here, not at exit
+    except BrokenPipeError:
+        # Python's recipe: whatever is still buffered goes nowhere, and the exit is quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from jobmock.core.fixture_files import FixtureError
+
+    try:
+        if args.command == "serve":
+            return serve(args)
+        if args.command == "validate":
+            return validate(args.path, args.vendor)
+        if args.command == "routes":
+            return routes(args.vendor)
+        if args.command == "openapi":
+            return openapi(args.vendor)
+        if args.command == "health":
+            return health(args.url, args.timeout)
+        if args.command == "token":
+            return token(args)
+        if args.command == "generate":
+            return generate(args)
+    except FixtureError as exc:
+        return fail(f"invalid fixtures:\n{exc}")
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg'].removeprefix('Value error, ')}"
+            for err in exc.errors()
+        )
+        return fail(f"invalid settings: {problems}")
+    raise AssertionError(args.command)  # pragma: no cover - argparse rejects unknown commands
