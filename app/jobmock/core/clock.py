@@ -28,6 +28,16 @@ class Clock(Protocol):
     def now(self) -> datetime: ...
 
 
+#: The Unix epoch, as an aware UTC datetime.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def micros(when: datetime) -> int:
+    """Microseconds since the Unix epoch (the app clock's resolution), exactly: no float."""
+    delta = when - EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -10,14 +10,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
 
+from jobmock.core.clock import micros as micros  # golang.micros for its callers
+
 NS_PER_SECOND = 1_000_000_000
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def micros(when: datetime) -> int:
-    """Microseconds since the Unix epoch (the app clock's resolution)."""
-    delta = when - _EPOCH
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
 def to_ns(when: datetime) -> int:

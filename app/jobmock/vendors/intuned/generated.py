@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from jobmock.core.cache import LRU
+from jobmock.core.clock import EPOCH
 from jobmock.core.durations import format_duration, parse_duration
 from jobmock.core.export import Span
 from jobmock.core.fixture_files import FixtureError, Invalid, SetError
@@ -69,7 +70,6 @@ WORDS = (
 HOSTS = ("shop.example.com", "store.example.org", "market.example.net", "catalog.example.io")
 PAUSED = s.JobReason(type="paused", message="Job paused by user request.")
 DAY = 86400.0
-UNIX = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +95,8 @@ class Plan:
     def created(self, r: int, epoch: datetime) -> datetime:
         """When run ``r`` was created, for a server started at ``epoch`` (falls as ``r`` rises)."""
         if self.scheduled:
-            ahead = ((epoch - UNIX).total_seconds() - self.lead) / self.every
-            return UNIX + timedelta(seconds=(math.floor(ahead) - r) * self.every)
+            ahead = ((epoch - EPOCH).total_seconds() - self.lead) / self.every
+            return EPOCH + timedelta(seconds=(math.floor(ahead) - r) * self.every)
         # Triggered by hand: about one interval apart, up to half of one early.
         early = (derive_seed(self.key, "early", r) % 1_000_000) / 1_000_000 * self.every / 2
         return epoch - timedelta(seconds=round(self.lead + self.late + r * self.every + early, 6))
@@ -104,8 +104,8 @@ class Plan:
     def near(self, moment: datetime, epoch: datetime) -> int:
         """About the index of the run created at ``moment`` (off by at most two)."""
         if self.scheduled:
-            ahead = ((epoch - UNIX).total_seconds() - self.lead) / self.every
-            estimate = math.floor(ahead) - (moment - UNIX).total_seconds() / self.every
+            ahead = ((epoch - EPOCH).total_seconds() - self.lead) / self.every
+            estimate = math.floor(ahead) - (moment - EPOCH).total_seconds() / self.every
         else:
             gone = (epoch - moment).total_seconds() - self.lead - self.late
             estimate = gone / self.every
@@ -333,7 +333,7 @@ class GeneratedSet:
         return doc
 
     def _run_fixture(self, index: int, r: int) -> dict[str, Any]:
-        run = self.run(index, r, UNIX)
+        run = self.run(index, r, EPOCH)
         steps = []
         for step in run.timeline.steps:
             out: dict[str, Any] = {
@@ -343,7 +343,7 @@ class GeneratedSet:
             for name, value in step.data.items():
                 out[name] = s.plain(value)
             steps.append(out)
-        ago = (UNIX - run.anchor(UNIX)).total_seconds()
+        ago = (EPOCH - run.anchor(EPOCH)).total_seconds()
         return {"id": run.id, "type": run.type, "created_ago": Span(ago), "timeline": steps}
 
 

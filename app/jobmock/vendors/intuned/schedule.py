@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from jobmock.core.clock import EPOCH
 from jobmock.core.durations import parse_duration
 
-_UNIX = datetime(1970, 1, 1, tzinfo=UTC)
 _WORDS = {
     "ms": 0.001,
     "msec": 0.001,
@@ -75,18 +75,18 @@ def interval_seconds(every: int | str) -> float:
 def fire_times(intervals: Iterable[float], after: datetime, until: datetime) -> list[datetime]:
     """Every time in ``(after, until]`` at which one of ``intervals`` fires, in order, once each."""
     times: set[datetime] = set()
-    start = (after - _UNIX).total_seconds()
-    end = (until - _UNIX).total_seconds()
+    start = (after - EPOCH).total_seconds()
+    end = (until - EPOCH).total_seconds()
     for every in intervals:
         k = math.floor(start / every) + 1
         while k * every <= end:
-            times.add(_UNIX + timedelta(seconds=k * every))
+            times.add(EPOCH + timedelta(seconds=k * every))
             k += 1
     return sorted(times)
 
 
 def next_fire(intervals: Iterable[float], after: datetime) -> datetime | None:
     """The first fire strictly after ``after``."""
-    start = (after - _UNIX).total_seconds()
+    start = (after - EPOCH).total_seconds()
     best = [(math.floor(start / every) + 1) * every for every in intervals]
-    return _UNIX + timedelta(seconds=min(best)) if best else None
+    return EPOCH + timedelta(seconds=min(best)) if best else None

@@ -17,6 +17,7 @@ from jobmock.core.auth import ApiKey, ApiKeyHeader
 from jobmock.core.bodies import parse_body
 from jobmock.core.cache import LRU
 from jobmock.core.catalogue import BuildsJobs, Catalogue
+from jobmock.core.clock import micros
 from jobmock.core.errors import BadRequest, Forbidden, NotFound, Unauthorized
 from jobmock.core.fixture_files import Invalid, validate_document
 from jobmock.core.generate import Generator
@@ -28,7 +29,7 @@ from jobmock.core.store import Store, Table
 from jobmock.vendors.nunu import render
 from jobmock.vendors.nunu import schemas as s
 from jobmock.vendors.nunu.fixture_models import UUID_RE, JobFixture, TestFixture
-from jobmock.vendors.nunu.generated import Category, GeneratedSet, micros
+from jobmock.vendors.nunu.generated import Category, GeneratedSet
 from jobmock.vendors.nunu.loader import (
     NunuData,
     job_record,

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from jobmock.core.clock import micros
 from jobmock.core.export import Span
 from jobmock.core.fixture_files import FixtureError, SetError
 from jobmock.core.generate import Generator, derive_seed
@@ -35,10 +36,6 @@ from jobmock.vendors.nunu.records import (
 _SLACK = 6.0 + 2.0 + STOP_TO_COMPLETED + 1.0
 #: Generated jobs kept built (bounded, so memory stays flat whatever the set's size).
 _CACHED_JOBS = 512
-
-
-def micros(when: datetime) -> int:
-    return int(when.timestamp() * 1_000_000)
 
 
 @dataclass(frozen=True)
