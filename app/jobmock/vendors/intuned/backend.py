@@ -19,15 +19,13 @@ from jobmock.core.generate import Generator
 from jobmock.core.journal import note_served
 from jobmock.core.lifecycle import Step, Timeline
 from jobmock.core.store import Store
+from jobmock.vendors.intuned import documents as d
 from jobmock.vendors.intuned import render
 from jobmock.vendors.intuned import schemas as s
+from jobmock.vendors.intuned.fixture_jobs import job_config
 from jobmock.vendors.intuned.fixture_models import UUID_RE
 from jobmock.vendors.intuned.generated import GeneratedSet
-from jobmock.vendors.intuned.loader import (
-    VENDOR,
-    IntunedData,
-    job_config,
-)
+from jobmock.vendors.intuned.loader import VENDOR, IntunedData
 from jobmock.vendors.intuned.ordering import Facts, Order, page, sort_by, sort_keys
 from jobmock.vendors.intuned.records import (
     ACTIVE,
@@ -128,7 +126,7 @@ class IntunedBackend(JobState):
 
     def list_jobs(
         self, api_key: str | None, workspace_id: str, project_name: str
-    ) -> Iterator[s.JobListItem]:
+    ) -> Iterator[d.JobListItem]:
         """Every job of the project (Intuned does not page this list): fixture and client-made
         jobs, then generated ones by index, each rendered as it is reached."""
         project = self._project(api_key, workspace_id, project_name)
@@ -144,7 +142,7 @@ class IntunedBackend(JobState):
 
     def _job_items(
         self, explicit: list[IntunedJob], project: Project, now: datetime
-    ) -> Iterator[s.JobListItem]:
+    ) -> Iterator[d.JobListItem]:
         epoch = self.store.epoch
         for job in explicit:
             yield render.job_item(job, epoch, *self._run_times(job, now))
@@ -156,7 +154,7 @@ class IntunedBackend(JobState):
 
     def get_job(
         self, api_key: str | None, workspace_id: str, project_name: str, job_id: str
-    ) -> s.Job:
+    ) -> d.Job:
         job = self._job(api_key, workspace_id, project_name, job_id)
         now = self.store.clock.now()
         return render.job_document(job, self.store.epoch, *self._run_times(job, now))
@@ -183,7 +181,7 @@ class IntunedBackend(JobState):
 
     def create_job(
         self, api_key: str | None, workspace_id: str, project_name: str, raw_body: bytes
-    ) -> s.CreateJobResponse:
+    ) -> d.CreateJobResponse:
         project = self._project(api_key, workspace_id, project_name)
         body = parse_body(raw_body, s.CreateJobRequest)
         config = self._config(body)
@@ -206,7 +204,7 @@ class IntunedBackend(JobState):
             )
             self.jobs.put(key, job)
             self.run_ids.put(job.uid, ())
-        return s.CreateJobResponse(id=body.id, message="created")
+        return d.CreateJobResponse(id=body.id, message="created")
 
     def _refuse_code_job(self, job: IntunedJob, action: str) -> None:
         if job.source == "CODE":
@@ -227,7 +225,7 @@ class IntunedBackend(JobState):
         project_name: str,
         job_id: str,
         raw_body: bytes,
-    ) -> s.UpdateJobResponse:
+    ) -> d.UpdateJobResponse:
         job = self._job(api_key, workspace_id, project_name, job_id)
         body = parse_body(raw_body, s.UpdateJobRequest)
         self._refuse_code_job(job, "updated")
@@ -236,7 +234,7 @@ class IntunedBackend(JobState):
             job = self._current(job)
             now = self.store.clock.now()
             self.jobs.put(job.key, job.then(self._offset(job, now), config=config))
-        return s.UpdateJobResponse(id=job.id, message="updated job successfully")
+        return d.UpdateJobResponse(id=job.id, message="updated job successfully")
 
     def remove_job(
         self, api_key: str | None, workspace_id: str, project_name: str, job_id: str
@@ -248,7 +246,7 @@ class IntunedBackend(JobState):
 
     def pause_job(
         self, api_key: str | None, workspace_id: str, project_name: str, job_id: str
-    ) -> s.PauseJobResponse:
+    ) -> d.PauseJobResponse:
         """Pausing a paused job changes nothing (Temporal schedules pause idempotently)."""
         job = self._job(api_key, workspace_id, project_name, job_id)
         with self.store.lock:
@@ -262,11 +260,11 @@ class IntunedBackend(JobState):
                     type="paused", message="Job paused by user request.", timestamp=render.ts(now)
                 )
                 self.jobs.put(job.key, job.then(self._offset(job, now), paused=True, reason=reason))
-        return s.PauseJobResponse(message="Paused")
+        return d.PauseJobResponse(message="Paused")
 
     def resume_job(
         self, api_key: str | None, workspace_id: str, project_name: str, job_id: str
-    ) -> s.ResumeJobResponse:
+    ) -> d.ResumeJobResponse:
         job = self._job(api_key, workspace_id, project_name, job_id)
         with self.store.lock:
             job = self._current(job)
@@ -276,7 +274,7 @@ class IntunedBackend(JobState):
                     if view.status in ("PAUSING", "PAUSED"):
                         self._put_override(job, view, self._resuming(view, now))
                 self.jobs.put(job.key, job.then(self._offset(job, now), paused=False, reason=None))
-        return s.ResumeJobResponse(message="Resumed")
+        return d.ResumeJobResponse(message="Resumed")
 
     def _put_override(self, job: IntunedJob, view: RunView, timeline: Timeline) -> None:
         self.override(job, replace(view.run, timeline=timeline, polled=False))
@@ -308,7 +306,7 @@ class IntunedBackend(JobState):
         project_name: str,
         job_id: str,
         timeline_header: str | None = None,
-    ) -> s.TriggerJobResponse:
+    ) -> d.TriggerJobResponse:
         job = self._job(api_key, workspace_id, project_name, job_id)
         timeline = None
         if timeline_header:
@@ -328,7 +326,7 @@ class IntunedBackend(JobState):
             else:
                 run = new_run(run_id, job, job.config, "MANUAL", timeline or job.run_timeline, now)
             self.add_triggered(job, run, started=not busy)
-        return s.TriggerJobResponse(jobRunId=run_id, message=TRIGGERED)
+        return d.TriggerJobResponse(jobRunId=run_id, message=TRIGGERED)
 
     # --- job runs --------------------------------------------------------------------------------
 
@@ -339,7 +337,7 @@ class IntunedBackend(JobState):
         project_name: str,
         job_id: str,
         query: Mapping[str, str],
-    ) -> s.JobRunList:
+    ) -> d.JobRunList:
         job = self._job(api_key, workspace_id, project_name, job_id)
         size = page_param(query, "pageSize", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
         number = page_param(query, "pageNumber", 0, 0, 10**9)
@@ -358,7 +356,7 @@ class IntunedBackend(JobState):
                 item if isinstance(item, RunView) else self._view(history.run(item), now)
                 for item in found
             ]
-        return s.JobRunList(jobRuns=[render.job_run(v, job) for v in chosen], totalCount=total)
+        return d.JobRunList(jobRuns=[render.job_run(v, job) for v in chosen], totalCount=total)
 
     def get_run(
         self,
@@ -367,7 +365,7 @@ class IntunedBackend(JobState):
         project_name: str,
         job_id: str,
         run_id: str,
-    ) -> s.GetJobRunResponse:
+    ) -> d.GetJobRunResponse:
         job = self._job(api_key, workspace_id, project_name, job_id)
         view = self._find(job, run_id, self.store.clock.now(), poll=True)
         note_served(run_id, view.status, view.finished)
@@ -380,7 +378,7 @@ class IntunedBackend(JobState):
         project_name: str,
         job_id: str,
         run_id: str,
-    ) -> s.TerminateJobRunResponse:
+    ) -> d.TerminateJobRunResponse:
         job = self._job(api_key, workspace_id, project_name, job_id)
         with self.store.lock:
             now = self.store.clock.now()
@@ -396,4 +394,4 @@ class IntunedBackend(JobState):
                 (Step("TERMINATED", at=at, data={"reason": TERMINATED_BY_USER}),)
             )
             self._put_override(job, view, timeline)
-        return s.TerminateJobRunResponse(message=TERMINATED)
+        return d.TerminateJobRunResponse(message=TERMINATED)

@@ -13,7 +13,7 @@ import uuid
 from starlette.responses import Response
 
 from jobmock.core.errors import MockError
-from jobmock.vendors.intuned.schemas import ErrorBody
+from jobmock.vendors.intuned.documents import ErrorBody
 
 #: status -> (code, category, retirable, default message)
 _ENVELOPES: dict[int, tuple[str, str, bool, str]] = {

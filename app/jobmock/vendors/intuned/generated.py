@@ -29,13 +29,9 @@ from jobmock.core.generate import Generator, derive_seed
 from jobmock.core.generated_sets import BlockMix, IdCodec
 from jobmock.core.lifecycle import Step, Timeline
 from jobmock.vendors.intuned import schemas as s
+from jobmock.vendors.intuned.fixture_jobs import API_NAMES, find_project, job_config
 from jobmock.vendors.intuned.fixture_models import GenerateFixture
-from jobmock.vendors.intuned.loader import (
-    API_NAMES,
-    IntunedData,
-    find_project,
-    job_config,
-)
+from jobmock.vendors.intuned.loader import IntunedData
 from jobmock.vendors.intuned.outcomes import VARIANTS, Kind
 from jobmock.vendors.intuned.records import (
     DEFAULT_RUN_TIMELINE,

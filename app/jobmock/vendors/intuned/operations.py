@@ -13,13 +13,14 @@ from starlette.responses import Response, StreamingResponse
 
 from jobmock.core.answers import JsonAnswer
 from jobmock.core.operations import Call, Operation, OperationTable, Param, Security
+from jobmock.vendors.intuned import documents as d
 from jobmock.vendors.intuned import schemas as s
 
 if TYPE_CHECKING:
     from jobmock.vendors.intuned.backend import IntunedBackend
 
 PREFIX = "/api/v1/workspace/{workspaceId}/projects/{projectName}"
-_ERROR = {"model": s.ErrorBody}
+_ERROR = {"model": d.ErrorBody}
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {**_ERROR, "description": "Bad Request"},
     401: {**_ERROR, "description": "Unauthorized"},
@@ -136,26 +137,26 @@ _RUN = _JOB + "/runs/{jobRunId}"
 
 OPERATIONS = OperationTable([
     _jobs("GET", PREFIX + "/jobs", "getJobs", get_jobs, summary="Get Jobs",
-          response_model=list[s.JobListItem], params=PROJECT),
+          response_model=list[d.JobListItem], params=PROJECT),
     _jobs("POST", PREFIX + "/jobs", "createJob", create_job, summary="Create Job",
-          response_model=s.CreateJobResponse, status_code=201, params=PROJECT,
+          response_model=d.CreateJobResponse, status_code=201, params=PROJECT,
           body=s.CreateJobRequest),
-    _jobs("GET", _JOB, "getJob", get_job, summary="Get Job", response_model=s.Job, params=JOB),
+    _jobs("GET", _JOB, "getJob", get_job, summary="Get Job", response_model=d.Job, params=JOB),
     _jobs("PUT", _JOB, "updateJob", update_job, summary="Update Job",
-          response_model=s.UpdateJobResponse, params=JOB, body=s.UpdateJobRequest),
+          response_model=d.UpdateJobResponse, params=JOB, body=s.UpdateJobRequest),
     _jobs("DELETE", _JOB, "deleteJob", delete_job, summary="Delete Job", status_code=204,
           params=JOB),
     _jobs("POST", _JOB + "/pause", "pauseJob", pause_job, summary="Pause Job",
-          response_model=s.PauseJobResponse, params=JOB),
+          response_model=d.PauseJobResponse, params=JOB),
     _jobs("POST", _JOB + "/resume", "resumeJob", resume_job, summary="Resume Job",
-          response_model=s.ResumeJobResponse, params=JOB),
+          response_model=d.ResumeJobResponse, params=JOB),
     _jobs("POST", _JOB + "/trigger", "triggerJob", trigger_job, summary="Trigger Job",
-          response_model=s.TriggerJobResponse, params=JOB),
+          response_model=d.TriggerJobResponse, params=JOB),
     _runs("GET", _JOB + "/runs", "getJobRuns", get_job_runs, summary="Get Job Runs",
-          response_model=s.JobRunList, params=JOB),
+          response_model=d.JobRunList, params=JOB),
     _runs("GET", _RUN, "getJobRun", get_job_run, hot=True, summary="Get Job Run",
-          response_model=s.GetJobRunResponse, params=(*JOB, JOB_RUN_ID)),
+          response_model=d.GetJobRunResponse, params=(*JOB, JOB_RUN_ID)),
     _runs("POST", _RUN + "/terminate", "terminateJobRun", terminate_job_run,
-          summary="Terminate Job Run", response_model=s.TerminateJobRunResponse,
+          summary="Terminate Job Run", response_model=d.TerminateJobRunResponse,
           params=(*JOB, JOB_RUN_ID)),
 ])  # fmt: skip

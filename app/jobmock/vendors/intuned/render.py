@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from jobmock.core.lifecycle import Progress
+from jobmock.vendors.intuned import documents as d
 from jobmock.vendors.intuned import schemas as s
 from jobmock.vendors.intuned.records import (
     TERMINAL,
@@ -118,10 +119,10 @@ def view(run: RunRecord, epoch: datetime, now: datetime, polls: Sequence[datetim
     return RunView(run, progress, anchor, now, counts, run.updated_at or updated)
 
 
-def job_run(v: RunView, job: IntunedJob) -> s.JobRun:
+def job_run(v: RunView, job: IntunedJob) -> d.JobRun:
     step = v.progress.step
     payloads, successful, failed = v.counts
-    return s.JobRun(
+    return d.JobRun(
         id=v.run.id,
         start_time=ts(v.start_time) or "",
         end_time=ts(v.end_time),
@@ -166,11 +167,11 @@ def results(v: RunView, job: IntunedJob) -> s.Results | None:
     )
 
 
-def run_document(v: RunView, job: IntunedJob) -> s.GetJobRunResponse:
+def run_document(v: RunView, job: IntunedJob) -> d.GetJobRunResponse:
     found = results(v, job)
     if found is None:
-        return s.GetJobRunResponse(jobRun=job_run(v, job))
-    return s.GetJobRunResponse(jobRun=job_run(v, job), results=found)
+        return d.GetJobRunResponse(jobRun=job_run(v, job))
+    return d.GetJobRunResponse(jobRun=job_run(v, job), results=found)
 
 
 # --- jobs ----------------------------------------------------------------------------------------
@@ -178,9 +179,9 @@ def run_document(v: RunView, job: IntunedJob) -> s.GetJobRunResponse:
 
 def job_document(
     job: IntunedJob, epoch: datetime, next_run: datetime | None, last_run: datetime | None
-) -> s.Job:
+) -> d.Job:
     config = job.config
-    return s.Job(
+    return d.Job(
         id=job.id,
         configuration=config.configuration,
         sink=config.sink,
@@ -198,9 +199,9 @@ def job_document(
 
 def job_item(
     job: IntunedJob, epoch: datetime, next_run: datetime | None, last_run: datetime | None
-) -> s.JobListItem:
+) -> d.JobListItem:
     config = job.config
-    return s.JobListItem(
+    return d.JobListItem(
         id=job.id,
         workspace_id=job.workspace_id,
         project_id=job.project.id,

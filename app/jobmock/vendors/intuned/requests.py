@@ -14,7 +14,7 @@ from jobmock.core.errors import BadRequest
 from jobmock.core.fixture_files import Invalid, format_loc
 from jobmock.core.lifecycle import Timeline
 from jobmock.core.limits import loads
-from jobmock.vendors.intuned.loader import timeline_from
+from jobmock.vendors.intuned.fixture_jobs import timeline_from
 
 M = TypeVar("M", bound=BaseModel)
 

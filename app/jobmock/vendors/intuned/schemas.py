@@ -1,18 +1,12 @@
-"""Intuned wire models, in the vendor's own casing and key order (spec/intuned.md sections 3-6).
+"""Intuned wire models shared by requests, fixtures and answers (spec/intuned.md sections 3-6).
 
-The casing is mixed on purpose: JobRun and Job rows are snake_case, configuration objects and
-response wrappers camelCase, and Get Job says ``projectId`` where the job list says
-``project_id``. Field names are the wire names, so there are no aliases to get wrong.
-
-Responses are dumped with ``exclude_unset``: the top-level keys of a document are always set (a
-nullable key is sent as ``null``), while the optional keys of nested objects (``details``,
-``doc_url``, ``maxRuns``...) appear only when they have a value, as the vendor's examples show.
-
-Request bodies allow unknown keys (dropped; the OpenAPI excerpts do not forbid them) but not
-converted types: Intuned's server is not public and its contract is the OpenAPI 3.1 excerpt, a
-JSON Schema, under which ``"yes"`` is no boolean and ``"1"`` no integer (``core.jsontypes``;
-pydantic's lax mode in Intuned's Python SDK applies to what it reads, not to what the server
-accepts). Fixtures use the same models and reject unknown keys themselves.
+Configuration objects are camelCase, in the vendor's key order, with field names that are the wire
+names, so there are no aliases to get wrong; the documents a client receives are in
+``documents``. Request bodies allow unknown keys (dropped; the OpenAPI excerpts do not forbid
+them) but not converted types: Intuned's server is not public and its contract is the OpenAPI 3.1
+excerpt, a JSON Schema, under which ``"yes"`` is no boolean and ``"1"`` no integer
+(``core.jsontypes``; pydantic's lax mode in Intuned's Python SDK applies to what it reads, not to
+what the server accepts). Fixtures use the same models and reject unknown keys themselves.
 """
 
 from __future__ import annotations
@@ -252,18 +246,7 @@ class CreateJobRequest(Body):
     notifications: list[Notification] | None = None
 
 
-# --- responses -----------------------------------------------------------------------------------
-
-
-class ErrorBody(Wire):
-    """The envelope of every error (``retirable`` is the vendor's spelling)."""
-
-    code: str
-    category: str
-    message: str
-    retirable: bool
-    details: Any = None
-    correlationId: str
+# --- the run's snapshot: a document part that fixtures and records hold too ----------------------
 
 
 class JobConfigurationSnapshot(Wire):
@@ -274,101 +257,6 @@ class JobConfigurationSnapshot(Wire):
     auth_session: AuthSession | None = None
     proxy: Proxy | None = None
     notifications: list[Notification] | None = None
-
-
-class JobRun(Wire):
-    id: str
-    start_time: str
-    end_time: str | None
-    workspace_id: str
-    project_id: str
-    job_id: str
-    created_at: str
-    updated_at: str
-    type: RunType
-    status: RunStatus
-    payloads: int | None
-    successful_runs: int | None
-    failed_runs: int | None
-    error: RunError | None
-    reason: RunReason | None
-    job_configuration_snapshot: JobConfigurationSnapshot
-
-
-class GetJobRunResponse(Wire):
-    jobRun: JobRun
-    results: Results | None = None
-
-
-class JobRunList(Wire):
-    jobRuns: list[JobRun]
-    totalCount: int
-
-
-class Job(Wire):
-    """Get Job: ``projectId`` in camelCase and ``proxy`` as a plain URL."""
-
-    id: str
-    configuration: Configuration
-    sink: Sink | None
-    created_at: str
-    next_run_time: str | None
-    last_run_time: str | None
-    state: JobState
-    payload: list[PayloadItem]
-    schedule: Schedule | None
-    projectId: str
-    auth_session: AuthSession | None
-    proxy: str | None
-
-
-class JobListItem(Wire):
-    """Get Jobs: ``project_id`` in snake_case and ``proxy`` as an object."""
-
-    id: str
-    workspace_id: str
-    project_id: str
-    configuration: Configuration
-    payload: list[PayloadItem]
-    sink: Sink | None
-    schedule: Schedule | None
-    next_run_time: str | None
-    last_run_time: str | None
-    created_at: str
-    auth_session: AuthSession | None
-    notifications: list[Notification] | None
-    proxy: Proxy | None
-    reason: JobReason | None
-    state: JobState
-    schedule_id: str | None
-    source: JobSource
-
-
-class CreateJobResponse(Wire):
-    id: str
-    message: Literal["created"]
-
-
-class UpdateJobResponse(Wire):
-    id: str
-    message: Literal["updated job successfully"]
-
-
-class PauseJobResponse(Wire):
-    message: Literal["Paused"]
-
-
-class ResumeJobResponse(Wire):
-    message: Literal["Resumed"]
-
-
-class TriggerJobResponse(Wire):
-    jobRunId: str
-    message: str
-
-
-class TerminateJobRunResponse(Wire):
-    message: str
 
 
 # --- helpers -------------------------------------------------------------------------------------

@@ -18,10 +18,11 @@ from jobmock.core.generate import Generator
 from jobmock.core.store import Store, Table
 from jobmock.vendors.intuned import render
 from jobmock.vendors.intuned import schemas as s
+from jobmock.vendors.intuned.fixture_jobs import job_record
 from jobmock.vendors.intuned.fixture_models import JobFixture
 from jobmock.vendors.intuned.generated import GeneratedSet
 from jobmock.vendors.intuned.history import History
-from jobmock.vendors.intuned.loader import VENDOR, IntunedData, JobKey, RunKey, job_record
+from jobmock.vendors.intuned.loader import VENDOR, IntunedData, JobKey, RunKey
 from jobmock.vendors.intuned.records import IntunedJob, RunRecord, canceled_run, new_run
 from jobmock.vendors.intuned.render import RunView
 from jobmock.vendors.intuned.schedule import fire_times, next_fire
