@@ -34,9 +34,9 @@ if TYPE_CHECKING:
 
     from jobmock.core.export import FixtureReader
     from jobmock.core.vendor import VendorApp, VendorContext
+    from jobmock.vendors.nunu.fixture_data import NunuData
     from jobmock.vendors.nunu.fixture_models import GenerateFixture
     from jobmock.vendors.nunu.generated import GeneratedSet
-    from jobmock.vendors.nunu.loader import NunuData
 
 SPEC = VendorSpec(
     slug="nunu",

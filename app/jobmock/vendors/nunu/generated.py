@@ -21,8 +21,9 @@ from jobmock.core.fixture_files import FixtureError, SetError
 from jobmock.core.generate import Generator, derive_seed
 from jobmock.core.generated_sets import BlockMix, IdCodec, Schedule
 from jobmock.core.paging import BulkSource
+from jobmock.vendors.nunu.fixture_data import NunuData
 from jobmock.vendors.nunu.fixture_models import GenerateFixture, TestFixture
-from jobmock.vendors.nunu.loader import DEVICES, NunuData, player_plan
+from jobmock.vendors.nunu.job_records import DEVICES, player_plan
 from jobmock.vendors.nunu.records import (
     STOP_TO_COMPLETED,
     NunuJob,

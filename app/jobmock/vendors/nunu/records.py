@@ -17,6 +17,8 @@ from jobmock.vendors.nunu.schemas import JobStatus
 
 #: Job statuses in the order a job moves through them.
 JOB_STATUSES: tuple[str, ...] = get_args(JobStatus)
+#: The vendor slug the store keys this vendor's counters, poll logs and random streams by.
+VENDOR = "nunu"
 READ_RUNS = "project:read-runs"
 OPERATE_RUNS = "project:operate-runs"
 
