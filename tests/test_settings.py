@@ -18,7 +18,14 @@ def test_the_defaults_serve_every_vendor_from_the_bundled_fixtures() -> None:
     settings = Settings()
     assert (settings.host, settings.port, settings.clock) == ("127.0.0.1", 8000, "real")
     assert settings.served_vendors == known_vendors() == ("nunu", "intuned", "prunner", "osapi")
-    assert settings.fixtures_dir == packaged_fixtures() == ROOT / "fixtures"
+    assert settings.fixtures_dir == packaged_fixtures()
+
+    # Inside the wheel when installed, the repository's folder in an editable checkout: the same
+    # files either way.
+    def files(folder: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*.yaml")}
+
+    assert files(settings.fixtures_dir) == files(ROOT / "fixtures")
     assert settings.start_time is None and settings.control_token is None
 
 
