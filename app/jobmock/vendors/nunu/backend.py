@@ -1,8 +1,7 @@
 """nunu's backend: the state one running mock holds (job and run tables, generated sets, the text
 cache) and the detail reads served from it, with listing, starting and stopping runs in their own
-modules (``listing.py``, ``starting.py``, ``stopping.py``) and the key checks in ``access.py``.
-
-The backend takes plain values (the API key, ids, parsed query and body) and returns wire models;
+modules (``listing.py``, ``starting.py``, ``stopping.py``) and the key checks in ``access.py``. It
+takes plain values (the API key, ids, parsed query and body) and returns wire models;
 it never sees a FastAPI request, so the hot read paths can be served by any ASGI front.
 """
 
@@ -113,7 +112,7 @@ class NunuBackend:
         note_served(job.job_id, view.run.state, view.run.state == "COMPLETED")
         return render.run_document(view, self.texts(job))
 
-    # --- lists and writes (each in the module named for it) ---------------------------------
+    # --- lists and writes (each in the module named for it) -----------------------------------
 
     list_jobs = listing.list_jobs
     list_runs = listing.list_runs
