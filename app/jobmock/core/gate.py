@@ -229,7 +229,7 @@ class VendorGate:
                 exchange.scope, exchange.body_in, self.max_body
             )
         except PayloadTooLarge as exc:
-            exchange.entry.notes.append(f"body over {self.max_body} bytes refused")
+            exchange.entry.notes.append(exc.message)  # the size, or the count of values
             await exchange.answer(exc)
             return True
         return False

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from jobmock.core.clock import micros
 from jobmock.core.golang.times import (
     NS_PER_SECOND,
     duration,
     from_ns,
-    micros,
     parse_duration,
     parse_rfc3339,
     rfc3339,

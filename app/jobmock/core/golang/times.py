@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from functools import lru_cache
 
-from jobmock.core.clock import micros as micros  # golang.micros for its callers
+from jobmock.core.clock import micros
 
 NS_PER_SECOND = 1_000_000_000
 

@@ -77,8 +77,8 @@ def secret(fixture_secret: str | None) -> str:
 
 
 def create(ctx: VendorContext) -> VendorApp:
+    from jobmock.core.clock import micros
     from jobmock.core.fastapi_app import build_vendor_app
-    from jobmock.core.golang import micros
     from jobmock.core.vendor import VendorApp
     from jobmock.vendors.prunner.backend import PrunnerBackend
     from jobmock.vendors.prunner.errors import render_error
@@ -125,11 +125,10 @@ def fixture_reader() -> FixtureReader[PrunnerData, GenerateFixture, GeneratedSet
     of its own takes the defaults for its first pipeline."""
     from dataclasses import replace
 
-    from jobmock.core.clock import utcnow
+    from jobmock.core.clock import micros, utcnow
     from jobmock.core.export import FixtureReader
     from jobmock.core.fixture_files import Invalid
     from jobmock.core.generate import Generator
-    from jobmock.core.golang import micros
     from jobmock.vendors.prunner.fixture_models import GenerateFixture
     from jobmock.vendors.prunner.generated import build_set, load_sets
     from jobmock.vendors.prunner.loader import load

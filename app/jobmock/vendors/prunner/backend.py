@@ -19,6 +19,7 @@ from jobmock.core import golang
 from jobmock.core.auth import BearerJWT
 from jobmock.core.cache import LRU
 from jobmock.core.catalogue import Catalogue
+from jobmock.core.clock import micros
 from jobmock.core.errors import BadRequest, NotFound, ServerError
 from jobmock.core.fixture_files import Invalid, describe_problems, validate_document
 from jobmock.core.generate import Generator
@@ -78,7 +79,7 @@ class PrunnerBackend:
         return self._seq
 
     def _now(self) -> int:
-        return golang.micros(self.store.clock.now())
+        return micros(self.store.clock.now())
 
     # --- auth ----------------------------------------------------------------------------------
 
@@ -105,7 +106,7 @@ class PrunnerBackend:
             changed = frozenset(self._touched[name])
             if (index := generated.index_of(also_changed)) is not None:
                 changed |= {index}
-        epoch = golang.micros(self.store.epoch)
+        epoch = micros(self.store.epoch)
         return build_state(self.pipelines[name], jobs, generated, changed, epoch)
 
     def _changed(self, pipeline: str) -> None:
@@ -228,7 +229,7 @@ class PrunnerBackend:
         overrides = self._tasks_header(tasks_header)
         with self.store.lock:
             now = self.store.clock.now()
-            action = self.state_of(name).resolve(golang.micros(now))
+            action = self.state_of(name).resolve(micros(now))
             if not action.accepted:
                 raise BadRequest(f"Error scheduling pipeline: {action.value}", reason="queue")
             self.store.count_created("prunner")

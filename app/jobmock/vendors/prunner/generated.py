@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 from jobmock.core.cache import LRU
+from jobmock.core.clock import micros
 from jobmock.core.durations import format_duration
 from jobmock.core.export import Span
 from jobmock.core.fixture_files import FixtureError, FixtureProblem, Invalid, LoadedFile, Loc
 from jobmock.core.generate import Generator, derive_seed
 from jobmock.core.generated_sets import BlockMix, IdCodec, Schedule
-from jobmock.core.golang import micros
 from jobmock.vendors.prunner import fixture_models as fx
 from jobmock.vendors.prunner.graph import run_job
 from jobmock.vendors.prunner.loader import (

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from jobmock.core.clock import micros
 from jobmock.core.fixture_files import FixtureError, FixtureProblem, Invalid, LoadedFile, Loc
 from jobmock.core.generate import Generator, Rng
-from jobmock.core.golang import micros
 from jobmock.vendors.prunner import fixture_models as fx
 from jobmock.vendors.prunner.graph import task_order
 from jobmock.vendors.prunner.records import (
