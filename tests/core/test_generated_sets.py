@@ -104,6 +104,25 @@ def test_a_selection_counts_and_locates_as_a_scan_does(weights: list[int]) -> No
         )
 
 
+def test_a_count_or_a_rank_asks_no_index_its_category() -> None:
+    """Counting and locating at any depth is arithmetic: the predicate is asked once per
+    category, when the selection is made, and never about an index."""
+    asked: list[int] = []
+    mix = BlockMix([7, 2, 1], "set")
+
+    def wanted(category: int) -> bool:
+        asked.append(category)
+        return category == 2
+
+    selection = mix.select(wanted)
+    assert asked == [0, 1, 2]
+    edges = [*range(17, 20), *range(10**12, 10**12 + 5)]  # whole blocks of 10 in between
+    expected = (10**12 - 20) // 10 + sum(1 for i in edges if mix.category(i) == 2)
+    assert selection.count(17, 10**12 + 5) == expected
+    assert mix.category(selection.nth(10**9)) == 2
+    assert asked == [0, 1, 2]
+
+
 def test_mix_refuses_empty_weights() -> None:
     with pytest.raises(ValueError):
         BlockMix([0, 0])
