@@ -308,6 +308,8 @@ def _print(
     if args.allow_busy and busiest > args.max_other_cpu:
         header.insert(0, f"BUSY MACHINE (--allow-busy; over {args.max_other_cpu:g} cores used by "
                       "others): these figures are noise, not a result")  # fmt: skip
+    elif args.allow_busy:
+        header.insert(0, "--allow-busy: a busy machine would not have been refused (it was quiet)")
     out = [*header, ""]
     for number, current in enumerate(rounds, 1):
         out += [
