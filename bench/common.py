@@ -32,6 +32,7 @@ def jobmock_cmd() -> list[str]:
 
 
 def bare_cmd(port: int) -> list[str]:
+    """The bare app launched by uvicorn's command line: the floor for start-up figures."""
     return [
         sys.executable,
         "-m",
@@ -45,6 +46,12 @@ def bare_cmd(port: int) -> list[str]:
         "warning",
         "--no-access-log",
     ]
+
+
+def bare_server_cmd(port: int) -> list[str]:
+    """The bare app on the server configuration ``jobmock serve`` uses: the floor for
+    request figures (``bare_server.py``)."""
+    return [sys.executable, str(BENCH / "bare_server.py"), str(port)]
 
 
 def wait_until(url: str, headers: dict[str, str], timeout: float = 30.0) -> float:

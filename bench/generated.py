@@ -1,8 +1,10 @@
 """Generated sets, 10 jobs against 1,000,000, per vendor: start-up (create_app), resident memory,
 the latency of a job-detail GET and of a filtered list page (in-process, median). The goal: memory
-and detail latency flat (within 10 %) between the two.
+and detail latency flat (within 10 %) between the two. And, at the largest count, each paged
+list's page 0 against its deepest full page (page 49,999 of a million unfiltered jobs): the goal
+is the same cost (within 10 %).
 
-    python bench/generated.py [--vendors nunu] [--counts 10,1000000]
+    python bench/generated.py [--vendors nunu] [--counts 10,1000000] [--deep-only]
 
 Each measurement runs in a fresh process on a copy of the bundled fixtures whose generated block
 is given the count (in each of its ``fields``, with ``extra`` settings). URLs are formatted with
@@ -13,15 +15,18 @@ and ``run`` (detail: taken from the answer to ``sample``, formatted with ``n`` <
 ``mint_token`` signs for its fixtures. A vendor whose list has no paging (``stream``) is measured
 by the time to the first bytes of its streamed list (``list_page_ms``: the pipelines and the
 newest jobs), and by one whole list, read and dropped as it arrives (``list_full_ms``,
-``list_mb``); peak memory then includes that.
+``list_mb``); peak memory then includes that. Deep pages are measured on the generated jobs
+alone (the ``drop`` files left out), in CPU time, page 0 and the deep page taking turns.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
+from typing import Any
 
 from common import ROOT, report
 
@@ -35,6 +40,13 @@ VENDORS: dict[str, dict[str, object]] = {
         "detail": "/nunu/api/v1/jobs/{id}",
         "list": "/nunu/api/v1/jobs?status=completed&page_size=20&page={page}",
         "headers": '{"X-Api-Key": "nunu_test_key"}',
+        "drop": ["jobs.yaml", "seed.yaml"],
+        "deep": {
+            "jobs": "/nunu/api/v1/jobs?page_size=20&page={page}",
+            "jobs, status=completed": "/nunu/api/v1/jobs?status=completed&page_size=20&page={page}",
+            "runs, bugs=true": "/nunu/api/v1/runs?bugs=true&page_size=20&page={page}",
+        },
+        "total": ["pagination", "total_count"],
     },
     # `count` jobs with `count` past runs each (a million by a million: 10^12 runs, none
     # stored). Daily schedules are left out: a million days reaches back past year 1.
@@ -47,6 +59,13 @@ VENDORS: dict[str, dict[str, object]] = {
         "detail": INTUNED + "/jobs/{job}/runs/{run}",
         "list": INTUNED + "/jobs/{job}/runs?pageSize=20&pageNumber={page}&sortBy=status,asc",
         "headers": '{"x-api-key": "intuned_test_key"}',
+        "drop": ["jobs.yaml"],
+        "deep": {
+            "a job's runs": INTUNED + "/jobs/{job}/runs?pageSize=20&pageNumber={page}",
+            "runs, sortBy=status,asc": INTUNED
+            + "/jobs/{job}/runs?pageSize=20&pageNumber={page}&sortBy=status,asc",
+        },
+        "total": ["totalCount"],
     },
     "prunner": {
         "file": "generated.yaml",
@@ -60,10 +79,16 @@ VENDORS: dict[str, dict[str, object]] = {
         "detail": "/osapi/job/{id}",
         "list": "/osapi/job?status=failed&limit=20&offset={offset}",
         "headers": '{"Authorization": "Bearer {token}"}',
+        "drop": ["jobs.yaml", "seed.yaml"],
+        "deep": {
+            "jobs": "/osapi/job?limit=20&offset={offset}",
+            "jobs, status=failed": "/osapi/job?status=failed&limit=20&offset={offset}",
+        },
+        "total": ["total_items"],
     },
 }
 
-PROBE = r"""
+SETUP = r"""
 import asyncio, json, random, resource, statistics, sys, time, tempfile, shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -77,6 +102,8 @@ import httpx
 vendor, count, conf = sys.argv[1], int(sys.argv[2]), json.loads(sys.argv[3])
 root = Path(tempfile.mkdtemp())
 shutil.copytree(Path(sys.argv[4]) / vendor, root / vendor)
+for name in conf.get("dropped", []):  # generated jobs only: no fixture job on page 0
+    (root / vendor / name).unlink()
 path = root / vendor / conf["file"]
 doc = yaml.safe_load(path.read_text())
 for block in doc["generate"]:
@@ -98,6 +125,11 @@ app = create_app(Settings(clock="manual", vendors=vendor, fixtures=root))
 t2 = time.perf_counter()
 handle = InProcessHandle(app)
 total = handle._call("GET", f"/jobs/{vendor}", params={"limit": 1})["total"]
+"""
+
+PROBE = (
+    SETUP
+    + r"""
 rng = random.Random(1)
 ids = []
 for _ in range(200):
@@ -178,12 +210,43 @@ peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"create_app_ms": (t2 - t1) * 1000, "rss_mb": rss, "peak_rss_mb": peak,
                   "detail_ms": detail, "list_page_ms": listing, "jobs": total, **extra}))
 """
+)
+
+#: Page 0 against the deepest full page of each list, in CPU time (both threads: the client's
+#: and the app's), interleaved, medians; on generated jobs only.
+DEEP = (
+    SETUP
+    + r"""
+job = handle.job_ids(vendor, offset=total - 1, limit=1)[0].rsplit(":", 1)[-1]
+found = {}
+with httpx.Client(transport=JobmockTransport(app), base_url="http://jobmock",
+                  headers=headers) as client:
+    for label, url in conf["deep"].items():
+        body = client.get(url.format(page=0, offset=0, job=job)).json()
+        for step in conf["total"]:
+            body = body[step]
+        deepest = body // 20 - 1
+        urls = [url.format(page=p, offset=p * 20, job=job) for p in (0, deepest)]
+        samples = [[], []]
+        for n in range(201):
+            for k, u in enumerate(urls):
+                start = time.process_time()
+                response = client.get(u)
+                if n:  # the first is a warm-up
+                    samples[k].append(time.process_time() - start)
+                assert response.status_code == 200, (u, response.text[:200])
+        found[label] = {"total": body, "deep_page": deepest,
+                        "page0_ms": statistics.median(samples[0]) * 1000,
+                        "deep_ms": statistics.median(samples[1]) * 1000}
+print(json.dumps(found))
+"""
+)
 
 
-def measure(vendor: str, count: int) -> dict[str, float]:
-    conf = VENDORS[vendor]
+def measure(vendor: str, count: int, probe: str = PROBE, **conf: object) -> dict[str, Any]:
+    settings = json.dumps({**VENDORS[vendor], **conf})
     out = subprocess.run(
-        [sys.executable, "-c", PROBE, vendor, str(count), json.dumps(conf), str(ROOT / "fixtures")],
+        [sys.executable, "-c", probe, vendor, str(count), settings, str(ROOT / "fixtures")],
         capture_output=True,
         text=True,
         check=True,
@@ -191,14 +254,40 @@ def measure(vendor: str, count: int) -> dict[str, float]:
     return dict(json.loads(out.strip().splitlines()[-1]))
 
 
+def deep_pages(vendor: str, count: int) -> dict[str, float]:
+    """Page 0 and the deepest full page of each of the vendor's lists, over ``count`` generated
+    jobs and nothing else."""
+    conf = VENDORS[vendor]
+    if "deep" not in conf:
+        print(f"{vendor}: no paged list (its job list is streamed whole)")
+        return {}
+    results: dict[str, float] = {}
+    rows = measure(vendor, count, DEEP, dropped=conf["drop"])
+    print(f"\n{vendor}, {count:,} generated jobs | page 0 | deepest full page | ratio")
+    for label, row in rows.items():
+        ratio = row["deep_ms"] / row["page0_ms"]
+        print(
+            f"{label} ({row['total']:,}) | {row['page0_ms']:.2f} ms | "
+            f"{row['deep_ms']:.2f} ms (page {row['deep_page']:,}) | {ratio:.2f}"
+        )
+        key = re.sub(r"\W+", "_", f"{vendor}_{label}")
+        results |= {f"{key}_page0_ms": row["page0_ms"], f"{key}_deep_ms": row["deep_ms"]}
+        results[f"{key}_deep_ratio"] = ratio
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--vendors", default=",".join(VENDORS))
     parser.add_argument("--counts", default="10,1000000")
+    parser.add_argument("--deep-only", action="store_true", help="only page 0 against deep pages")
     args = parser.parse_args()
     counts = [int(c) for c in args.counts.split(",")]
     results: dict[str, float] = {}
     for vendor in args.vendors.split(","):
+        results |= deep_pages(vendor, counts[-1])
+        if args.deep_only:
+            continue
         rows = {count: measure(vendor, count) for count in counts}
         for count, row in rows.items():
             for key, value in row.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 import re
 from collections import Counter
 from datetime import UTC, datetime
@@ -81,6 +82,45 @@ def test_mix_iterates_matches_after_a_skip(skip: int) -> None:
     expected = [i for i in range(3, 60_000) if mix.category(i) == 2][skip : skip + 5]
     found = mix.iter_matching(lambda c: c == 2, 3, 60_000, skip=skip)
     assert [next(found) for _ in range(5)] == expected
+
+
+@pytest.mark.parametrize("weights", [[7, 2, 1], [16, 0, 2, 1, 1, 5, 0, 3], [1], [0, 9, 4]])
+def test_a_selection_counts_and_locates_as_a_scan_does(weights: list[int]) -> None:
+    mix = BlockMix(weights, "selection")
+    everything = [mix.category(i) for i in range(3000)]
+    rng = random.Random(len(weights))
+    for wanted in [{0}, {1, 2}, set(range(0, len(weights), 2)), set(range(len(weights)))]:
+        selection = mix.select(wanted.__contains__)
+        matches = [i for i, c in enumerate(everything) if c in wanted]
+        for _ in range(200):
+            start, stop = sorted(rng.randrange(3001) for _ in range(2))
+            assert selection.count(start, stop) == sum(start <= i < stop for i in matches)
+        for rank in [0, 1, len(matches) // 2, len(matches) - 1]:
+            if rank >= 0 and matches:
+                assert selection.nth(rank) == matches[rank]
+        deep = 10**12 + 7
+        assert selection.count(deep, deep + 3000) == sum(
+            1 for i in range(deep, deep + 3000) if mix.category(i) in wanted
+        )
+
+
+def test_a_count_or_a_rank_asks_no_index_its_category() -> None:
+    """Counting and locating at any depth is arithmetic: the predicate is asked once per
+    category, when the selection is made, and never about an index."""
+    asked: list[int] = []
+    mix = BlockMix([7, 2, 1], "set")
+
+    def wanted(category: int) -> bool:
+        asked.append(category)
+        return category == 2
+
+    selection = mix.select(wanted)
+    assert asked == [0, 1, 2]
+    edges = [*range(17, 20), *range(10**12, 10**12 + 5)]  # whole blocks of 10 in between
+    expected = (10**12 - 20) // 10 + sum(1 for i in edges if mix.category(i) == 2)
+    assert selection.count(17, 10**12 + 5) == expected
+    assert mix.category(selection.nth(10**9)) == 2
+    assert asked == [0, 1, 2]
 
 
 def test_mix_refuses_empty_weights() -> None:

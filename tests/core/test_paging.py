@@ -84,3 +84,22 @@ def test_only_fresh_items_when_the_settled_state_fails_the_filter() -> None:
     assert source.count() == len(fresh)
     page, total = merged_page([source], 3, 5)
     assert (page, total) == (fresh[3:8], len(fresh))
+
+
+def test_pages_at_every_depth_with_shared_keys() -> None:
+    """Explicit items sharing keys with generated ones (and with each other) land where a
+    stable sort puts them: sources in order, each newest first."""
+    first, expected_first = bulk(5000, 60.0, 25, 1, {3, 4000}, 2, "e")
+    second, expected_second = bulk(800, 400.0, 3, None, {799}, 1, "f")
+    rng = random.Random(7)
+    shared = [key for key, _ in rng.sample(expected_first + expected_second, 40)]
+    explicit = [(key, f"y{i}") for i, key in enumerate(shared + shared[:5])]
+    ordered = sorted(explicit, key=lambda p: -p[0])
+    expected = sorted([*ordered, *expected_first, *expected_second], key=lambda p: -p[0])
+    sources: list[Source] = [ListSource(explicit), first, second]
+    offsets = [0, 7, *rng.sample(range(len(expected)), 40), len(expected) - 3, len(expected) + 9]
+    for offset in offsets:
+        for size in (1, 20):
+            page, total = merged_page(sources, offset, size)
+            assert total == len(expected)
+            assert page == [item for _, item in expected[offset : offset + size]], offset

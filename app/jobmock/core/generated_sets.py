@@ -178,47 +178,101 @@ class BlockMix:
         a, c = self._affine(block)
         return bisect_right(self._bounds, (a * slot + c) % self.block)
 
+    def select(self, matching: Callable[[int], bool]) -> Selection:
+        """The categories ``matching`` accepts, ready to be counted and located by arithmetic."""
+        return Selection(self, matching)
+
     def count(self, matching: Callable[[int], bool], stop: int, start: int = 0) -> int:
         """How many indices in ``[start, stop)`` fall in a category ``matching`` accepts."""
-        if stop <= start:
-            return 0
-        per_block = sum(w for c, w in enumerate(self.weights) if matching(c))
-        first_full = -(-start // self.block)
-        last_full = stop // self.block
-        if first_full >= last_full:
-            return sum(1 for i in range(start, stop) if matching(self.category(i)))
-        counted = per_block * (last_full - first_full)
-        counted += sum(
-            1 for i in range(start, first_full * self.block) if matching(self.category(i))
-        )
-        counted += sum(1 for i in range(last_full * self.block, stop) if matching(self.category(i)))
-        return counted
+        return self.select(matching).count(start, stop)
 
     def iter_matching(
         self, matching: Callable[[int], bool], start: int, stop: int, skip: int = 0
     ) -> Iterator[int]:
-        """Indices in ``[start, stop)`` whose category matches, after skipping ``skip`` of them
-        (whole blocks are skipped arithmetically)."""
-        per_block = sum(w for c, w in enumerate(self.weights) if matching(c))
-        if per_block == 0:
+        """Indices in ``[start, stop)`` whose category matches, after skipping ``skip`` of them."""
+        return self.select(matching).iter_from(start, stop, skip)
+
+
+def _floor_sum(n: int, m: int, a: int, b: int) -> int:
+    """``sum(floor((a * i + b) / m) for i in range(n))`` for non-negative ``a`` and ``b``, in
+    O(log m) steps (the Euclid-like reduction of the AtCoder Library's ``floor_sum``)."""
+    total = 0
+    while True:
+        if a >= m:
+            total += n * (n - 1) // 2 * (a // m)
+            a %= m
+        if b >= m:
+            total += n * (b // m)
+            b %= m
+        top = a * n + b
+        if top < m:
+            return total
+        n, b = divmod(top, m)
+        m, a = a, m
+
+
+class Selection:
+    """The indices of a ``BlockMix`` whose category a predicate accepts, counted and located
+    without visiting them, so a count or a rank costs the same at index 10 and at 10^12.
+
+    A block maps slot ``s`` to the value ``(a * s + c) % block``; a category owns an interval of
+    values. How many of a block's first ``k`` slots land in ``[low, high)`` is a difference of
+    two floor sums: ``[x % m < w] == x // m - (x - w) // m`` for ``0 < w <= m``."""
+
+    def __init__(self, mix: BlockMix, matching: Callable[[int], bool]) -> None:
+        self.mix = mix
+        self.matching = matching
+        self.intervals: list[tuple[int, int]] = []
+        low = 0
+        for category, high in enumerate(mix._bounds):
+            if low < high and matching(category):
+                if self.intervals and self.intervals[-1][1] == low:
+                    low = self.intervals.pop()[0]
+                self.intervals.append((low, high))
+            low = high
+        self.per_block = sum(high - low for low, high in self.intervals)
+
+    def _in_block(self, block: int, slots: int) -> int:
+        """How many of the first ``slots`` slots of ``block`` match."""
+        size = self.mix.block
+        if slots <= 0 or self.per_block in (0, size):
+            return 0 if slots <= 0 else slots * self.per_block // size
+        a, c = self.mix._affine(block)
+        return sum(
+            _floor_sum(slots, size, a, c - low + size) - _floor_sum(slots, size, a, c - high + size)
+            for low, high in self.intervals
+        )
+
+    def before(self, stop: int) -> int:
+        """How many indices in ``[0, stop)`` match."""
+        block, slot = divmod(stop, self.mix.block)
+        return block * self.per_block + self._in_block(block, slot)
+
+    def count(self, start: int, stop: int) -> int:
+        """How many indices in ``[start, stop)`` match."""
+        return self.before(stop) - self.before(start) if stop > start else 0
+
+    def nth(self, rank: int) -> int:
+        """The index of the ``rank``-th match (from 0) counting from index 0."""
+        block, inside = divmod(rank, self.per_block)
+        low, high = 0, self.mix.block - 1
+        while low < high:  # the first slot whose prefix holds ``inside + 1`` matches
+            middle = (low + high) // 2
+            if self._in_block(block, middle + 1) > inside:
+                high = middle
+            else:
+                low = middle + 1
+        return block * self.mix.block + low
+
+    def iter_from(self, start: int, stop: int, skip: int = 0) -> Iterator[int]:
+        """Matching indices in ``[start, stop)`` in order, after skipping ``skip`` of them."""
+        if self.per_block == 0:
             return
-        index = start
-        # Jump over whole blocks while the skip covers them.
-        block_start = -(-index // self.block) * self.block
-        while index < min(block_start, stop) and skip:
-            if matching(self.category(index)):
-                skip -= 1
-            index += 1
-        if skip and index == block_start:
-            blocks = min(skip // per_block, (stop - index) // self.block)
-            index += blocks * self.block
-            skip -= blocks * per_block
+        index = self.nth(self.before(start) + skip)
+        category, matching = self.mix.category, self.matching
         for i in range(index, stop):
-            if matching(self.category(i)):
-                if skip:
-                    skip -= 1
-                else:
-                    yield i
+            if matching(category(i)):
+                yield i
 
 
 @dataclass(frozen=True)
