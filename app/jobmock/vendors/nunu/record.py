@@ -86,4 +86,4 @@ def _time(text: str) -> Any:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-RECORDER = NunuRecorder()
+
