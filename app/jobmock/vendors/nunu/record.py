@@ -68,7 +68,7 @@ class NunuRecorder:
         for name in ("status", "completed_at"):
             job.pop(name, None)
         job["timeline"] = steps
-        return RecordedJob(recorded.job_id, job, {})
+        return RecordedJob(recorded.job_id, job, recorded.sections)
 
     def definitions(self, options: RecordOptions, jobs: list[RecordedJob]) -> dict[str, Any]:
         projects = sorted({job.job["project_id"] for job in jobs} or {DEFAULT_PROJECT})
