@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from jobmock.core.vendor import Vendor, VendorSpec
 
 if TYPE_CHECKING:
+    from jobmock.core.recording.vendor import VendorRecorder
     from collections.abc import Sequence
 
     from jobmock.core.export import FixtureReader
@@ -159,4 +160,10 @@ def mint_token(directory: Path, request: TokenRequest) -> str:
     )
 
 
-VENDOR = Vendor(SPEC, create, fixture_reader, mint_token)
+def recorder() -> VendorRecorder:
+    from jobmock.vendors.osapi.record import OsapiRecorder
+
+    return OsapiRecorder()
+
+
+VENDOR = Vendor(SPEC, create, fixture_reader, mint_token, recorder)
