@@ -6,18 +6,22 @@ cannot pin)."""
 from __future__ import annotations
 
 import shutil
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from jobmock.testing import MockServer
+from jobmock.vendors.osapi.jwt.minting import mint
 from tests.conftest import START
 from tests.helpers import ROOT
 
 WORKSPACE = "123e4567-e89b-12d3-a456-426614174000"
 NUNU_KEY = "nunu_recording_secret_key_4711"
 INTUNED_KEY = "intuned-recording-secret-4711"
+PRUNNER_SECRET = "prunner-recording-secret-4711"
+OSAPI_KEY = "osapi-recording-signing-key-4711"
 #: nunu's poll-driven job: each read moves it, so the vendor and its recording part ways.
 POLL_DRIVEN = "ca02135e-92b1-43f2-8ede-0d7ac3baea9e"
 MID_PAUSE = {"PAUSING", "PAUSED", "RESUMING"}
@@ -51,6 +55,14 @@ def vendor_fixtures(tmp: Path, slug: str) -> Path:
             data["jobs"] = [job for job in data["jobs"] if job["job_id"] != POLL_DRIVEN]
 
         _edit(root / "nunu" / "jobs.yaml", drop_poll_driven)
+    if slug == "prunner":
+        (root / "prunner" / "recording.yaml").write_text(
+            f"schema_version: 1\njwt_secret: {PRUNNER_SECRET}\n"
+        )
+    if slug == "osapi":
+        (root / "osapi" / "recording.yaml").write_text(
+            f"schema_version: 1\nsecurity: {{signing_key: {OSAPI_KEY}}}\n"
+        )
     if slug == "intuned":
 
         def add_key(data: dict[str, Any]) -> None:
@@ -75,3 +87,8 @@ def playing(tmp: Path, slug: str, **overrides: Any) -> MockServer:
 def replaying(out: Path, slug: str) -> MockServer:
     """A second jobmock serving the recording, on the same clock."""
     return MockServer(start_time=START, vendors=slug, fixtures=out)
+
+
+def osapi_token(key: str = OSAPI_KEY) -> str:
+    later = START + timedelta(days=90)
+    return mint(key.encode(), roles=("admin",), subject="recorder", issued_at=START, expires_at=later)

@@ -20,7 +20,7 @@ PAGE = 100
 
 
 class NunuRecorder:
-    personal = frozenset({"user_id", "stopped_by"})
+    personal = frozenset({"user_id", "key_id"})
 
     def connect(self, options: RecordOptions) -> VendorApi:
         unused(options, SLUG, "jwt_secret", "workspace")
