@@ -91,4 +91,6 @@ def replaying(out: Path, slug: str) -> MockServer:
 
 def osapi_token(key: str = OSAPI_KEY) -> str:
     later = START + timedelta(days=90)
-    return mint(key.encode(), roles=("admin",), subject="recorder", issued_at=START, expires_at=later)
+    return mint(
+        key.encode(), roles=("admin",), subject="recorder", issued_at=START, expires_at=later
+    )

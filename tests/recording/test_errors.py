@@ -122,7 +122,10 @@ def test_a_follow_that_outlasts_its_timeout_is_partial(
         (["nunu"], "record: say which jobs: --job ID (repeatable), --all, or --follow ID"),
         (["acme", "--all"], "record: unknown vendor 'acme' (one of nunu, intuned, prunner, osapi)"),
         (["nunu", "--all", "--timeout", "soon"], None),
-        (["nunu", "--all"], "record nunu: nunu: give the API key (sent as X-Api-Key) as --credential"),
+        (
+            ["nunu", "--all"],
+            "record nunu: nunu: give the API key (sent as X-Api-Key) as --credential",
+        ),
         (
             ["nunu", "--all", "--credential", NUNU_KEY, "--workspace", WORKSPACE],
             "record nunu: nunu: --workspace means nothing to nunu; leave it out",

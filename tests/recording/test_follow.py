@@ -1,69 +1,135 @@
-"""``--follow``: a job that runs on the vendor's (manual) clock, polled until it ends; its
-timeline replays on the second jobmock's clock, each state at its moment."""
+"""``--follow``: a job that runs on the vendor's (manual) clock, polled until it ends. The test
+moves the vendor's clock and waits for the follower's next read after each move (so what it saw
+is what the clock showed then); the recording then replays on a second jobmock: at each of
+those moments, the same documents, byte for byte."""
 
 from __future__ import annotations
 
 import threading
 import time
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
 import yaml
 
 from jobmock.cli import main
+from jobmock.core.auth import mint_jwt
 from jobmock.testing import MockServer
 from tests.conftest import START
-from tests.recording.conftest import NUNU_KEY, playing, replaying
+from tests.recording.conftest import (
+    INTUNED_KEY,
+    NUNU_KEY,
+    PRUNNER_SECRET,
+    WORKSPACE,
+    playing,
+    replaying,
+)
+from tests.vendors.prunner.conftest import token as default_prunner_token
 
-JOB = "d1b7a1c2-3e4f-4a5b-8c6d-7e8f9a0b1c2d"
-#: When the vendor's job moves, from its creation (at START).
-STEPS = [("STARTING", 20), ("RUNNING", 25), ("COMPLETED", 300)]
+Snapshot = Callable[[httpx.Client], list[bytes]]
+#: The test's own reads of the vendor, told apart from the follower's.
+SNAPSHOT_AGENT = "test-snapshot"
 
 
-def _wait_for_poll(vendor: MockServer, after: int) -> None:
-    """Until the follower has read the job once more: it then saw what the clock shows now."""
+def _read_since(vendor: MockServer, slug: str, job: str, when: datetime) -> None:
+    """Until the follower has read the job at ``when`` on the vendor's clock."""
     deadline = time.monotonic() + 20
-    while len(vendor.handle.polls("nunu", JOB)) <= after:
-        assert time.monotonic() < deadline, "the follower stopped polling"
+    while True:
+        reads = [
+            read
+            for read in vendor.handle.requests(vendor=slug, job=job)
+            if read["headers"].get("user-agent") != SNAPSHOT_AGENT
+        ]
+        if reads and datetime.fromisoformat(reads[-1]["at"]) >= when:
+            return
+        assert time.monotonic() < deadline, "the follower stopped reading"
         time.sleep(0.005)  # waiting for the follower's next read; the clock stays put
 
 
-def test_a_followed_job_replays_at_its_pace(tmp_path: Path) -> None:
+def follow(
+    vendor: MockServer,
+    slug: str,
+    job: str,
+    args: list[str],
+    out: Path,
+    moments: list[int],
+    theirs: httpx.Client,
+    snapshot: Snapshot,
+) -> dict[int, list[bytes]]:
+    """Record ``job`` with ``--follow`` while the vendor's clock moves to each of ``moments``
+    (seconds from START); what ``snapshot`` read from the vendor at each."""
+    codes: list[int] = []
+    command = ["record", slug, "--base-url", vendor.base_url(slug), *args, "--follow", job]
+    command += ["--interval", "0.01s", "--timeout", "60s", "--out", str(out)]
+    theirs.headers["User-Agent"] = SNAPSHOT_AGENT
+    follower = threading.Thread(target=lambda: codes.append(main(command)))
+    follower.start()
+    seen = {0: snapshot(theirs)}
+    _read_since(vendor, slug, job, START)
+    for moment in moments:
+        vendor.handle.set_time(START + timedelta(seconds=moment))
+        seen[moment] = snapshot(theirs)
+        _read_since(vendor, slug, job, START + timedelta(seconds=moment))
+    follower.join(30)
+    assert codes == [0]
+    return seen
+
+
+def replays(
+    out: Path,
+    slug: str,
+    headers: dict[str, str],
+    prefix: str,
+    seen: dict[int, list[bytes]],
+    snapshot: Snapshot,
+) -> None:
+    with (
+        replaying(out, slug) as replay,
+        httpx.Client(base_url=replay.base_url(slug) + prefix, headers=headers) as ours,
+    ):
+        for moment, documents in seen.items():
+            replay.handle.set_time(START + timedelta(seconds=moment))
+            assert snapshot(ours) == documents, moment
+
+
+NUNU_JOB = "d1b7a1c2-3e4f-4a5b-8c6d-7e8f9a0b1c2d"
+
+
+def test_a_followed_nunu_job_replays_at_its_pace(tmp_path: Path) -> None:
     out = tmp_path / "recorded"
-    with playing(tmp_path, "nunu") as vendor:
+
+    def snapshot(client: httpx.Client) -> list[bytes]:
+        job = client.get(f"/jobs/{NUNU_JOB}")
+        return [job.content, client.get("/runs/fllw0000001").content]
+
+    with playing(tmp_path, "nunu") as vendor, vendor.handle.client("nunu") as theirs:
+        theirs.headers["X-Api-Key"] = NUNU_KEY
         vendor.handle.add_job(
             "nunu",
             {
-                "job_id": JOB,
+                "job_id": NUNU_JOB,
                 "test_name": "Followed job",
                 "runs": [{"multiplayer_run_id": "fllw0000001"}],
                 "timeline": [
                     {"status": "QUEUED", "at": "0s"},
-                    *({"status": s, "at": f"{at}s"} for s, at in STEPS[:2]),
+                    {"status": "STARTING", "at": "20s"},
+                    {"status": "RUNNING", "at": "25s"},
                     {"status": "COMPLETED", "at": "300s", "result": "FAILED"},
                 ],
             },
         )
-        codes: list[int] = []
-        args = ["record", "nunu", "--base-url", vendor.base_url("nunu"), "--credential", NUNU_KEY]
-        args += ["--follow", JOB, "--interval", "0.01s", "--timeout", "60s", "--out", str(out)]
-        follower = threading.Thread(target=lambda: codes.append(main(args)))
-        follower.start()
-        _wait_for_poll(vendor, 0)
-        now = 0
-        for _, at in STEPS:
-            seen = len(vendor.handle.polls("nunu", JOB))
-            vendor.handle.advance(at - now)
-            now = at
-            _wait_for_poll(vendor, seen)
-        follower.join(30)
-        assert codes == [0]
-        headers = {"X-Api-Key": NUNU_KEY}
-        with httpx.Client(base_url=vendor.base_url("nunu"), headers=headers) as theirs:
-            final = theirs.get(f"/jobs/{JOB}").content
-            run = theirs.get("/runs/fllw0000001").content
-
+        seen = follow(
+            vendor,
+            "nunu",
+            NUNU_JOB,
+            ["--credential", NUNU_KEY],
+            out,
+            [10, 20, 25, 200, 300],
+            theirs,
+            snapshot,
+        )
     recorded = yaml.safe_load((out / "nunu" / "recorded.yaml").read_text())["jobs"]
     assert [job["timeline"] for job in recorded] == [
         [
@@ -73,13 +139,58 @@ def test_a_followed_job_replays_at_its_pace(tmp_path: Path) -> None:
             {"status": "COMPLETED", "at": "5m", "result": "FAILED"},
         ]
     ]
-    with replaying(out, "nunu") as replay, replay.handle.client("nunu") as ours:
-        ours.headers["X-Api-Key"] = "nunu_test_key"
-        assert ours.get(f"/jobs/{JOB}").json()["status"] == "QUEUED"
-        for status, at in STEPS:
-            replay.handle.set_time(START + timedelta(seconds=at - 0.5))
-            assert ours.get(f"/jobs/{JOB}").json()["status"] != status
-            replay.handle.advance(0.5)
-            assert ours.get(f"/jobs/{JOB}").json()["status"] == status
-        assert ours.get(f"/jobs/{JOB}").content == final
-        assert ours.get("/runs/fllw0000001").content == run
+    replays(out, "nunu", {"X-Api-Key": "nunu_test_key"}, "", seen, snapshot)
+
+
+def test_a_followed_intuned_run_replays_at_its_pace(tmp_path: Path) -> None:
+    out = tmp_path / "recorded"
+    prefix = f"/{WORKSPACE}/projects/my-project"
+    job = "followed-job"
+
+    def snapshot(client: httpx.Client) -> list[bytes]:
+        runs = client.get(f"/jobs/{job}/runs")
+        ids = [run["id"] for run in runs.json()["jobRuns"]]
+        return [runs.content, *(client.get(f"/jobs/{job}/runs/{i}").content for i in ids)]
+
+    with (
+        playing(tmp_path, "intuned") as vendor,
+        httpx.Client(
+            base_url=vendor.base_url("intuned") + prefix, headers={"x-api-key": INTUNED_KEY}
+        ) as theirs,
+    ):
+        vendor.handle.add_job("intuned", {"id": job, "project": "my-project"})
+        assert theirs.post(f"/jobs/{job}/trigger").status_code == 200
+        args = ["--credential", INTUNED_KEY, "--workspace", WORKSPACE, "--project", "my-project"]
+        seen = follow(vendor, "intuned", job, args, out, [30, 59, 60], theirs, snapshot)
+    (run,) = yaml.safe_load((out / "intuned" / "recorded.yaml").read_text())["jobs"][0]["runs"]
+    assert run["jobRun"]["timeline"][0] == {"status": "PENDING", "at": "0s"}
+    assert run["jobRun"]["timeline"][1]["status"] == "SUCCESS"
+    assert run["jobRun"]["timeline"][1]["at"] == "1m"
+    replays(out, "intuned", {"x-api-key": "intuned_test_key"}, prefix, seen, snapshot)
+
+
+def test_a_followed_prunner_job_replays_at_its_pace(tmp_path: Path) -> None:
+    out = tmp_path / "recorded"
+
+    def snapshot(client: httpx.Client) -> list[bytes]:
+        detail = client.get("/job/detail", params={"id": job})
+        tasks = [task["name"] for task in detail.json()["tasks"]]
+        logs = [client.get("/job/logs", params={"id": job, "task": t}).content for t in tasks]
+        return [detail.content, *logs]
+
+    with playing(tmp_path, "prunner") as vendor, vendor.handle.client("prunner") as theirs:
+        theirs.headers["Authorization"] = "Bearer " + mint_jwt(PRUNNER_SECRET, {"sub": "me"})
+        job = theirs.post("/pipelines/schedule", json={"pipeline": "failing"}).json()["jobId"]
+        seen = follow(
+            vendor,
+            "prunner",
+            job,
+            ["--jwt-secret", PRUNNER_SECRET],
+            out,
+            [3, 5, 8, 13, 15],
+            theirs,
+            snapshot,
+        )
+    replays(
+        out, "prunner", {"Authorization": f"Bearer {default_prunner_token()}"}, "", seen, snapshot
+    )

@@ -104,14 +104,18 @@ class PrunnerRecorder:
 
     def with_timeline(self, recorded: RecordedJob, seen: list[Seen]) -> RecordedJob:
         """A job's pace is in its document (task start and end), except when a failed task
-        failed: prunner shows no end for it, so the poll that first saw it failed says."""
+        failed: prunner shows no end for it. The job's end bounds it (exact when the failure
+        stopped the job); the poll that first saw it failed may say earlier (a pipeline that
+        runs on after a failure)."""
         doc = self._docs[recorded.job_id]
         tasks = recorded.job.get("tasks", {})
         for task in doc["tasks"] or []:
             failed = next((s for s in seen if s.unit == task["name"] and s.state == "error"), None)
             if failed is not None and task["start"] is not None and task["name"] in tasks:
-                start = _time(task["start"])
-                tasks[task["name"]]["duration"] = Span((failed.at - start).total_seconds())
+                seen_after = (failed.at - _time(task["start"])).total_seconds()
+                outcome = tasks[task["name"]]
+                # Never past the end the document shows: a poll sees a failure late, if at all.
+                outcome["duration"] = Span(min(seen_after, outcome["duration"]))
         return recorded
 
     def definitions(self, options: RecordOptions, jobs: list[RecordedJob]) -> dict[str, Any]:
