@@ -51,16 +51,14 @@ def record(
             if job_id not in request.follow:
                 recorded.append(recorder.record(api, job_id))
         if followed:
-            seen = follow(
-                recorder, api, followed, request.follow_timeout, request.poll_interval
-            )
+            seen = follow(recorder, api, followed, request.follow_timeout, request.poll_interval)
             for job_id in followed:
                 recorded.append(recorder.with_timeline(recorder.record(api, job_id), seen[job_id]))
-        data = _assemble(recorder, options, recorded)
+        data = _assemble(recorded)
     except RecordError as exc:
         if not recorded:
             raise
-        partial = _assemble(recorder, options, recorded, strict=False)
+        partial = _assemble(recorded, strict=False)
         text = _definitions(recorder, options, recorded) + dump(redactor.apply(partial))
         path = write_partial(folder, text, str(exc))
         raise RecordError(
@@ -88,13 +86,8 @@ def _job_ids(recorder: VendorRecorder, api: Any, request: RecordRequest) -> list
     return list(dict.fromkeys(ids))
 
 
-def _assemble(
-    recorder: VendorRecorder,
-    options: RecordOptions,
-    recorded: list[RecordedJob],
-    strict: bool = True,
-) -> dict[str, Any]:
-    """The file's sections: the definitions, what the jobs need beside them, then the jobs."""
+def _assemble(recorded: list[RecordedJob], strict: bool = True) -> dict[str, Any]:
+    """What the jobs need beside the definitions, then the jobs."""
     data: dict[str, Any] = {}
     for job in recorded:
         for name, value in job.sections.items():
@@ -137,4 +130,3 @@ def _header(slug: str, options: RecordOptions, request: RecordRequest) -> str:
         where = where.replace(parts.hostname or "", f"{parts.hostname}:{parts.port}", 1)
     redacted = " --redact" if request.redact else ""
     return f"# jobmock record {slug} --base-url {where}{redacted}\n"
-

@@ -86,7 +86,9 @@ class Redactor:
         return EMAIL.sub(lambda match: self._replace(match.group(0)), value)
 
     def _is_personal(self, key: object) -> bool:
-        return self.personal is not None and isinstance(key, str) and field_key(key) in self.personal
+        return (
+            self.personal is not None and isinstance(key, str) and field_key(key) in self.personal
+        )
 
     def _replace(self, value: str) -> str:
         if value in ("", CREDENTIAL):

@@ -87,7 +87,7 @@ class IntunedRecorder:
             runs.append({**response, "jobRun": run})
         return RecordedJob(recorded.job_id, {**recorded.job, "runs": runs}, recorded.sections)
 
-    def definitions(self, options: RecordOptions, jobs: list[RecordedJob]) -> dict[str, Any]:
+    def definitions(self, options: RecordOptions, _jobs: list[RecordedJob]) -> dict[str, Any]:
         if options.workspace is None or options.project is None:
             raise RecordError(f"{SLUG}: give --workspace and --project")
         project: dict[str, Any] = {"name": options.project, "workspace": options.workspace}

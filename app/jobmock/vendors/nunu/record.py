@@ -70,7 +70,7 @@ class NunuRecorder:
         job["timeline"] = steps
         return RecordedJob(recorded.job_id, job, recorded.sections)
 
-    def definitions(self, options: RecordOptions, jobs: list[RecordedJob]) -> dict[str, Any]:
+    def definitions(self, _options: RecordOptions, jobs: list[RecordedJob]) -> dict[str, Any]:
         projects = sorted({job.job["project_id"] for job in jobs} or {DEFAULT_PROJECT})
         if projects == [DEFAULT_PROJECT]:
             return {}
@@ -84,6 +84,3 @@ def _time(text: str) -> Any:
     from datetime import datetime
 
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
-

@@ -28,10 +28,10 @@ from typing import TYPE_CHECKING
 from jobmock.core.vendor import Vendor, VendorSpec
 
 if TYPE_CHECKING:
-    from jobmock.core.recording.vendor import VendorRecorder
     from collections.abc import Sequence
 
     from jobmock.core.export import FixtureReader
+    from jobmock.core.recording.vendor import VendorRecorder
     from jobmock.core.vendor import TokenRequest, VendorApp, VendorContext
     from jobmock.vendors.osapi.fixture_models import GenerateFixture
     from jobmock.vendors.osapi.generated import GeneratedSet

@@ -32,7 +32,7 @@ GIVEN = ("id", "status", "created", "operation", "result", "changed", "error", "
 
 
 class OsapiRecorder:
-    personal = frozenset()
+    personal: frozenset[str] = frozenset()
 
     def connect(self, options: RecordOptions) -> VendorApi:
         unused(options, SLUG, "jwt_secret", "workspace", "project")
@@ -69,11 +69,11 @@ class OsapiRecorder:
         status = answer.body["status"]
         return Progress({"job": status}, status in FINAL, answer.at)
 
-    def with_timeline(self, recorded: RecordedJob, seen: list[Seen]) -> RecordedJob:
+    def with_timeline(self, recorded: RecordedJob, _seen: list[Seen]) -> RecordedJob:
         """An OSAPI job's pace is in its own events, exact (see ``_timeline``)."""
         return recorded
 
-    def definitions(self, options: RecordOptions, jobs: list[RecordedJob]) -> dict[str, Any]:
+    def definitions(self, _options: RecordOptions, jobs: list[RecordedJob]) -> dict[str, Any]:
         hosts = {
             item["hostname"]
             for job in jobs
@@ -122,7 +122,11 @@ def _offsets(doc: dict[str, Any], items: list[dict[str, Any]], created: int) -> 
         if "duration" not in state:
             continue
         took = golang.parse_duration(state["duration"])
-        start = next(i for i, it in enumerate(items) if it.get("hostname") == host and it["event"] == "started")
+        start = next(
+            i
+            for i, it in enumerate(items)
+            if it.get("hostname") == host and it["event"] == "started"
+        )
         end = max(
             i for i, it in enumerate(items)
             if it.get("hostname") == host and it["event"] in TERMINAL_EVENTS

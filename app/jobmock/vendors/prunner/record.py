@@ -77,11 +77,12 @@ class PrunnerRecorder:
         main_end = _main_end(doc)
         if doc["canceled"] and _cancel_requested(doc):
             # Waiting jobs have no start: any moment before they would have started will do.
-            at = 0.0 if doc["start"] is None else _seconds(doc["created"], main_end)
+            ended = doc["start"] is None or main_end is None
+            at = 0.0 if ended else _seconds(doc["created"], str(main_end))
             job["cancel_after"] = Span(at)
         tasks: dict[str, Any] = {}
         for task in doc["tasks"] or []:
-            outcome = _outcome(task, doc, main_end)
+            outcome = _outcome(task, main_end)
             if task["start"] is not None:
                 logs = api.get(
                     "/job/logs",
@@ -118,9 +119,9 @@ class PrunnerRecorder:
                 outcome["duration"] = Span(min(seen_after, outcome["duration"]))
         return recorded
 
-    def definitions(self, options: RecordOptions, jobs: list[RecordedJob]) -> dict[str, Any]:
+    def definitions(self, _options: RecordOptions, jobs: list[RecordedJob]) -> dict[str, Any]:
         docs = [self._docs[job.job_id] for job in jobs]
-        pipelines = {name: {"tasks": {}} for name in self._pipelines}
+        pipelines: dict[str, Any] = {name: {"tasks": {}} for name in self._pipelines}
         for name in dict.fromkeys(doc["pipeline"] for doc in docs):
             pipelines[name] = _pipeline([doc for doc in docs if doc["pipeline"] == name])
         out: dict[str, Any] = {}
@@ -149,7 +150,7 @@ def _main_end(doc: dict[str, Any]) -> str | None:
     handler = next((t for t in doc["tasks"] or [] if t["name"] == ON_ERROR), None)
     if handler is not None and handler["start"] is not None:
         return str(handler["start"])
-    return doc["end"]
+    return None if doc["end"] is None else str(doc["end"])
 
 
 def _cancel_requested(doc: dict[str, Any]) -> bool:
@@ -161,7 +162,7 @@ def _cancel_requested(doc: dict[str, Any]) -> bool:
     return doc.get("lastError") == CONTEXT_CANCELED and not failed
 
 
-def _outcome(task: dict[str, Any], doc: dict[str, Any], main_end: str | None) -> dict[str, Any]:
+def _outcome(task: dict[str, Any], main_end: str | None) -> dict[str, Any]:
     status, start = task["status"], task["start"]
     outcome: dict[str, Any] = {}
     if start is None:
