@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
@@ -31,6 +32,14 @@ class Answer:
     followed job's pace is the vendor's, on whatever clock it runs."""
 
 
+def shown_url(url: str) -> str:
+    """``url`` without a user, password, query or fragment, which may hold secrets."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit(parts._replace(netloc=netloc, query="", fragment=""))
+
+
 def excerpt(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= EXCERPT else flat[:EXCERPT] + "..."
@@ -48,9 +57,9 @@ class VendorApi:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.title = title
-        self.base_url = base_url.rstrip("/")
+        self.base_url = shown_url(base_url.rstrip("/"))
         self._client = httpx.Client(
-            base_url=self.base_url, headers=headers, timeout=timeout, transport=transport
+            base_url=base_url.rstrip("/"), headers=headers, timeout=timeout, transport=transport
         )
 
     def close(self) -> None:
@@ -59,7 +68,7 @@ class VendorApi:
     def get(self, path: str, params: dict[str, Any] | None = None, *, about: str) -> Answer:
         """The JSON the vendor answers to ``GET path``; ``about`` names what was asked for
         (``job 1234``, ``the job list``) in any error."""
-        url = f"{self.base_url}{path}"
+        url = shown_url(f"{self.base_url}{path}")
         try:
             response = self._client.get(path, params=params)
         except httpx.HTTPError as exc:

@@ -3,14 +3,15 @@ need, redact, and write the file whole, or a marked partial file and the reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 from jobmock.core.export import dump
 from jobmock.core.fixture_files import FixtureError
+from jobmock.core.recording.api import shown_url
 from jobmock.core.recording.errors import RecordError
 from jobmock.core.recording.follow import follow
 from jobmock.core.recording.output import write_partial, write_whole
@@ -45,20 +46,26 @@ def record(
     api = recorder.connect(options)
     recorded: list[RecordedJob] = []
     try:
-        ids = _job_ids(recorder, api, request)
+        with unexpected("the job list"):
+            ids = _job_ids(recorder, api, request)
         followed = [job_id for job_id in ids if job_id in request.follow]
         for job_id in ids:
             if job_id not in request.follow:
-                recorded.append(recorder.record(api, job_id))
+                with unexpected(f"job {job_id}"):
+                    recorded.append(recorder.record(api, job_id))
         if followed:
-            seen = follow(recorder, api, followed, request.follow_timeout, request.poll_interval)
+            timeout, interval = request.follow_timeout, request.poll_interval
+            with unexpected(f"job {', '.join(followed)}"):
+                seen = follow(recorder, api, followed, timeout, interval)
             for job_id in followed:
-                recorded.append(recorder.with_timeline(recorder.record(api, job_id), seen[job_id]))
+                with unexpected(f"job {job_id}"):
+                    job = recorder.with_timeline(recorder.record(api, job_id), seen[job_id])
+                recorded.append(job)
         data = _assemble(recorded)
     except RecordError as exc:
         if not recorded:
             raise
-        partial = _assemble(recorded, strict=False)
+        partial = _assemble(recorded)
         text = _definitions(recorder, options, recorded) + dump(redactor.apply(partial))
         path = write_partial(folder, text, str(exc))
         raise RecordError(
@@ -78,6 +85,20 @@ def record(
         ) from None
 
 
+@contextmanager
+def unexpected(about: str) -> Iterator[None]:
+    """An answer of another shape than the vendor's documented one, named instead of a
+    traceback: an API that changed, or a URL that is not the vendor's."""
+    try:
+        yield
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as exc:
+        what = f"no {exc.args[0]!r}" if isinstance(exc, KeyError) else str(exc)
+        raise RecordError(
+            f"{about}: the vendor's answer is not in the shape jobmock knows ({what}); is the "
+            "base URL the one the vendor's clients use?"
+        ) from None
+
+
 def _job_ids(recorder: VendorRecorder, api: Any, request: RecordRequest) -> list[str]:
     ids = list(request.jobs)
     if request.all:
@@ -86,12 +107,13 @@ def _job_ids(recorder: VendorRecorder, api: Any, request: RecordRequest) -> list
     return list(dict.fromkeys(ids))
 
 
-def _assemble(recorded: list[RecordedJob], strict: bool = True) -> dict[str, Any]:
-    """What the jobs need beside the definitions, then the jobs."""
+def _assemble(recorded: list[RecordedJob]) -> dict[str, Any]:
+    """What the jobs need beside the definitions (each item once), then the jobs."""
     data: dict[str, Any] = {}
     for job in recorded:
-        for name, value in job.sections.items():
-            _join(data, name, value, job.job_id, strict)
+        for name, items in job.sections.items():
+            held = data.setdefault(name, [])
+            held.extend(item for item in items if item not in held)
     data["jobs"] = [job.job for job in recorded]
     return data
 
@@ -103,30 +125,6 @@ def _definitions(
     return dump({"schema_version": 1, **recorder.definitions(options, recorded)})
 
 
-def _join(data: dict[str, Any], name: str, value: Any, job_id: str, strict: bool) -> None:
-    """``value`` added to section ``name``: list items once each; a mapping's entries, where
-    one named twice must be the same (prunner: a pipeline's tasks as two jobs show them)."""
-    if isinstance(value, list):
-        held = data.setdefault(name, [])
-        held.extend(item for item in value if item not in held)
-        return
-    held_map = data.setdefault(name, {})
-    for key, item in value.items():
-        if key in held_map and held_map[key] != item:
-            if strict:
-                raise RecordError(
-                    f"job {job_id}: its {name} {key!r} differs from what an earlier job showed "
-                    "(did it change between the jobs?); record them separately"
-                )
-            continue
-        held_map[key] = item
-
-
 def _header(slug: str, options: RecordOptions, request: RecordRequest) -> str:
-    parts = urlsplit(options.base_url)
-    # A URL may carry a user and password: never written.
-    where = urlunsplit(parts._replace(netloc=parts.hostname or "", query="", fragment=""))
-    if parts.port:
-        where = where.replace(parts.hostname or "", f"{parts.hostname}:{parts.port}", 1)
     redacted = " --redact" if request.redact else ""
-    return f"# jobmock record {slug} --base-url {where}{redacted}\n"
+    return f"# jobmock record {slug} --base-url {shown_url(options.base_url)}{redacted}\n"

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from jobmock.core.clock import as_utc
 from jobmock.core.recording.api import VendorApi
 
 
@@ -36,9 +37,8 @@ class RecordedJob:
     job_id: str
     job: dict[str, Any]
     """The fixture job, in the vendor's fixture format."""
-    sections: dict[str, Any] = field(default_factory=dict)
-    """Top-level sections the job needs beside ``jobs`` (nunu's ``runs``, prunner's
-    ``pipelines``, OSAPI's ``agents``): lists are joined, mappings merged."""
+    sections: dict[str, list[Any]] = field(default_factory=dict)
+    """Top-level lists the job needs beside ``jobs`` (nunu's ``runs``), joined across jobs."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,11 @@ class Seen:
     unit: str
     state: str
     at: datetime
+
+
+def timestamp(text: str) -> datetime:
+    """An ISO 8601 time from a vendor's document (``Z`` or an offset), in UTC."""
+    return as_utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
 
 
 class VendorRecorder(Protocol):

@@ -4,14 +4,19 @@ job's runs get their status timelines."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from jobmock.core.export import Span
 from jobmock.core.recording.api import Answer, VendorApi
 from jobmock.core.recording.errors import RecordError
 from jobmock.core.recording.options import required, unused
-from jobmock.core.recording.vendor import Progress, RecordedJob, RecordOptions, Seen
+from jobmock.core.recording.vendor import (
+    Progress,
+    RecordedJob,
+    RecordOptions,
+    Seen,
+    timestamp,
+)
 from jobmock.vendors.intuned import SPEC
 from jobmock.vendors.intuned.fixture_models import DEFAULT_KEY
 
@@ -107,23 +112,19 @@ def _run(answer: Answer) -> dict[str, Any]:
     run = response["jobRun"]
     if run["status"] not in TERMINAL | ACTIVE and run.get("updated_at"):
         # Caught pausing or resuming: its status from the moment it was last changed.
-        seen = Seen(run["id"], run["status"], _time(run["updated_at"]))
+        seen = Seen(run["id"], run["status"], timestamp(run["updated_at"]))
         response["jobRun"] = _with_timeline(run, [seen])
     return response
 
 
-def _time(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
 def _with_timeline(run: dict[str, Any], seen: list[Seen]) -> dict[str, Any]:
     """A run seen pending and then in its status, as a run whose timeline replays that."""
-    created = _time(run["created_at"])
+    created = timestamp(run["created_at"])
     steps: list[dict[str, Any]] = [{"status": "PENDING", "at": Span(0.0)}]
     status = run["status"]
     if status not in ACTIVE:
         end = run.get("end_time")
-        at = _time(end) if end else seen[-1].at
+        at = timestamp(end) if end else seen[-1].at
         step: dict[str, Any] = {"status": status, "at": Span((at - created).total_seconds())}
         names = ("successful_runs", "failed_runs", "error") if status in TERMINAL else ()
         for name in (*names, "reason"):

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from jobmock.core.clock import as_utc
 from jobmock.core.export import Span
 from jobmock.core.recording.api import VendorApi
 from jobmock.core.recording.options import required, unused
-from jobmock.core.recording.vendor import Progress, RecordedJob, RecordOptions, Seen
+from jobmock.core.recording.vendor import (
+    Progress,
+    RecordedJob,
+    RecordOptions,
+    Seen,
+    timestamp,
+)
 from jobmock.vendors.nunu import SPEC
 
 SLUG = SPEC.slug
@@ -56,7 +61,7 @@ class NunuRecorder:
 
     def with_timeline(self, recorded: RecordedJob, seen: list[Seen]) -> RecordedJob:
         job = dict(recorded.job)
-        created = as_utc(_time(job["created_at"]))
+        created = timestamp(job["created_at"])
         steps: list[dict[str, Any]] = []
         for item in seen:
             offset = max(0.0, (item.at - created).total_seconds()) if steps else 0.0
@@ -78,9 +83,3 @@ class NunuRecorder:
             "projects": [{"id": project} for project in projects],
             "keys": [{"key": REPLAY_KEY, "project": projects[0]}],
         }
-
-
-def _time(text: str) -> Any:
-    from datetime import datetime
-
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))

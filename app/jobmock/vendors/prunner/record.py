@@ -20,7 +20,13 @@ from jobmock.core.export import Span
 from jobmock.core.recording.api import VendorApi
 from jobmock.core.recording.errors import RecordError
 from jobmock.core.recording.options import unused
-from jobmock.core.recording.vendor import Progress, RecordedJob, RecordOptions, Seen
+from jobmock.core.recording.vendor import (
+    Progress,
+    RecordedJob,
+    RecordOptions,
+    Seen,
+    timestamp,
+)
 from jobmock.vendors.prunner import SPEC
 from jobmock.vendors.prunner.records import CONTEXT_CANCELED
 
@@ -113,7 +119,7 @@ class PrunnerRecorder:
         for task in doc["tasks"] or []:
             failed = next((s for s in seen if s.unit == task["name"] and s.state == "error"), None)
             if failed is not None and task["start"] is not None and task["name"] in tasks:
-                seen_after = (failed.at - _time(task["start"])).total_seconds()
+                seen_after = (failed.at - timestamp(task["start"])).total_seconds()
                 outcome = tasks[task["name"]]
                 # Never past the end the document shows: a poll sees a failure late, if at all.
                 outcome["duration"] = Span(min(seen_after, outcome["duration"]))
@@ -137,12 +143,8 @@ class PrunnerRecorder:
         return out
 
 
-def _time(text: str) -> datetime:
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
 def _seconds(since: str, until: str) -> float:
-    return (_time(until) - _time(since)).total_seconds()
+    return (timestamp(until) - timestamp(since)).total_seconds()
 
 
 def _main_end(doc: dict[str, Any]) -> str | None:
@@ -215,9 +217,9 @@ def _concurrency(docs: list[dict[str, Any]]) -> int:
     for doc in docs:
         if doc["start"] is None:
             continue
-        events.append((_time(doc["start"]), 1))
+        events.append((timestamp(doc["start"]), 1))
         if doc["end"] is not None:
-            events.append((_time(doc["end"]), -1))
+            events.append((timestamp(doc["end"]), -1))
     most = running = 0
     for _, step in sorted(events):  # an end sorts before a start at the same second
         running += step
