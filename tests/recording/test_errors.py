@@ -149,3 +149,51 @@ def test_what_cannot_be_done_is_refused_before_reading(
     else:
         assert err.startswith("jobmock: record: --timeout/--interval: ")
     assert not out.exists()
+
+
+def test_an_out_folder_that_cannot_be_written_is_said_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "a-file"
+    out.write_text("")
+    with playing(tmp_path, "nunu") as vendor:
+        code, err = record(
+            capsys, "nunu", "--base-url", vendor.base_url("nunu"), "--credential", NUNU_KEY,
+            "--job", DONE, "--out", str(out),
+        )  # fmt: skip
+    assert code == 2
+    assert err.startswith(f"jobmock: record nunu: cannot write into {out}: ")
+
+
+def test_an_answer_of_another_shape_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with playing(tmp_path, "nunu") as vendor:
+        # A 200 in the shape of an error: not the list the recording reads.
+        vendor.handle.fail_next("nunu", operation="listJobs", status=200, message="surprise")
+        code, err = record(
+            capsys, "nunu", "--base-url", vendor.base_url("nunu"), "--credential", NUNU_KEY,
+            "--all", "--out", str(tmp_path / "out"),
+        )  # fmt: skip
+    assert (code, err) == (
+        2,
+        "jobmock: record nunu: the job list: the vendor's answer is not in the shape jobmock "
+        "knows (no 'data'); is the base URL the one the vendor's clients use?\n",
+    )
+
+
+def test_an_answer_that_is_not_json_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with playing(tmp_path, "nunu") as vendor:
+        vendor.handle.add_fault("nunu", operation="getJobDetails", malformed=True)
+        base = vendor.base_url("nunu")
+        code, err = record(
+            capsys, "nunu", "--base-url", base, "--credential", NUNU_KEY, "--job", DONE,
+            "--out", str(tmp_path / "out"),
+        )  # fmt: skip
+    assert code == 2
+    assert err.startswith(
+        f"jobmock: record nunu: job {DONE}: nunu.ai API answered GET {base}/jobs/{DONE} with "
+        "something that is not JSON: "
+    )

@@ -113,5 +113,7 @@ def run(args: argparse.Namespace) -> int:
         )  # fmt: skip
     except RecordError as exc:
         return fail(f"record {args.vendor}: {exc}")
+    except OSError as exc:
+        return fail(f"record {args.vendor}: cannot write into {args.out}: {exc}")
     out(f"recorded {count} job(s) of {args.vendor} into {path}", sys.stderr)
     return 0
