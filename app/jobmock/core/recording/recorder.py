@@ -36,12 +36,11 @@ def record(
     request: RecordRequest,
     out: Path,
     check: Callable[[Path], object],
-    salt: int | None = None,
 ) -> tuple[Path, int]:
     """The recording written to ``out/slug/recorded.yaml`` and how many jobs it holds;
     ``RecordError`` when it could not be made whole (a partial file then says so)."""
     folder = out / slug
-    redactor = Redactor(options.secrets(), recorder.personal if request.redact else None, salt)
+    redactor = Redactor(options.secrets(), recorder.personal if request.redact else None)
     header = _header(slug, options, request)
     api = recorder.connect(options)
     recorded: list[RecordedJob] = []
@@ -62,15 +61,17 @@ def record(
                     job = recorder.with_timeline(recorder.record(api, job_id), seen[job_id])
                 recorded.append(job)
         data = _assemble(recorded)
-    except RecordError as exc:
+    except (RecordError, KeyboardInterrupt) as exc:
+        # Ctrl-C in a long --follow keeps what was read, as any other stop does.
+        reason = str(exc) if isinstance(exc, RecordError) else "interrupted"
         if not recorded:
-            raise
+            raise RecordError(reason) from None
         partial = _assemble(recorded)
         text = _definitions(recorder, options, recorded) + dump(redactor.apply(partial))
-        path = write_partial(folder, text, str(exc))
+        path = write_partial(folder, text, reason)
         raise RecordError(
-            f"{exc}\nnothing was written as a whole recording; the {len(recorded)} job(s) read "
-            f"before that are in {path}"
+            f"{reason}\nnothing was written as a whole recording; the {len(recorded)} job(s) "
+            f"read before that are in {path}"
         ) from None
     finally:
         api.close()
