@@ -23,9 +23,12 @@ from tests.recording.conftest import (
     NUNU_KEY,
     PRUNNER_SECRET,
     WORKSPACE,
+    osapi_token,
     playing,
     replaying,
 )
+from tests.recording.test_replay import bearer
+from tests.vendors.osapi.conftest import token as default_osapi_token
 from tests.vendors.prunner.conftest import token as default_prunner_token
 
 Snapshot = Callable[[httpx.Client], list[bytes]]
@@ -194,3 +197,34 @@ def test_a_followed_prunner_job_replays_at_its_pace(tmp_path: Path) -> None:
     replays(
         out, "prunner", {"Authorization": f"Bearer {default_prunner_token()}"}, "", seen, snapshot
     )
+
+
+def test_a_followed_osapi_job_replays_at_its_pace(tmp_path: Path) -> None:
+    out = tmp_path / "recorded"
+    job = "0b3c5d7e-9f1a-4b2c-8d3e-4f5a6b7c8d9e"
+
+    def snapshot(client: httpx.Client) -> list[bytes]:
+        return [client.get(f"/job/{job}").content]
+
+    with (
+        playing(tmp_path, "osapi") as vendor,
+        httpx.Client(base_url=vendor.base_url("osapi"), headers=bearer(osapi_token())) as theirs,
+    ):
+        vendor.handle.add_job(
+            "osapi",
+            {
+                "id": job,
+                "operation": {"type": "command.shell.execute", "data": {"command": "make"}},
+                "timeline": [
+                    {"event": "acknowledged", "hostname": "web-01", "at": "0.25s"},
+                    {"event": "started", "hostname": "web-01", "at": "1.5s"},
+                    {"event": "acknowledged", "hostname": "web-02", "at": "1.75s"},
+                    {"event": "started", "hostname": "web-02", "at": "2s"},
+                    {"event": "completed", "hostname": "web-01", "at": "31.123456789s"},
+                    {"event": "failed", "hostname": "web-02", "at": "45.5s", "error": "exit 2"},
+                ],
+            },
+        )
+        args = ["--credential", osapi_token()]
+        seen = follow(vendor, "osapi", job, args, out, [1, 2, 31, 32, 46], theirs, snapshot)
+    replays(out, "osapi", bearer(default_osapi_token()), "", seen, snapshot)

@@ -4,7 +4,8 @@ given exactly.
 OSAPI shows an event's time in whole seconds, but a host's ``duration`` (its start to its end)
 and ``updated_at`` (the last event) to the nanosecond. A recording gives each event the moment
 that satisfies all of them at once: inside the second it shows, in the order it is listed,
-each host's end its duration after its start, the last event at ``updated_at``. That is a set
+each host's end its duration after its start, the last event at ``updated_at`` (and, for a
+followed job, the last event each poll saw at the ``updated_at`` it saw). That is a set
 of difference constraints, solved exactly (Bellman-Ford over a handful of events); the document
 the fixture then renders is the recorded one. Everything else the document says follows from
 those events, or is given as recorded (replies' data, errors, the operation).
@@ -28,11 +29,16 @@ SECOND = golang.NS_PER_SECOND
 FINAL = frozenset({"completed", "failed", "partial_failure", "skipped"})
 TERMINAL_EVENTS = frozenset({"completed", "failed", "skipped"})
 #: Kept from the document as they are; the rest the fixtures derive from the events.
+#: What a followed job's polls note beside its status.
+EVENTS = "events"
 GIVEN = ("id", "status", "created", "operation", "result", "changed", "error", "hostname")
 
 
 class OsapiRecorder:
     personal: frozenset[str] = frozenset()
+
+    def __init__(self) -> None:
+        self._docs: dict[str, dict[str, Any]] = {}
 
     def connect(self, options: RecordOptions) -> VendorApi:
         unused(options, SLUG, "jwt_secret", "workspace", "project")
@@ -54,6 +60,7 @@ class OsapiRecorder:
 
     def record(self, api: VendorApi, job_id: str) -> RecordedJob:
         doc = api.get(f"/job/{job_id}", about=f"job {job_id}").body
+        self._docs[doc["id"]] = doc
         job = {name: doc[name] for name in GIVEN if name in doc}
         if doc.get("responses"):
             job["responses"] = {
@@ -66,12 +73,27 @@ class OsapiRecorder:
 
     def progress(self, api: VendorApi, job_id: str) -> Progress:
         answer = api.get(f"/job/{job_id}", about=f"job {job_id}")
-        status = answer.body["status"]
-        return Progress({"job": status}, status in FINAL, answer.at)
+        doc = answer.body
+        states = {"job": doc["status"]}
+        if doc.get("updated_at"):
+            # How many events there were, and the last one's exact time (see with_timeline).
+            states[EVENTS] = f"{len(doc.get('timeline') or [])} {doc['updated_at']}"
+        return Progress(states, doc["status"] in FINAL, answer.at)
 
-    def with_timeline(self, recorded: RecordedJob, _seen: list[Seen]) -> RecordedJob:
-        """An OSAPI job's pace is in its own events, exact (see ``_timeline``)."""
-        return recorded
+    def with_timeline(self, recorded: RecordedJob, seen: list[Seen]) -> RecordedJob:
+        """The final document pins only its last event to the nanosecond; each poll pinned
+        the last event it saw, so a followed job replays exactly at every moment seen."""
+        doc = self._docs[recorded.job_id]
+        if not doc.get("timeline"):
+            return recorded
+        created = _ns(doc["created"], doc["id"])
+        pins: dict[int, int] = {}
+        for item in seen:
+            if item.unit == EVENTS:
+                count, updated_at = item.state.split(" ", 1)
+                pins[int(count) - 1] = _ns(updated_at, doc["id"]) - created
+        job = {**recorded.job, "timeline": _timeline(doc, pins)}
+        return RecordedJob(recorded.job_id, job, recorded.sections)
 
     def definitions(self, _options: RecordOptions, jobs: list[RecordedJob]) -> dict[str, Any]:
         hosts = {
@@ -83,10 +105,16 @@ class OsapiRecorder:
         return {"agents": [{"hostname": host} for host in sorted(hosts)]} if hosts else {}
 
 
-def _timeline(doc: dict[str, Any]) -> list[dict[str, Any]]:
+def _timeline(doc: dict[str, Any], pins: dict[int, int] | None = None) -> list[dict[str, Any]]:
+    """The document's events, each ``at`` its exact offset; ``pins`` holds offsets known
+    besides (event index -> ns from creation)."""
     items = doc["timeline"]
     created = _ns(doc["created"], doc["id"])
-    offsets = _offsets(doc, items, created)
+    known = dict(pins or {})
+    if doc.get("updated_at"):
+        # Events are listed in time order: the last is the latest.
+        known[len(items) - 1] = _ns(doc["updated_at"], doc["id"]) - created
+    offsets = _offsets(doc, items, created, known)
     out = []
     for item, offset in zip(items, offsets, strict=True):
         event = {name: item[name] for name in ("event", "hostname", "error") if name in item}
@@ -102,7 +130,9 @@ def _ns(text: str, job_id: str) -> int:
     return value
 
 
-def _offsets(doc: dict[str, Any], items: list[dict[str, Any]], created: int) -> list[int]:
+def _offsets(
+    doc: dict[str, Any], items: list[dict[str, Any]], created: int, pins: dict[int, int]
+) -> list[int]:
     """Each event's offset from ``created`` in ns, meeting every constraint the document
     shows (see the module docstring); ``RecordError`` when none does."""
     n = len(items)
@@ -133,11 +163,10 @@ def _offsets(doc: dict[str, Any], items: list[dict[str, Any]], created: int) -> 
         )  # fmt: skip
         at_most(end, start, took)
         at_most(start, end, -took)
-    if doc.get("updated_at"):
-        latest = _ns(doc["updated_at"], doc["id"]) - created
-        # Events are listed in time order: the last is the latest.
-        at_most(n - 1, zero, latest)
-        at_most(zero, n - 1, -latest)
+    for i, offset in pins.items():
+        if 0 <= i < n:
+            at_most(i, zero, offset)
+            at_most(zero, i, -offset)
     distance = [0] * (n + 1)
     # n + 1 nodes: settled after n + 1 passes, unless a negative cycle says it cannot be.
     for _ in range(n + 2):
