@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from jobmock.cli import main
+from tests.helpers import run
 from tests.recording.conftest import NUNU_KEY, WORKSPACE, playing
 
 DONE = "c6f87718-6d76-407e-881e-d162ae2eb154"
@@ -197,3 +198,16 @@ def test_an_answer_that_is_not_json_is_named(
         f"jobmock: record nunu: job {DONE}: nunu.ai API answered GET {base}/jobs/{DONE} with "
         "something that is not JSON: "
     )
+
+
+def test_the_installed_command_records_and_fails_with_exit_codes(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    with playing(tmp_path, "nunu") as vendor:
+        base = vendor.base_url("nunu")
+        args = ["record", "nunu", "--base-url", base, "--job", DONE, "--out", str(out)]
+        done = run(args, env={"JOBMOCK_RECORD_CREDENTIAL": NUNU_KEY})
+        refused = run(args, env={"JOBMOCK_RECORD_CREDENTIAL": "nunu_wrong"})
+    assert (done.returncode, done.stdout) == (0, "")
+    assert done.stderr == f"recorded 1 job(s) of nunu into {out / 'nunu' / 'recorded.yaml'}\n"
+    assert refused.returncode == 2
+    assert "401 to GET" in refused.stderr and '{"error": "Invalid API key"}' in refused.stderr
