@@ -1,4 +1,4 @@
-"""``jobmock``: serve | validate | routes | openapi | health | token | generate.
+"""``jobmock``: serve | validate | routes | openapi | health | token | generate | record.
 
 The CLI only turns arguments into ``Settings`` and calls into the app; ``main(argv)`` is testable
 without a subprocess. Flags win over ``JOBMOCK_*`` environment variables, which win over defaults.
@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from jobmock.cli import record
 from jobmock.cli.commands import generate, health, openapi, routes, token, validate
 from jobmock.cli.common import fail
 from jobmock.cli.parser import build_parser
@@ -50,6 +51,8 @@ def _run(args: argparse.Namespace) -> int:
             return token(args)
         if args.command == "generate":
             return generate(args)
+        if args.command == "record":
+            return record.run(args)
     except FixtureError as exc:
         return fail(f"invalid fixtures:\n{exc}")
     except ValidationError as exc:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jobmock import __version__
+from jobmock.cli import record
 
 if TYPE_CHECKING:
     pass
@@ -139,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="fixture folder whose secret signs the token (default: bundled)",
     )
+
+    record.add_parser(sub)
 
     health = sub.add_parser("health", help="check a running jobmock (exit 0 when healthy)")
     health.add_argument("--url", help="server root (default http://127.0.0.1:$JOBMOCK_PORT)")

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from jobmock.core.fixture_files import LoadedFile
     from jobmock.core.generate import Generator
     from jobmock.core.operations import OperationTable
+    from jobmock.core.recording.vendor import VendorRecorder
     from jobmock.core.store import Store
 
     ErrorRenderer = Callable[[MockError], Response]
@@ -139,3 +140,5 @@ class Vendor:
     (a function: building the reader imports the vendor's models)."""
     mint_token: Callable[[Path, TokenRequest], str] | None = None
     """Sign a token for a fixture folder, for vendors that use signed tokens."""
+    recorder: Callable[[], VendorRecorder] | None = None
+    """A fresh recorder of the vendor's API, for ``jobmock record``."""

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from jobmock.core.export import FixtureReader
+    from jobmock.core.recording.vendor import VendorRecorder
     from jobmock.core.vendor import VendorApp, VendorContext
     from jobmock.vendors.intuned.fixture_models import GenerateFixture
     from jobmock.vendors.intuned.generated import GeneratedSet
@@ -121,4 +122,10 @@ def fixture_reader() -> FixtureReader[IntunedData, GenerateFixture, GeneratedSet
     )
 
 
-VENDOR = Vendor(SPEC, create, fixture_reader)
+def recorder() -> VendorRecorder:
+    from jobmock.vendors.intuned.record import IntunedRecorder
+
+    return IntunedRecorder()
+
+
+VENDOR = Vendor(SPEC, create, fixture_reader, recorder=recorder)

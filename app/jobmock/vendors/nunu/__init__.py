@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from jobmock.core.export import FixtureReader
+    from jobmock.core.recording.vendor import VendorRecorder
     from jobmock.core.vendor import VendorApp, VendorContext
     from jobmock.vendors.nunu.fixture_data import NunuData
     from jobmock.vendors.nunu.fixture_models import GenerateFixture
@@ -100,4 +101,10 @@ def fixture_reader() -> FixtureReader[NunuData, GenerateFixture, GeneratedSet]:
     )
 
 
-VENDOR = Vendor(SPEC, create, fixture_reader)
+def recorder() -> VendorRecorder:
+    from jobmock.vendors.nunu.record import NunuRecorder
+
+    return NunuRecorder()
+
+
+VENDOR = Vendor(SPEC, create, fixture_reader, recorder=recorder)

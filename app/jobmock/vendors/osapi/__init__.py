@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from jobmock.core.export import FixtureReader
+    from jobmock.core.recording.vendor import VendorRecorder
     from jobmock.core.vendor import TokenRequest, VendorApp, VendorContext
     from jobmock.vendors.osapi.fixture_models import GenerateFixture
     from jobmock.vendors.osapi.generated import GeneratedSet
@@ -159,4 +160,10 @@ def mint_token(directory: Path, request: TokenRequest) -> str:
     )
 
 
-VENDOR = Vendor(SPEC, create, fixture_reader, mint_token)
+def recorder() -> VendorRecorder:
+    from jobmock.vendors.osapi.record import OsapiRecorder
+
+    return OsapiRecorder()
+
+
+VENDOR = Vendor(SPEC, create, fixture_reader, mint_token, recorder)

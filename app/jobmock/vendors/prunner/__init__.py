@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from jobmock.core.export import Export, FixtureReader
+    from jobmock.core.recording.vendor import VendorRecorder
     from jobmock.core.vendor import TokenRequest, VendorApp, VendorContext
     from jobmock.vendors.prunner.fixture_models import GenerateFixture
     from jobmock.vendors.prunner.generated import GeneratedSet
@@ -195,4 +196,10 @@ def mint_token(directory: Path, request: TokenRequest) -> str:
     return mint_jwt(secret(data.jwt_secret), claims)
 
 
-VENDOR = Vendor(SPEC, create, fixture_reader, mint_token)
+def recorder() -> VendorRecorder:
+    from jobmock.vendors.prunner.record import PrunnerRecorder
+
+    return PrunnerRecorder()
+
+
+VENDOR = Vendor(SPEC, create, fixture_reader, mint_token, recorder)
