@@ -90,5 +90,7 @@ class DeliveryFaults:
             return [rule.describe() for rule in self._rules]
 
     def clear(self) -> None:
+        """Remove every rule; numbering starts over, as none is left to confuse."""
         with self._lock:
             self._rules.clear()
+            self._next = 1

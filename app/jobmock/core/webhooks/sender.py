@@ -3,6 +3,7 @@ to the configured URL only, waiting at most the timeout."""
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import json
 from typing import TYPE_CHECKING, Any
@@ -53,10 +54,14 @@ async def post(http: httpx.AsyncClient, event: WebhookEvent) -> tuple[int | None
 
     headers = {"content-type": "application/json", **event.headers}
     body = json.dumps(event.payload).encode()
+    timeout = http.timeout.read or 0.0
     try:
-        response = await http.post(event.url, content=body, headers=headers)
-    except httpx.TimeoutException:
-        return None, f"no answer within {http.timeout.read:g} s"
+        # wait_for too: an in-process target (an ASGI transport) knows no network timeout.
+        response = await asyncio.wait_for(
+            http.post(event.url, content=body, headers=headers), timeout
+        )
+    except (httpx.TimeoutException, TimeoutError):
+        return None, f"no answer within {timeout:g} s"
     except httpx.HTTPError as exc:
         return None, f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
     return response.status_code, None
