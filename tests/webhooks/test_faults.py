@@ -92,7 +92,7 @@ def test_a_target_other_than_loopback_is_refused_not_called(
     assert (delivery["status"], delivery["attempts"]) == ("refused", [])
     assert delivery["note"] == (
         "hooks.example.com is not a loopback host; jobmock delivers elsewhere only to the hosts "
-        "listed in --webhook-targets (JOBMOCK_WEBHOOK_TARGETS)"
+        "listed with --webhook-target (JOBMOCK_WEBHOOK_TARGETS)"
     )
 
 

@@ -21,7 +21,7 @@ _LOCAL_NAMES = frozenset({"localhost", IN_PROCESS_HOST})
 
 def refusal(url: str, allowed: tuple[str, ...]) -> str | None:
     """Why ``url`` may not receive deliveries, or None. Loopback always may; other hosts only
-    when listed in ``allowed`` (``--webhook-targets``; ``*`` for any)."""
+    when listed in ``allowed`` (``--webhook-target``; ``*`` for any)."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return f"{url!r} is not an http(s) URL"
@@ -34,8 +34,8 @@ def refusal(url: str, allowed: tuple[str, ...]) -> str | None:
     except ValueError:
         pass
     return (
-        f"{host} is not a loopback host; jobmock delivers elsewhere only to the hosts listed in "
-        "--webhook-targets (JOBMOCK_WEBHOOK_TARGETS)"
+        f"{host} is not a loopback host; jobmock delivers elsewhere only to the hosts "
+        "listed with --webhook-target (JOBMOCK_WEBHOOK_TARGETS)"
     )
 
 
