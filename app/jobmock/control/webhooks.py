@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 RECEIVER = "/webhooks/receiver/"
 #: Control paths anyone may call when the control API has a token (method, path prefix).
-PUBLIC = (("POST", RECEIVER), ("GET", STORAGE_ROUTE + "/"), ("HEAD", STORAGE_ROUTE + "/"))
+PUBLIC = (("POST", RECEIVER), ("GET", STORAGE_ROUTE + "/"))
 MAX_TIMEOUT = 60.0
 
 
@@ -185,9 +185,8 @@ def add_routes(app: FastAPI, runtime: Runtime) -> None:
         control.forget(name)
         return Response(status_code=204)
 
-    @app.api_route(
+    @app.get(
         STORAGE_ROUTE + "/{vendor}/{key:path}",
-        methods=["GET", "HEAD"],
         summary="Download what a vendor's signed URL points at",
     )
     async def download(vendor: str, key: str, request: Request) -> Response:
