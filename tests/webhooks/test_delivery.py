@@ -178,3 +178,17 @@ def test_reset_forgets_deliveries_pending_ones_too(
     assert receiver.requests() == []
     handle.advance("1h")
     assert handle.webhooks() == [], "the job went with the reset: nothing is left to send"
+
+
+def test_setting_the_clock_past_a_moment_delivers_it_too(
+    client: httpx.Client, handle: InProcessHandle
+) -> None:
+    receiver = handle.webhook_receiver("set")
+    start(client, job(notifications=[{"type": "webhook", "url": receiver.url}]))
+    handle.set_time("2026-11-01T12:00:59Z")
+    assert receiver.requests() == []
+    handle.set_time("2026-11-01T13:00:00Z")
+    assert [r["at"] for r in receiver.requests()] == ["2026-11-01T13:00:00+00:00"]
+    handle.set_time("2026-11-01T12:00:00Z")
+    handle.set_time("2026-11-01T14:00:00Z")
+    assert len(receiver.requests()) == 1, "passing the moment again delivers nothing new"
