@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
     from jobmock.control.service import Controller
     from jobmock.core.journal import JournalEntry
+    from jobmock.core.webhooks.outbox import Outbox
 
 
 def _route_path(scope: Scope) -> str:
@@ -198,13 +199,24 @@ class JobmockApp:
         return child
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
+        from jobmock.core.webhooks import scheduler
+
+        task = None
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
+                task = scheduler.start(self._outboxes)
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
+                if task is not None:
+                    task.cancel()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
+
+    def _outboxes(self) -> list[Outbox]:
+        """Every outbox served: the root's and each session's (the scheduler turns them)."""
+        runtimes = [self.runtime, *(serving.runtime for serving in self.sessions.all())]
+        return [runtime.webhooks for runtime in runtimes if runtime.webhooks is not None]
 
     @staticmethod
     async def _no_vendor(runtime: Runtime, scope: Scope, send: Send) -> None:
@@ -258,6 +270,7 @@ def build(settings: Settings, crashes: list[BaseException] | None = None) -> Ser
     from jobmock.control.routes import create_control_app
     from jobmock.control.routes import render_error as control_error
     from jobmock.control.service import Controller
+    from jobmock.control.webhooks import install as install_webhooks
     from jobmock.core.fault_rules import fault_specs
     from jobmock.core.limits import BodyCap
     from jobmock.vendors import get_vendor
@@ -289,6 +302,7 @@ def build(settings: Settings, crashes: list[BaseException] | None = None) -> Ser
         mounts[slug] = VendorGate(
             vendor, store, runtime.crashes, runtime.faults, limiter, settings.max_body
         )
+    install_webhooks(runtime)
     runtime.controller = Controller(runtime)
     root = mounts[settings.vendor] if settings.vendor else None
     control = create_control_app(runtime.controller)

@@ -15,6 +15,7 @@ from jobmock.core.generate import Generator
 from jobmock.core.ratelimit import RateLimiter
 from jobmock.core.store import Store
 from jobmock.core.vendor import VendorApp
+from jobmock.core.webhooks.outbox import Outbox
 from jobmock.settings import Settings
 
 if TYPE_CHECKING:
@@ -37,6 +38,8 @@ class Runtime:
     """Each vendor's rate limiter, for the vendors that document one."""
     faults: FaultBook = field(default_factory=FaultBook)
     controller: Controller | None = None
+    webhooks: Outbox | None = None
+    """What the vendors deliver to webhooks (``control.webhooks.install``)."""
     host: JobmockApp | None = None
     """The app serving this runtime, which can reload it or end its session."""
     session: str | None = None

@@ -71,9 +71,11 @@ class Settings(BaseSettings):
     allow_origins: Annotated[tuple[str, ...], NoDecode] = ()
     """Browser pages on these origins (``http://localhost:3000``; ``*`` for any) may change state
     and get CORS headers; pages on other origins may only read (see ``core.origins``)."""
+    webhook_targets: Annotated[tuple[str, ...], NoDecode] = ()
+    """Hosts webhooks may be delivered to besides loopback (``*``: any); see docs/webhooks.md."""
     log_level: Literal["critical", "error", "warning", "info", "debug", "trace"] = "info"
 
-    @field_validator("vendors", "allow_origins", mode="before")
+    @field_validator("vendors", "allow_origins", "webhook_targets", mode="before")
     @classmethod
     def _split_commas(cls, value: Any) -> Any:
         if isinstance(value, str):

@@ -55,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
         "with CORS; repeatable",
     )
     serve.add_argument(
+        "--webhook-target",
+        action="append",
+        metavar="HOST",
+        help="also deliver webhooks to HOST, beyond loopback (* for any); repeatable",
+    )
+    serve.add_argument(
         "--max-body", type=int, metavar="BYTES", help="largest request body (default 2 MiB)"
     )
     serve.add_argument(

@@ -48,6 +48,7 @@ def serve(args: argparse.Namespace) -> int:
         journal_size=args.journal_size,
         control_token=args.control_token,
         allow_origins=args.allow_origin,
+        webhook_targets=args.webhook_target,
         max_sessions=args.max_sessions,
         max_created_jobs=args.max_created_jobs,
         max_body=args.max_body,

@@ -15,6 +15,8 @@ from starlette.responses import Response
 from jobmock import __version__
 from jobmock.control.models import read_json
 from jobmock.control.service import TOKEN_NEEDED, Controller, no_route, token_matches
+from jobmock.control.webhooks import add_routes as add_webhook_routes
+from jobmock.control.webhooks import is_public
 from jobmock.core.docs import ASSET_ROUTE, asset_response, install_docs
 from jobmock.core.errors import MethodNotAllowed, MockError, NotFound, Unauthorized
 from jobmock.core.fastapi_app import allowed_methods, install_error_handlers
@@ -76,7 +78,8 @@ def create_control_app(controller: Controller) -> FastAPI:
             # Only the health route itself (a job id "health" does not open the rest), and the
             # docs assets for every docs page, which cannot send a token.
             route = request.scope["path"].removeprefix(request.scope.get("root_path", ""))
-            if route == "/health" or route.startswith(ASSET_ROUTE + "/"):
+            public = is_public(request.method, route)
+            if route == "/health" or route.startswith(ASSET_ROUTE + "/") or public:
                 return await call_next(request)  # type: ignore[no-any-return]
             if not token_matches(request.headers.get("authorization"), token):
                 return render_error(Unauthorized(TOKEN_NEEDED))
@@ -119,7 +122,9 @@ def create_control_app(controller: Controller) -> FastAPI:
 
     @app.post("/clock", summary="Advance, set or switch the mock clock", openapi_extra=JSON_BODY)
     async def post_clock(request: Request) -> Response:
-        return json_response(controller.update_clock(await body_of(request)))
+        # In a thread: a move delivers the webhooks it crosses, maybe to this very server.
+        body = await body_of(request)
+        return json_response(await asyncio.to_thread(controller.update_clock, body))
 
     @app.get("/jobs/{vendor}", summary="Ids of the vendor's jobs (``limit`` at a time)")
     async def list_jobs(
@@ -188,4 +193,5 @@ def create_control_app(controller: Controller) -> FastAPI:
     async def set_rate_limits(request: Request) -> Response:
         return json_response(controller.set_rate_limits(await body_of(request)))
 
+    add_webhook_routes(app, controller.runtime)
     return app

@@ -106,6 +106,7 @@ class AppClock:
         self._start = self._explicit_start or self._wall()
         self._initial_mode: ClockMode = mode
         self._initial_scale = check_scale(scale)
+        self._listeners: list[Callable[[datetime], None]] = []
         self._begin(self._start)
 
     def _begin(self, origin: datetime) -> None:
@@ -150,17 +151,29 @@ class AppClock:
             self._anchor = (when, self._wall(), self._scale)
         return when
 
+    def on_move(self, listener: Callable[[datetime], None]) -> None:
+        """Call ``listener`` with the new time after each ``advance`` and ``set``, before they
+        return (webhooks due by then are delivered by then)."""
+        self._listeners.append(listener)
+
+    def _moved(self, now: datetime) -> datetime:
+        for listener in self._listeners:
+            listener(now)
+        return now
+
     def advance(self, seconds: float) -> datetime:
         """Move forward; a running clock jumps ahead and keeps running from there."""
         if seconds < 0:
             raise ValueError("the clock only moves forward: advance by a non-negative duration")
         with self._lock:
-            return self._move_to(self.now() + timedelta(seconds=seconds))
+            now = self._move_to(self.now() + timedelta(seconds=seconds))
+        return self._moved(now)
 
     def set(self, when: datetime) -> datetime:
         """Jump to ``when`` (backwards too); a running clock keeps running from there."""
         with self._lock:
-            return self._move_to(as_utc(when))
+            now = self._move_to(as_utc(when))
+        return self._moved(now)
 
     def set_mode(self, mode: ClockMode) -> None:
         """``manual`` freezes the clock where it is; ``real`` brings it back to wall time (run

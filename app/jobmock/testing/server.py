@@ -45,12 +45,12 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def uvicorn_config(app: JobmockApp, **options: Any) -> uvicorn.Config:
-    """uvicorn as jobmock runs it: no lifespan (the app needs none); no ``server: uvicorn``
-    header, which none of the emulated vendors sends; and no ``date`` header of uvicorn's, as
-    the app sends its own from the mock clock."""
+    """uvicorn as jobmock runs it: with the app's lifespan (it delivers webhooks on a running
+    clock); no ``server: uvicorn`` header, which none of the emulated vendors sends; and no
+    ``date`` header of uvicorn's, as the app sends its own from the mock clock."""
     import uvicorn
 
-    return uvicorn.Config(app, lifespan="off", server_header=False, date_header=False, **options)
+    return uvicorn.Config(app, lifespan="on", server_header=False, date_header=False, **options)
 
 
 class MockServer:

@@ -19,10 +19,12 @@ Version: the "Intuned Client" OpenAPI excerpts 0.0.2, as parsed by ``intuned-cli
 Choices where the docs are silent or contradict themselves follow spec/intuned.md §9: ``jr_`` run
 ids (any id accepted), mixed casing exactly as documented, pages from 0.
 
+Webhook sinks and notifications are called on the mock clock, and ``results.signed_url``
+downloads from jobmock itself (docs/webhooks.md).
+
 Known gaps: schedule ``calendars`` are stored but do not fire, and ``jitter`` is not applied;
-payloads are counted, not run (no Runs, attempts or per-payload results); sinks and
-notifications are stored, never called; auth sessions, projects and the Runs API
-(``projects.runs``) have no endpoints.
+payloads are counted, not run (an API run's output is jobmock's); S3 sinks are stored, never
+written; auth sessions, projects and the Runs API (``projects.runs``) have no endpoints.
 """
 
 from __future__ import annotations

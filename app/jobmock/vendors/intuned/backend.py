@@ -41,7 +41,7 @@ from jobmock.vendors.intuned.records import (
 )
 from jobmock.vendors.intuned.render import RunView
 from jobmock.vendors.intuned.requests import page_param, parse_body, parse_timeline_header
-from jobmock.vendors.intuned.state import JobState
+from jobmock.vendors.intuned.webhooks import IntunedWebhooks
 
 #: Create Job's rule for ids ("a valid URL slug", at least 7 characters), checked on every path.
 SLUG_RE = re.compile(r"[a-zA-Z0-9\-_]{7,}")
@@ -73,7 +73,7 @@ def facts(view: RunView) -> Facts:
     )
 
 
-class IntunedBackend(JobState):
+class IntunedBackend(IntunedWebhooks):
     def __init__(
         self,
         data: IntunedData,
@@ -365,11 +365,13 @@ class IntunedBackend(JobState):
         project_name: str,
         job_id: str,
         run_id: str,
+        root: str,
     ) -> d.GetJobRunResponse:
+        """``root``: this jobmock's URL as the client reached it (results are served there)."""
         job = self._job(api_key, workspace_id, project_name, job_id)
         view = self._find(job, run_id, self.store.clock.now(), poll=True)
         note_served(run_id, view.status, view.finished)
-        return render.run_document(view, job)
+        return render.run_document(view, job, self.results_of(view, job, root))
 
     def terminate_run(
         self,

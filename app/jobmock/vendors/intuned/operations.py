@@ -13,12 +13,15 @@ from starlette.responses import Response, StreamingResponse
 
 from jobmock.core.answers import JsonAnswer
 from jobmock.core.operations import Call, Operation, OperationTable, Param, Security
+from jobmock.core.storage import public_root
 from jobmock.vendors.intuned import documents as d
 from jobmock.vendors.intuned import schemas as s
 
 if TYPE_CHECKING:
     from jobmock.vendors.intuned.backend import IntunedBackend
 
+#: Where the vendor is mounted when others are served too.
+MOUNT = "/intuned"
 PREFIX = "/api/v1/workspace/{workspaceId}/projects/{projectName}"
 _ERROR = {"model": d.ErrorBody}
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -107,6 +110,7 @@ def trigger_job(backend: IntunedBackend, call: Call) -> Response:
     """Start a JobRun now. ``X-Jobmock-Timeline`` (a JSON list of steps) overrides how it
     progresses."""
     timeline = call.header(b"x-jobmock-timeline")
+    backend.public_root = public_root(call.scope, MOUNT)
     return json_body(backend.trigger_job(*_where(call), call.params["jobId"], timeline))
 
 
@@ -120,7 +124,8 @@ def get_job_runs(backend: IntunedBackend, call: Call) -> Response:
 def get_job_run(backend: IntunedBackend, call: Call) -> Response:
     """Get information and results for a specific JobRun."""
     params = call.params
-    return json_body(backend.get_run(*_where(call), params["jobId"], params["jobRunId"]))
+    root = backend.public_root = public_root(call.scope, MOUNT)
+    return json_body(backend.get_run(*_where(call), params["jobId"], params["jobRunId"], root))
 
 
 def terminate_job_run(backend: IntunedBackend, call: Call) -> Response:

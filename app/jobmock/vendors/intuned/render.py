@@ -7,7 +7,6 @@ still while it is paused), when it last changed, and its results once it has fin
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,14 +17,9 @@ from jobmock.vendors.intuned import documents as d
 from jobmock.vendors.intuned import schemas as s
 from jobmock.vendors.intuned.records import (
     TERMINAL,
-    WITH_RESULTS,
     IntunedJob,
     RunRecord,
 )
-
-#: Signed result URLs are signed when a client reads the run, for this long.
-RESULTS_VALID_FOR = timedelta(hours=1)
-RESULTS_HOST = "https://storage.jobmock.invalid/intuned"
 
 
 def ts(when: datetime | None) -> str | None:
@@ -63,7 +57,7 @@ class RunView:
         return self.run.end_time or self.progress.since
 
 
-def _pending_segments(progress: Progress, now: datetime) -> list[tuple[datetime, datetime]]:
+def pending_segments(progress: Progress, now: datetime) -> list[tuple[datetime, datetime]]:
     reached = progress.reached
     segments = []
     for index, (step, entered) in enumerate(reached):
@@ -77,10 +71,10 @@ def _pending_segments(progress: Progress, now: datetime) -> list[tuple[datetime,
 
 def pending_seconds(progress: Progress, now: datetime) -> float:
     """How long the run has spent PENDING (processing payloads) by ``now``."""
-    return sum((end - begin).total_seconds() for begin, end in _pending_segments(progress, now))
+    return sum((end - begin).total_seconds() for begin, end in pending_segments(progress, now))
 
 
-def _time_at(segments: Sequence[tuple[datetime, datetime]], seconds: float) -> datetime | None:
+def time_at(segments: Sequence[tuple[datetime, datetime]], seconds: float) -> datetime | None:
     """When the run had spent ``seconds`` PENDING."""
     for begin, end in segments:
         length = (end - begin).total_seconds()
@@ -99,7 +93,7 @@ def view(run: RunRecord, epoch: datetime, now: datetime, polls: Sequence[datetim
     else:
         successful, failed = run.planned
         total = successful + failed
-        segments = _pending_segments(progress, now)
+        segments = pending_segments(progress, now)
         done = sum((end - begin).total_seconds() for begin, end in segments)
         step = progress.step
         if step.state in ("SUCCESS", "COMPLETED", "FAILURE"):
@@ -108,7 +102,7 @@ def view(run: RunRecord, epoch: datetime, now: datetime, polls: Sequence[datetim
         elif run.work and total:
             processed = min(total, math.floor(total * done / run.work + 1e-9))
             if processed:
-                moment = _time_at(segments, run.work * processed / total)
+                moment = time_at(segments, run.work * processed / total)
                 if moment is not None and moment > updated:
                     updated = moment
             failed = processed * failed // total
@@ -142,33 +136,7 @@ def job_run(v: RunView, job: IntunedJob) -> d.JobRun:
     )
 
 
-def results(v: RunView, job: IntunedJob) -> s.Results | None:
-    """A finished run's results; signed for an hour from the moment they are read."""
-    if not v.finished:
-        return None
-    if v.run.results is not None:
-        return v.run.results
-    if not v.run.results_generated or v.status not in WITH_RESULTS:
-        return None
-    key = f"results/{v.run.id}.json"
-    expires = v.now + RESULTS_VALID_FOR
-    signature = hashlib.sha256(f"{job.uid}/{v.run.id}/{expires.isoformat()}".encode()).hexdigest()
-    successful = v.counts[1] or 0
-    seed = int(hashlib.sha256(v.run.id.encode()).hexdigest()[:8], 16)
-    return s.Results(
-        signed_url=(
-            f"{RESULTS_HOST}/{job.workspace_id}/{job.project.name}/{job.id}/{key}"
-            f"?X-Amz-Expires={int(RESULTS_VALID_FOR.total_seconds())}&X-Amz-Signature={signature}"
-        ),
-        signed_url_expiration=ts(expires),
-        size=2 + successful * (400 + seed % 1200),
-        key=key,
-        format="json",
-    )
-
-
-def run_document(v: RunView, job: IntunedJob) -> d.GetJobRunResponse:
-    found = results(v, job)
+def run_document(v: RunView, job: IntunedJob, found: s.Results | None) -> d.GetJobRunResponse:
     if found is None:
         return d.GetJobRunResponse(jobRun=job_run(v, job))
     return d.GetJobRunResponse(jobRun=job_run(v, job), results=found)
