@@ -15,6 +15,7 @@ from starlette.responses import Response
 from jobmock import __version__
 from jobmock.control.models import read_json
 from jobmock.control.service import TOKEN_NEEDED, Controller, no_route, token_matches
+from jobmock.control.stubs import stub_router
 from jobmock.core.docs import ASSET_ROUTE, asset_response, install_docs
 from jobmock.core.errors import MethodNotAllowed, MockError, NotFound, Unauthorized
 from jobmock.core.fastapi_app import allowed_methods, install_error_handlers
@@ -188,4 +189,5 @@ def create_control_app(controller: Controller) -> FastAPI:
     async def set_rate_limits(request: Request) -> Response:
         return json_response(controller.set_rate_limits(await body_of(request)))
 
+    app.include_router(stub_router(controller))
     return app

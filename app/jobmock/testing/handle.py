@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from jobmock.core.clock import as_utc
 from jobmock.core.errors import MockError
 from jobmock.core.polling import Clock, PollCheck, check_polling
+from jobmock.testing.stubbing import StubVerbs
 
 if TYPE_CHECKING:
     import httpx
@@ -34,7 +35,7 @@ class JobmockError(RuntimeError):
         """The HTTP status of the refusal (400, 404, ...)."""
 
 
-class MockHandle(ABC):
+class MockHandle(StubVerbs, ABC):
     """Control verbs shared by every mode."""
 
     url: str = IN_PROCESS_URL
