@@ -101,7 +101,12 @@ def _apply(doc: Any, op: Mapping[str, Any]) -> Any:
         return _remove(doc, path)
     if name == "replace":
         _get(doc, path)  # it must exist
-        return _add(_remove(doc, path), path, copy.deepcopy(op["value"]))
+        if not path:
+            return copy.deepcopy(op["value"])
+        parent = _get(doc, path[:-1])
+        key = path[-1] if isinstance(parent, dict) else _index(parent, path[-1], appending=False)
+        parent[key] = copy.deepcopy(op["value"])  # in place: a member keeps its position
+        return doc
     if name == "add":
         return _add(doc, path, copy.deepcopy(op["value"]))
     source = parse_pointer(op["from"])

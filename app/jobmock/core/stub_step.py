@@ -104,8 +104,8 @@ class StubStep:
         except (ValueError, PatchFailed) as exc:
             reason = exc if isinstance(exc, PatchFailed) else "jobmock's answer is not JSON"
             raise StubPatchFailed(f"stub {stub.id}: the patch does not apply: {reason}") from None
-        compact = b", " not in real and b": " not in real
-        text = json.dumps(patched, ensure_ascii=False, separators=(",", ":") if compact else None)
+        # Every vendor writes compact JSON; the Go servers end it with a newline.
+        text = json.dumps(patched, ensure_ascii=False, separators=(",", ":"))
         body = (text + ("\n" if real.endswith(b"\n") else "")).encode()
         if stub.spec.status is not None:
             start = {**start, "status": stub.spec.status}
