@@ -136,7 +136,7 @@ def _get(doc: Any, path: list[str]) -> Any:
         elif isinstance(doc, list):
             doc = doc[_index(doc, token, appending=False)]
         else:
-            raise PatchFailed(f"{token!r} is below a {type(doc).__name__} value")
+            raise PatchFailed(f"{token!r} is below {_kind(doc)}")
     return doc
 
 
@@ -150,7 +150,7 @@ def _add(doc: Any, path: list[str], value: Any) -> Any:
     elif isinstance(parent, list):
         parent.insert(_index(parent, token, appending=True), value)
     else:
-        raise PatchFailed(f"{token!r} is below a {type(parent).__name__} value")
+        raise PatchFailed(f"{token!r} is below {_kind(parent)}")
     return doc
 
 
@@ -166,5 +166,14 @@ def _remove(doc: Any, path: list[str]) -> Any:
     elif isinstance(parent, list):
         del parent[_index(parent, token, appending=False)]
     else:
-        raise PatchFailed(f"{token!r} is below a {type(parent).__name__} value")
+        raise PatchFailed(f"{token!r} is below {_kind(parent)}")
     return doc
+
+
+def _kind(value: Any) -> str:
+    """What a scalar is, in JSON's words."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    return "a string" if isinstance(value, str) else "a number"
