@@ -39,7 +39,7 @@ def state(vendor: str, response: httpx.Response) -> str:
     body: dict[str, Any] = response.json()
     if vendor == "nunu":
         done = body["status"] == "COMPLETED"
-        return body["status"] + (f":{body['runs'][0]['result']}" if done else "")
+        return str(body["status"]) + (f":{body['runs'][0]['result']}" if done else "")
     if vendor == "intuned":
         return str(body["jobRun"]["status"])
     if vendor == "prunner":
@@ -70,8 +70,8 @@ def test_each_scenario_by_header(
             b'{"error":"job failed: disk full"}\n',
         )
         handle.advance("1s")
-        job = client.get("/osapi/job/65d2b65d-5abf-41bc-8e7c-4fc68f224821", headers=target.headers)
-        assert (job.json()["status"], job.json()["error"]) == ("failed", "disk full")
+        read = client.get("/osapi/job/65d2b65d-5abf-41bc-8e7c-4fc68f224821", headers=target.headers)
+        assert (read.json()["status"], read.json()["error"]) == ("failed", "disk full")
         return
     assert created.status_code in (200, 201, 202), created.text
     job = target.created(created)
