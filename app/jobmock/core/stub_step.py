@@ -1,7 +1,8 @@
 """The gate's step for stubs, ``Prefer`` and scenarios (``VendorGate.serve``).
 
-It costs the gate three dict checks while no stub or default scenario is set and the client
-sends neither ``Prefer`` nor ``X-Jobmock-Scenario``. Otherwise, for a call to a documented
+While no stub or default scenario is set and the client sends neither ``Prefer`` nor
+``X-Jobmock-Scenario``, it costs the gate one call and four checks (about 0.2 us of a 100 us hot
+read). Otherwise, for a call to a documented
 operation: a scenario (header or default) on a creating operation adds the vendor's own creation
 headers and, once the job exists, its fault rules; then the oldest live stub that matches
 answers (replaced, or jobmock's answer patched); then ``Prefer: code=`` answers a documented
@@ -42,7 +43,8 @@ class StubStep:
         self.book = book_of(gate.store)
 
     def wanted(self, headers: dict[str, str]) -> bool:
-        return self.book.armed or PREFER in headers or SCENARIO_HEADER in headers
+        book = self.book
+        return bool(book.live or book.scenarios or PREFER in headers or SCENARIO_HEADER in headers)
 
     async def serve(self, exchange: Exchange) -> bool:
         """Answers the call (True), or leaves it to the next steps, perhaps with headers added."""

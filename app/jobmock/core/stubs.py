@@ -133,10 +133,6 @@ class StubBook:
         self.scenarios: dict[str, str] = {}
         """The scenario new jobs follow by default, by vendor."""
 
-    @property
-    def armed(self) -> bool:
-        return bool(self.live or self.scenarios)
-
     def add(self, spec: StubSpec) -> Stub:
         with self._lock:
             self._next_id += 1
