@@ -204,3 +204,22 @@ def test_marker_refusals(pytester: pytest.Pytester, test: str, message: str) -> 
     result = pytester.runpytest("-p", "no:cacheprovider")
     result.stdout.fnmatch_lines([f"*{message}*"])
     assert result.ret != 0
+
+
+def test_stub_and_prefer_answer_a_creating_call_first(
+    client: httpx.Client, handle: InProcessHandle
+) -> None:
+    target = TARGETS["nunu"]
+    handle.stub_next("nunu", "startRun", status=503, json={"error": "busy"})
+    stubbed = target.create(client, **{"X-Jobmock-Scenario": "stuck-queued"})
+    assert (stubbed.status_code, stubbed.json()) == (503, {"error": "busy"})
+    preferred = target.create(
+        client, **{"X-Jobmock-Scenario": "stuck-queued", "Prefer": "code=401"}
+    )
+    assert preferred.status_code == 401
+    assert [e["notes"] for e in handle.requests(vendor="nunu")] == [
+        ["stub 1: replaced"],
+        ["Prefer: code=401"],
+    ]
+    # Neither made a job: the next start gets the first id nunu mints after a reset.
+    assert target.created(target.create(client)) == "6563a158-0d1e-4510-8faf-e0988e5cd18b"
