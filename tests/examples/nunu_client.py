@@ -38,7 +38,7 @@ class NunuClient:
                     raise
                 self.sleep(1)
                 continue
-            if response.status_code in (429, 502, 503) and attempt < self.retries:
+            if response.status_code in (429, 500, 502, 503) and attempt < self.retries:
                 self.sleep(float(response.headers.get("Retry-After", 1)))
                 continue
             response.raise_for_status()

@@ -15,6 +15,7 @@ from starlette.responses import Response
 from jobmock import __version__
 from jobmock.control.models import read_json
 from jobmock.control.service import TOKEN_NEEDED, Controller, no_route, token_matches
+from jobmock.control.stubs import stub_router
 from jobmock.control.webhooks import add_routes as add_webhook_routes
 from jobmock.control.webhooks import is_public
 from jobmock.core.docs import ASSET_ROUTE, asset_response, install_docs
@@ -194,4 +195,5 @@ def create_control_app(controller: Controller) -> FastAPI:
         return json_response(controller.set_rate_limits(await body_of(request)))
 
     add_webhook_routes(app, controller.runtime)
+    app.include_router(stub_router(controller))
     return app

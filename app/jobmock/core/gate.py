@@ -36,6 +36,7 @@ from jobmock.core.limits import (
 )
 from jobmock.core.operations import Call, Match, nearest
 from jobmock.core.ratelimit import RateLimiter
+from jobmock.core.stub_step import StubStep
 
 if TYPE_CHECKING:
     from starlette.types import Message, Receive, Scope, Send
@@ -191,6 +192,7 @@ class VendorGate:
         self.max_body = max_body
         self.job_params = vendor.spec.job_params
         self.operations = vendor.operations
+        self.stubs = StubStep(self)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -216,6 +218,8 @@ class VendorGate:
         if self.faults and await self.inject_fault(exchange):
             return
         if self.limiter is not None and self.limiter.enabled and await self.rate_limit(exchange):
+            return
+        if self.stubs.wanted(exchange.entry.headers) and await self.stubs.serve(exchange):
             return
         if self.operations.hot and await self.answer_hot_read(exchange):
             return

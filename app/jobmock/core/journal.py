@@ -59,6 +59,8 @@ class JournalEntry:
     """The ``Retry-After`` the response carried, if any."""
     fault: int | None = None
     """The id of the injected fault that answered, if one did."""
+    stub: int | None = None
+    """The id of the stub that answered, if one did (``core.stubs``)."""
     suggestion: str | None = None
     """For a request that hit no route or an unknown job: the nearest valid path or id."""
     notes: list[str] = field(default_factory=list)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from jobmock.core.generate import Generator
     from jobmock.core.operations import OperationTable
     from jobmock.core.recording.vendor import VendorRecorder
+    from jobmock.core.scenarios import Scenario
     from jobmock.core.store import Store
 
     ErrorRenderer = Callable[[MockError], Response]
@@ -50,6 +51,8 @@ class VendorSpec:
     """One line for the README and ``jobmock routes``: how to authenticate against the mock."""
     rate_limit: RateLimitRule | None = None
     """The vendor's documented rate limit, enforced when the app runs with ``rate_limits``."""
+    scenarios: tuple[Scenario, ...] = field(default=(), compare=False)
+    """Named courses for new jobs (``core.scenarios``), from ``vendors/<slug>/scenarios.py``."""
 
     def base_url(self, root: str, single: bool = False) -> str:
         """The base URL a client sets to reach this vendor on a jobmock at ``root``."""

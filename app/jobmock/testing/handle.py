@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from jobmock.core.clock import as_utc
 from jobmock.core.errors import MockError
 from jobmock.core.polling import Clock, PollCheck, check_polling
+from jobmock.testing.stubbing import StubVerbs
 from jobmock.testing.webhooks import WebhookVerbs
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ class JobmockError(RuntimeError):
         """The HTTP status of the refusal (400, 404, ...)."""
 
 
-class MockHandle(WebhookVerbs, ABC):
+class MockHandle(WebhookVerbs, StubVerbs, ABC):
     """Control verbs shared by every mode."""
 
     url: str = IN_PROCESS_URL

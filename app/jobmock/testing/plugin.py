@@ -12,6 +12,7 @@ Fixtures:
 Marker: ``@pytest.mark.jobmock(now=..., fixtures=..., seed=..., vendors=..., vendor=...,
 rate_limits=..., start_time=...)``.
 ``now`` sets the clock for one test; the other options give that test a server of its own.
+``@pytest.mark.jobmock_scenarios("nunu")`` runs a test once per scenario (``scenario_marker``).
 
 This module imports nothing heavy: every project that installs jobmock loads it in every test
 run, so FastAPI, uvicorn and the app are imported only when a jobmock fixture is used.
@@ -25,6 +26,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from jobmock.testing.scenario_marker import (  # the marker's hook and fixture, registered here
+    MARKER_LINE,
+    jobmock_scenario,  # noqa: F401
+    pytest_generate_tests,  # noqa: F401
+)
 
 if TYPE_CHECKING:
     from jobmock.settings import Settings
@@ -62,6 +69,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "rate_limits=None, start_time=None): "
         "per-test jobmock options (now sets the clock; the others start a server of its own)",
     )
+    config.addinivalue_line("markers", MARKER_LINE)
 
 
 class RemoteServer:

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 from jobmock.core.durations import format_duration
 from jobmock.core.ratelimit import RateLimitRule
 from jobmock.core.vendor import Vendor, VendorSpec
+from jobmock.vendors.intuned.scenarios import SCENARIOS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -64,6 +65,7 @@ SPEC = VendorSpec(
         "x-api-key: intuned_test_key (workspace 123e4567-e89b-12d3-a456-426614174000)"
     ),
     rate_limit=rate_limit(),
+    scenarios=SCENARIOS,
 )
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from jobmock.core.vendor import Vendor, VendorSpec
+from jobmock.vendors.nunu.scenarios import SCENARIOS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -47,6 +48,7 @@ SPEC = VendorSpec(
     base_path="/api/v1",
     job_params=("jobId", "runId"),
     default_credentials="X-Api-Key: nunu_test_key (project 'test', read and operate runs)",
+    scenarios=SCENARIOS,
 )
 
 

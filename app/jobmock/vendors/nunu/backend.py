@@ -55,6 +55,9 @@ class NunuBackend:
 
     def _on_reset(self) -> None:
         self._started = 0
+        # Started jobs' ids repeat after a reset (they count from 0 again) with other tests
+        # behind them: texts cached under an id must not outlive the job they were made for.
+        self._texts.clear()
 
     # --- reads ---------------------------------------------------------------------------------
 

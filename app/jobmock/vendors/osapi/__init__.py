@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jobmock.core.vendor import Vendor, VendorSpec
+from jobmock.vendors.osapi.scenarios import SCENARIOS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -48,6 +49,7 @@ SPEC = VendorSpec(
         "Authorization: Bearer $(jobmock token osapi) "
         "(HS256, key jobmock-osapi-signing-key, role admin)"
     ),
+    scenarios=SCENARIOS,
 )
 
 

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jobmock.core.vendor import Vendor, VendorSpec
+from jobmock.vendors.prunner.scenarios import SCENARIOS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -60,6 +61,7 @@ SPEC = VendorSpec(
     base_path="",
     job_params=("id",),
     default_credentials="Authorization: Bearer $(jobmock token prunner) (HS256 JWT)",
+    scenarios=SCENARIOS,
 )
 
 
