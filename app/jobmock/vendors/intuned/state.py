@@ -15,6 +15,7 @@ from jobmock.core.catalogue import JobCatalogue, ids_from, recorded
 from jobmock.core.errors import BadRequest, NotFound
 from jobmock.core.fixture_files import format_loc, validate_document
 from jobmock.core.generate import Generator
+from jobmock.core.inspection import JobInspection
 from jobmock.core.store import Store, Table
 from jobmock.vendors.intuned import render
 from jobmock.vendors.intuned import schemas as s
@@ -280,6 +281,11 @@ class JobState:
         return upcoming, max(starts, default=None)
 
     # --- control API ---------------------------------------------------------------------------
+
+    def inspect(self, job_id: str) -> JobInspection | None:
+        from jobmock.vendors.intuned.inspection import inspect
+
+        return inspect(self, job_id)
 
     def add(self, doc: Mapping[str, Any]) -> str:
         fx = validate_document(JobFixture, doc)
