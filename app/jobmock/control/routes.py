@@ -13,6 +13,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from jobmock import __version__
+from jobmock.control.dashboard import dashboard_router, is_ui_path
+from jobmock.control.inspect import inspect_router
 from jobmock.control.models import read_json
 from jobmock.control.service import TOKEN_NEEDED, Controller, no_route, token_matches
 from jobmock.core.docs import ASSET_ROUTE, asset_response, install_docs
@@ -74,9 +76,10 @@ def create_control_app(controller: Controller) -> FastAPI:
         @app.middleware("http")
         async def require_token(request: Request, call_next: Any) -> Response:
             # Only the health route itself (a job id "health" does not open the rest), and the
-            # docs assets for every docs page, which cannot send a token.
+            # docs assets for every docs page, which cannot send a token; and the dashboard's
+            # files, whose page asks for the token.
             route = request.scope["path"].removeprefix(request.scope.get("root_path", ""))
-            if route == "/health" or route.startswith(ASSET_ROUTE + "/"):
+            if route == "/health" or route.startswith(ASSET_ROUTE + "/") or is_ui_path(route):
                 return await call_next(request)  # type: ignore[no-any-return]
             if not token_matches(request.headers.get("authorization"), token):
                 return render_error(Unauthorized(TOKEN_NEEDED))
@@ -188,4 +191,6 @@ def create_control_app(controller: Controller) -> FastAPI:
     async def set_rate_limits(request: Request) -> Response:
         return json_response(controller.set_rate_limits(await body_of(request)))
 
+    app.include_router(inspect_router(controller))
+    app.include_router(dashboard_router())
     return app

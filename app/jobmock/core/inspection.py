@@ -45,6 +45,9 @@ class JobInspection:
     document: Callable[[], bytes]
     """The body of the job's detail read, as a client would receive it now (rendered on demand:
     a listing never pays for it)."""
+    journal_ids: tuple[str, ...] = ()
+    """Other ids the journal files reads of this job under (a run's id, when clients poll the
+    job's runs); its own id always counts."""
 
     def summary(self, now: datetime) -> dict[str, Any]:
         upcoming = next((m for m in self.course if not m.to_dict(now)["reached"]), None)

@@ -40,6 +40,7 @@ def inspect(state: JobState, job_id: str) -> JobInspection | None:
             lambda: render.job_document(job, state.store.epoch, *times)
             .model_dump_json(exclude_unset=True)
             .encode(),
+            (job.id,),
         )
     view = max(views, key=lambda v: v.anchor)
     return JobInspection(
@@ -48,4 +49,5 @@ def inspect(state: JobState, job_id: str) -> JobInspection | None:
         created,
         from_timeline(view.run.timeline, view.anchor, view.progress),
         lambda: render.run_document(view, job).model_dump_json(exclude_unset=True).encode(),
+        (job.id, *(v.run.id for v in views)),
     )
