@@ -155,6 +155,27 @@ class Inspector:
             previous = at
         return polls
 
+    def vendors(self) -> dict[str, Any]:
+        runtime = self.controller.runtime
+        root = f"/_session/{runtime.session}" if runtime.session is not None else ""
+        single = runtime.single_vendor
+        return {
+            "session": runtime.session,
+            "vendors": [
+                {
+                    "slug": slug,
+                    "title": vendor.spec.title,
+                    "api_version": vendor.spec.api_version,
+                    "real_base_url": vendor.spec.real_base_url,
+                    "base_path": runtime.base_url(root, slug),
+                    "docs": f"{root}/docs" if single == slug else f"{root}/{slug}/docs",
+                    "credentials": vendor.spec.default_credentials,
+                    "jobs": vendor.backend.catalogue.count(),
+                }
+                for slug, vendor in runtime.vendors.items()
+            ],
+        }
+
     def operations(self, slug: str) -> dict[str, Any]:
         vendor = self.controller.vendor(slug)
         return {
@@ -234,6 +255,10 @@ def inspect_router(controller: Controller) -> APIRouter:
     @router.get("/inspect/{vendor}/jobs/{job_id}", summary="One job: document and polls")
     async def job(vendor: str, job_id: str) -> Response:
         return answer(inspector.job(vendor, job_id))
+
+    @router.get("/vendors", summary="The served vendors: base paths, credentials, job counts")
+    async def vendors() -> Response:
+        return answer(inspector.vendors())
 
     @router.get("/operations/{vendor}", summary="The vendor's operation ids (for fault rules)")
     async def operations(vendor: str) -> Response:
