@@ -23,8 +23,8 @@ pytestmark = pytest.mark.skipif(
     "chromium-driver)",
 )
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+from selenium.webdriver.chrome.webdriver import WebDriver  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 NUNU_KEY = {"X-Api-Key": "nunu_test_key"}
@@ -50,7 +50,8 @@ def chromium() -> WebDriver:
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
     service = webdriver.ChromeService(executable_path=str(DRIVER))
-    return webdriver.Chrome(options=options, service=service)
+    driver: WebDriver = webdriver.Chrome(options=options, service=service)
+    return driver
 
 
 @pytest.fixture(scope="module")
@@ -74,13 +75,13 @@ def page(server: Served, browser: WebDriver) -> WebDriver:
     httpx.post(f"{server.url}/_mock/reset").raise_for_status()
     httpx.delete(f"{server.url}/_mock/faults").raise_for_status()
     browser.get("about:blank")
-    browser.get_log("performance")  # what came before this test is not its traffic
+    performance_log(browser)  # what came before this test is not its traffic
     return browser
 
 
 def until(driver: WebDriver, check: Callable[[WebDriver], T]) -> T:
     """``check``'s first truthy answer: the page updates itself after each request it makes."""
-    return WebDriverWait(driver, 10).until(check)  # type: ignore[no-any-return]
+    return WebDriverWait(driver, 10).until(check)
 
 
 def text_of(driver: WebDriver, css: str) -> str:
@@ -101,9 +102,15 @@ def open_view(driver: WebDriver, server: Served, view: str) -> None:
     until(driver, lambda d: d.find_element(By.ID, "main").get_attribute("data-view") == name)
 
 
+def performance_log(driver: WebDriver) -> list[dict[str, Any]]:
+    """Chromium's DevTools events since the last call (its network log among them)."""
+    log: list[dict[str, Any]] = driver.get_log("performance")  # type: ignore[no-untyped-call]
+    return log
+
+
 def requested_urls(driver: WebDriver) -> list[str]:
     urls = []
-    for entry in driver.get_log("performance"):
+    for entry in performance_log(driver):
         message = json.loads(entry["message"])["message"]
         if message["method"] == "Network.requestWillBeSent":
             urls.append(message["params"]["request"]["url"])
@@ -178,9 +185,7 @@ def test_a_fault_added_through_the_form_fails_the_next_request_and_shows_as_fire
     assert text_of(page, f"{rule} td.matched") == "1"
 
 
-def test_a_job_page_draws_the_polls_and_shows_the_document(
-    page: WebDriver, server: Served
-) -> None:
+def test_a_job_page_draws_the_polls_and_shows_the_document(page: WebDriver, server: Served) -> None:
     for _ in range(2):
         httpx.get(f"{server.url}/nunu/api/v1/jobs/{SEED}", headers=NUNU_KEY).raise_for_status()
     open_view(page, server, f"job/nunu/{SEED}")

@@ -116,14 +116,15 @@ def test_a_job_shows_its_document_and_polls_without_counting_as_one(
     assert (first.status_code, second.status_code) == (200, 200)
     body = client.get(f"/_mock/inspect/nunu/jobs/{SEED}").json()
     assert body.pop("document") == second.json()
+    seq = body["polls"][0]["seq"]  # request numbers keep counting across resets
     assert body == {
         "vendor": "nunu",
         "now": "2026-11-01T12:00:30+00:00",
         **seed_summary(),
         "polls": [
-            {"seq": 1, "at": "2026-11-01T12:00:00+00:00", "operation": "getJobDetails",
+            {"seq": seq, "at": "2026-11-01T12:00:00+00:00", "operation": "getJobDetails",
              "status": 200, "state": "RUNNING", "fault": None, "interval": None},
-            {"seq": 2, "at": "2026-11-01T12:00:30+00:00", "operation": "getJobDetails",
+            {"seq": seq + 1, "at": "2026-11-01T12:00:30+00:00", "operation": "getJobDetails",
              "status": 200, "state": "RUNNING", "fault": None, "interval": 30.0},
         ],
     }  # fmt: skip
@@ -202,9 +203,7 @@ def test_journal_is_newest_first_and_filters_by_status_and_operation(
 
 def test_changes_answers_a_new_version_when_something_changed(client: httpx.Client) -> None:
     version = client.get("/_mock/changes").json()["version"]
-    assert client.get("/_mock/changes", params={"version": version}).json() == {
-        "version": version
-    }
+    assert client.get("/_mock/changes", params={"version": version}).json() == {"version": version}
     client.get(f"/nunu/api/v1/jobs/{SEED}", headers=KEY)
     moved = client.get("/_mock/changes", params={"version": version, "wait": 5}).json()
     assert moved["version"] != version
@@ -352,3 +351,12 @@ def test_a_page_of_another_site_cannot_change_state_through_the_dashboard_either
         "/_mock/clock", json={"advance": "5m"}, headers={"sec-fetch-site": "same-origin"}
     )
     assert same.json()["now"] == "2026-11-01T12:05:00+00:00"
+
+
+def test_the_new_endpoints_only_read(client: httpx.Client) -> None:
+    answer = client.post("/_mock/journal")
+    assert (answer.status_code, answer.headers["allow"], answer.json()) == (
+        405,
+        "GET",
+        {"error": "/_mock/journal takes GET, not POST"},
+    )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-from fastapi import APIRouter, Request
+from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from jobmock.control import CONTROL_PREFIX
@@ -80,15 +80,17 @@ def is_ui_path(route: str) -> bool:
     return route == UI_ROUTE or route.startswith(UI_ROUTE + "/")
 
 
-def dashboard_router() -> APIRouter:
-    router = APIRouter()
+def install_dashboard(app: FastAPI) -> None:
+    router = app.router
 
-    @router.api_route(UI_ROUTE, methods=["GET", "HEAD"], summary="The dashboard (a web page)")
+    @router.get(UI_ROUTE, summary="The dashboard (a web page)")
     async def page(request: Request) -> Response:
+        return ui_response("", request)
+
+    @router.head(UI_ROUTE, include_in_schema=False)
+    async def page_head(request: Request) -> Response:
         return ui_response("", request)
 
     @router.api_route(UI_ROUTE + "/{name}", methods=["GET", "HEAD"], include_in_schema=False)
     async def asset(name: str, request: Request) -> Response:
         return ui_response(name, request)
-
-    return router

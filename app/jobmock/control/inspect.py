@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter, Request
+from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from jobmock.core.errors import BadRequest, NotFound
@@ -53,7 +53,9 @@ def _int(query: Mapping[str, str], name: str, default: int, low: int, high: int)
 def _only(query: Mapping[str, str], *names: str) -> None:
     unknown = sorted(set(query) - set(names))
     if unknown:
-        raise BadRequest(f"unknown parameter {unknown[0]!r}; this endpoint takes {', '.join(names)}")
+        raise BadRequest(
+            f"unknown parameter {unknown[0]!r}; this endpoint takes {', '.join(names)}"
+        )
 
 
 def _status_matches(wanted: str, status: int) -> bool:
@@ -64,7 +66,9 @@ def _check_status(wanted: str | None) -> None:
     if wanted is not None and not (
         wanted in STATUS_CLASSES or (wanted.isdigit() and 100 <= int(wanted) <= 599)
     ):
-        raise BadRequest(f"status must be a code from 100 to 599 or a class like 4xx, not {wanted!r}")
+        raise BadRequest(
+            f"status must be a code from 100 to 599 or a class like 4xx, not {wanted!r}"
+        )
 
 
 class Inspector:
@@ -195,7 +199,9 @@ class Inspector:
         after = _int(query, "after", 0, 0, 10**12)
         limit = _int(query, "limit", 100, 1, 1000)
         journal = self.controller.runtime.store.journal
-        entries = journal.find(vendor=vendor, job=query.get("job"), operation=query.get("operation"))
+        entries = journal.find(
+            vendor=vendor, job=query.get("job"), operation=query.get("operation")
+        )
         chosen: list[JournalEntry] = []
         for entry in reversed(entries):
             if entry.seq <= after or len(chosen) == limit:
@@ -241,9 +247,11 @@ class Inspector:
         return {"version": current}
 
 
-def inspect_router(controller: Controller) -> APIRouter:
+def install_inspect(app: FastAPI, controller: Controller) -> None:
+    """The routes on the control app (on it, not through ``include_router``: the 405's ``Allow``
+    reads the app's own routes)."""
     inspector = Inspector(controller)
-    router = APIRouter()
+    router = app.router
 
     def answer(data: Any) -> Response:
         return Response(json.dumps(data).encode(), media_type="application/json")
@@ -271,5 +279,3 @@ def inspect_router(controller: Controller) -> APIRouter:
     @router.get("/changes", summary="Answers when what the dashboard shows has changed")
     async def changes(request: Request) -> Response:
         return answer(await inspector.changes(request.query_params))
-
-    return router

@@ -13,8 +13,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from jobmock import __version__
-from jobmock.control.dashboard import dashboard_router, is_ui_path
-from jobmock.control.inspect import inspect_router
+from jobmock.control.dashboard import install_dashboard, is_ui_path
+from jobmock.control.inspect import install_inspect
 from jobmock.control.models import read_json
 from jobmock.control.service import TOKEN_NEEDED, Controller, no_route, token_matches
 from jobmock.core.docs import ASSET_ROUTE, asset_response, install_docs
@@ -191,6 +191,6 @@ def create_control_app(controller: Controller) -> FastAPI:
     async def set_rate_limits(request: Request) -> Response:
         return json_response(controller.set_rate_limits(await body_of(request)))
 
-    app.include_router(inspect_router(controller))
-    app.include_router(dashboard_router())
+    install_inspect(app, controller)
+    install_dashboard(app)
     return app

@@ -67,7 +67,9 @@ class InspectsJobs(Protocol):
         """The job ``job_id`` now, or None if the vendor has no such job; never a poll."""
 
 
-def from_timeline(timeline: Timeline, anchor: datetime, progress: Progress) -> tuple[Milestone, ...]:
+def from_timeline(
+    timeline: Timeline, anchor: datetime, progress: Progress
+) -> tuple[Milestone, ...]:
     """The steps ``progress`` reached, when it reached them, then the ones still planned."""
     course = [Milestone(step.state, when) for step, when in progress.reached]
     for step in timeline.steps[len(course) :]:

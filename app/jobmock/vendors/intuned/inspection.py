@@ -37,9 +37,11 @@ def inspect(state: JobState, job_id: str) -> JobInspection | None:
             own,
             created,
             (Milestone(own, created),),
-            lambda: render.job_document(job, state.store.epoch, *times)
-            .model_dump_json(exclude_unset=True)
-            .encode(),
+            lambda: (
+                render.job_document(job, state.store.epoch, *times)
+                .model_dump_json(exclude_unset=True)
+                .encode()
+            ),
             (job.id,),
         )
     view = max(views, key=lambda v: v.anchor)
