@@ -363,6 +363,7 @@ async function render() {
     main.replaceChildren(...[].concat(content));
     if (focused && document.getElementById(focused) && main.contains(document.getElementById(focused))) document.getElementById(focused).focus();
     main.dataset.view = view.name;
+    performance.mark("jobmock:drawn"); // the load time docs/dashboard.md gives
   })();
   rendering = run;
   try { await run; } catch (err) { if (!(err instanceof Unauthorized)) main.replaceChildren(h("p", { class: "bad", role: "alert" }, err.message)); }
