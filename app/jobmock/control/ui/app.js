@@ -102,8 +102,8 @@ function copyRow(label, text) {
 
 // --- the timeline picture ---------------------------------------------------------------------
 
-function timeline(job, now, polls, height) {
-  const width = 1000;
+function timeline(job, now, polls, height, width) {
+  width = width || 1000;
   const course = job.course || [];
   const times = course.filter((m) => m.at).map((m) => Date.parse(m.at));
   const nowMs = Date.parse(now);
@@ -231,15 +231,16 @@ const views = {
     const rows = page.jobs.map((job) => h("tr", { "data-job": job.id },
       h("td", { class: "mono" }, h("a", { href: `#/job/${vendor}/${encodeURIComponent(job.id)}` }, job.id)),
       h("td", { class: "state" }, job.state === null ? h("span", { class: "muted" }, "gone") : job.state),
-      h("td", {}, job.course ? timeline(job, page.now) : null),
+      h("td", { class: "picture" }, job.course ? timeline(job, page.now, null, 30, 420) : null),
       h("td", {}, job.course ? nextText(job) : "")));
     const first = offset + 1;
+    const range = page.jobs.length ? `jobs ${first} to ${offset + page.jobs.length}` : "none";
     return [
       h("div", { class: "row" },
         h("label", { for: "jobs-vendor" }, "Vendor", vendorSelect("jobs-vendor", vendor, (e) => { location.hash = `#/jobs/${e.target.value}`; })),
         h("form", { class: "row", onsubmit: (e) => { e.preventDefault(); jobsPaging.state = stateInput.value.trim(); jobsPaging.offsets = [0]; render(); } },
           h("label", { for: "state-filter" }, "State", stateInput), h("button", { type: "submit" }, "Filter"))),
-      h("p", { class: "muted" }, `${page.total} jobs in all; showing ${page.jobs.length ? first + "…" : "none"}${jobsPaging.state ? ` in state ${jobsPaging.state} (from job ${first})` : ""}. Times on the mock clock; now is ${time(page.now)}.`),
+      h("p", { class: "muted" }, `${page.total} jobs in all; showing ${jobsPaging.state ? `those in state ${jobsPaging.state}, reading from job ${first}` : range}. Times on the mock clock; now is ${time(page.now)}.`),
       h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "Job"), h("th", {}, "State now"), h("th", { class: "wide" }, "Timeline (mock clock)"), h("th", {}, "Next"))), h("tbody", {}, rows)),
       h("div", { class: "row" },
         h("button", { type: "button", disabled: jobsPaging.offsets.length < 2, onclick: () => { jobsPaging.offsets.pop(); render(); } }, "Previous page"),
