@@ -130,6 +130,7 @@ def test_the_overview_shows_the_four_vendors(page: WebDriver, server: Served) ->
     assert f"{server.url}/nunu/api/v1" in nunu
     assert "X-Api-Key: nunu_test_key" in nunu
     assert "mock clock" in text_of(page, "#clock")
+    assert server.wait_for_output("dashboard") == f"  dashboard {server.url}/_mock/ui"
 
 
 def test_the_seed_job_appears_with_its_state(page: WebDriver, server: Served) -> None:

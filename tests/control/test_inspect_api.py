@@ -322,11 +322,7 @@ def test_the_files_go_gzipped_to_a_browser_that_takes_it() -> None:
 
 def test_with_a_token_the_page_loads_but_its_reads_need_the_token() -> None:
     app = create_app(Settings(clock="manual", start_time=START, control_token="s3cret"))
-    # identity: the in-process transport hands httpx a body already decoded (nothing else here
-    # is gzipped)
-    plain = {"accept-encoding": "identity"}
-    transport = JobmockTransport(app)
-    with httpx.Client(transport=transport, base_url="http://jobmock", headers=plain) as client:
+    with httpx.Client(transport=JobmockTransport(app), base_url="http://jobmock") as client:
         assert client.get("/_mock/ui").status_code == 200
         assert client.get("/_mock/ui/app.css").status_code == 200
         refused = client.get("/_mock/inspect/nunu/jobs")
@@ -360,3 +356,36 @@ def test_the_new_endpoints_only_read(client: httpx.Client) -> None:
         "GET",
         {"error": "/_mock/journal takes GET, not POST"},
     )
+
+
+def test_the_in_process_transport_gives_a_gzipped_answer_decoded_once(client: httpx.Client) -> None:
+    script = client.get("/_mock/ui/app.js", headers={"accept-encoding": "gzip"})
+    assert script.headers["content-encoding"] == "gzip"
+    assert script.content == ui_file("app.js").body
+
+
+@pytest.mark.parametrize(
+    ("path", "dashboard"),
+    [("/", "/_mock/ui"), ("/_session/look/", "/_session/look/_mock/ui")],
+)
+def test_the_root_leads_a_browser_to_the_dashboard(
+    client: httpx.Client, path: str, dashboard: str
+) -> None:
+    answer = client.get(path)
+    assert (answer.status_code, answer.headers["location"], answer.content) == (302, dashboard, b"")
+    assert client.get("/_mock/requests").json() == {"requests": []}  # not a client's request
+
+
+@pytest.mark.parametrize(
+    ("docs", "dashboard"),
+    [
+        ("/nunu/docs", "/_mock/ui"),
+        ("/_mock/docs", "/_mock/ui"),
+        ("/_session/look/osapi/docs", "/_session/look/_mock/ui"),
+    ],
+)
+def test_each_docs_page_links_the_dashboard(
+    client: httpx.Client, docs: str, dashboard: str
+) -> None:
+    page = client.get(docs).text
+    assert f'<a href="{dashboard}">jobmock dashboard: jobs, requests, faults</a>' in page

@@ -380,19 +380,24 @@ async function refresh() {
   await render();
 }
 
+// Short polling, once a second while the tab is visible: GET /changes answers at once with a
+// version that changes when anything shown does. (The endpoint can also wait, a long poll for
+// scripts; a page holding a request open would hold up the server's shutdown.)
+const POLL_MS = 1000;
+
 async function live() {
   for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    if (document.hidden) continue;
     try {
-      const wait = clock && clock.mode === "manual" ? 20 : 2;
-      const data = await api("GET", `/changes?` + q({ version, wait }));
-      if (data.version !== version || wait < 20) {
-        const first = version === "";
+      const data = await api("GET", "/changes");
+      const running = clock && clock.mode !== "manual";
+      if (data.version !== version || running) {
         version = data.version;
-        if (!first || wait < 20) await refresh();
+        await refresh();
       }
     } catch (err) {
       if (err instanceof Unauthorized) return;
-      await new Promise((resolve) => setTimeout(resolve, 2000));
     }
   }
 }
