@@ -80,7 +80,10 @@ class Inspector:
     def _inspector(self, slug: str) -> InspectsJobs:
         backend = self.controller.vendor(slug).backend
         if not isinstance(backend, InspectsJobs):
-            raise BadRequest(f"{slug} does not describe its jobs to the control API")
+            raise BadRequest(
+                f"{slug} does not describe its jobs to the control API (its backend has no "
+                f"inspect()); GET /_mock/jobs/{slug} lists their ids"
+            )
         return backend
 
     def _now(self) -> datetime:
