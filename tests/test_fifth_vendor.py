@@ -98,3 +98,17 @@ def test_the_control_api_adds_lists_and_deletes_its_jobs(client: httpx.Client) -
     assert client.get("/_mock/jobs/shelf").json()["ids"] == ["job-1", "job-2"]
     assert client.delete("/_mock/jobs/shelf/job-2").status_code == 204
     assert client.get("/shelf/v1/jobs/job-2", headers=KEY).status_code == 404
+
+
+def test_a_vendor_without_inspect_is_listed_but_says_it_cannot_describe_its_jobs(
+    client: httpx.Client,
+) -> None:
+    assert [v["slug"] for v in client.get("/_mock/vendors").json()["vendors"]] == ["shelf"]
+    answer = client.get("/_mock/inspect/shelf/jobs")
+    assert (answer.status_code, answer.json()) == (
+        400,
+        {
+            "error": "shelf does not describe its jobs to the control API (its backend has no "
+            "inspect()); GET /_mock/jobs/shelf lists their ids"
+        },
+    )

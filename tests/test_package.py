@@ -72,4 +72,7 @@ def test_wheel_ships_the_fixtures(tmp_path: Path) -> None:
     assert "jobmock/fixtures/nunu/seed.yaml" in names
     assert "jobmock/vendors/nunu/backend.py" in names
     assert "jobmock/py.typed" in names  # PEP 561: a consumer's mypy reads jobmock's hints
+    # The dashboard's page: no build step at install, so the files themselves.
+    for name in ("index.html", "app.js", "app.css"):
+        assert f"jobmock/control/ui/{name}" in names
     assert not any(name.startswith(("app/", "tests/")) for name in names)

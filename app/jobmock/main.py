@@ -222,6 +222,10 @@ class JobmockApp:
     async def _no_vendor(runtime: Runtime, scope: Scope, send: Send) -> None:
         if scope["type"] != "http":
             return
+        if _route_path(scope) in ("", "/") and scope["method"] in ("GET", "HEAD"):
+            # A browser opening the server (or a session) finds the dashboard.
+            await _send_redirect(send, f"{scope.get('root_path', '')}/{CONTROL_PREFIX}/ui")
+            return
         store = runtime.store
         entry = new_entry(store, scope, None)
         served = ", ".join(f"/{slug}{v.spec.base_path}" for slug, v in runtime.vendors.items())
@@ -250,6 +254,12 @@ def _dated(send: Send, clock: AppClock) -> Send:
     # cycle per request, left to the garbage collector (p99 went from 5 to 45 ms).
     dated.__wrapped__ = send  # type: ignore[attr-defined]
     return dated
+
+
+async def _send_redirect(send: Send, location: str) -> None:
+    headers = [(b"location", location.encode()), (b"content-length", b"0")]
+    await send({"type": "http.response.start", "status": 302, "headers": headers})
+    await send({"type": "http.response.body", "body": b""})
 
 
 async def _send_json(send: Send, status: int, data: Any) -> None:

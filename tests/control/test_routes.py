@@ -40,6 +40,26 @@ def test_a_wrong_method_is_a_405_naming_the_methods(client: httpx.Client) -> Non
     assert response.content == b'{"error": "/_mock/clock takes GET, POST, not PUT"}'
 
 
+@pytest.mark.parametrize(
+    ("path", "allow"),
+    [
+        ("/_mock/stubs", "GET, POST, DELETE"),
+        ("/_mock/stubs/1", "DELETE"),
+        ("/_mock/scenarios/nunu", "PUT, DELETE"),
+        ("/_mock/webhooks", "GET"),
+        ("/_mock/vendors", "GET"),
+        ("/_mock/journal", "GET"),
+    ],
+)
+def test_every_feature_s_routes_name_their_methods_in_a_405(
+    client: httpx.Client, path: str, allow: str
+) -> None:
+    # Routes a feature module adds must be seen by the 405 (FastAPI's include_router hides them).
+    response = client.patch(path)
+    assert (response.status_code, response.headers["allow"]) == (405, allow)
+    assert response.json() == {"error": f"{path} takes {allow}, not PATCH"}
+
+
 def test_a_body_that_is_not_json_is_a_400(client: httpx.Client) -> None:
     response = client.post("/_mock/clock", content=b"{")
     assert (response.status_code, response.content) == (

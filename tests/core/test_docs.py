@@ -172,6 +172,7 @@ def test_docs_page_loads_the_local_files_and_never_the_online_validator(
     assert parser.urls == [
         "/_mock/static/swagger-ui/swagger-ui.css",
         "/_mock/static/swagger-ui/favicon.png",
+        "/_mock/ui",  # the link to the dashboard
         "/_mock/static/swagger-ui/swagger-ui-bundle.js",
     ]
     assert SWAGGER_DOCUMENT.findall(page.text) == ["/nunu/openapi.json"]

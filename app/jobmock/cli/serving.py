@@ -31,6 +31,7 @@ def banner(app: JobmockApp, root: str) -> list[str]:
     if runtime.settings.watch:
         lines.append(f"  watching {runtime.settings.fixtures_dir} for changes")
     lines.append(f"  control  {root}/_mock  (health, reset, reload, clock, jobs, requests, faults)")
+    lines.append(f"  dashboard {root}/_mock/ui")
     return lines
 
 

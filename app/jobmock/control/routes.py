@@ -13,9 +13,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from jobmock import __version__
+from jobmock.control.dashboard import install_dashboard, is_ui_path
+from jobmock.control.inspect import install_inspect
 from jobmock.control.models import read_json
 from jobmock.control.service import TOKEN_NEEDED, Controller, no_route, token_matches
-from jobmock.control.stubs import stub_router
+from jobmock.control.stubs import install_stubs
 from jobmock.control.webhooks import add_routes as add_webhook_routes
 from jobmock.control.webhooks import is_public
 from jobmock.core.docs import ASSET_ROUTE, asset_response, install_docs
@@ -77,9 +79,10 @@ def create_control_app(controller: Controller) -> FastAPI:
         @app.middleware("http")
         async def require_token(request: Request, call_next: Any) -> Response:
             # Only the health route itself (a job id "health" does not open the rest), and the
-            # docs assets for every docs page, which cannot send a token.
+            # docs assets for every docs page, which cannot send a token; and the dashboard's
+            # files, whose page asks for the token.
             route = request.scope["path"].removeprefix(request.scope.get("root_path", ""))
-            public = is_public(request.method, route)
+            public = is_public(request.method, route) or is_ui_path(route)
             if route == "/health" or route.startswith(ASSET_ROUTE + "/") or public:
                 return await call_next(request)  # type: ignore[no-any-return]
             if not token_matches(request.headers.get("authorization"), token):
@@ -195,5 +198,7 @@ def create_control_app(controller: Controller) -> FastAPI:
         return json_response(controller.set_rate_limits(await body_of(request)))
 
     add_webhook_routes(app, controller.runtime)
-    app.include_router(stub_router(controller))
+    install_stubs(app, controller)
+    install_inspect(app, controller)
+    install_dashboard(app)
     return app

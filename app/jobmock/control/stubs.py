@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import FastAPI, Query, Request
 from starlette.responses import Response
 
 from jobmock.control.models import NO_BODY, parse
@@ -100,35 +100,36 @@ class StubControl:
         return NotImplemented
 
 
-def stub_router(controller: Controller) -> APIRouter:
+def install_stubs(app: FastAPI, controller: Controller) -> None:
+    """The routes on the control app itself (``include_router`` would hide them from the 405's
+    ``Allow``)."""
     from jobmock.control.routes import JSON_BODY, body_of, json_response
 
     control = StubControl(controller)
-    router = APIRouter()
 
-    @router.post("/stubs", summary="Answer the next matching calls", openapi_extra=JSON_BODY)
+    @app.post("/stubs", summary="Answer the next matching calls", openapi_extra=JSON_BODY)
     async def add_stub(request: Request) -> Response:
         return json_response(control.add(await body_of(request)), status=201)
 
-    @router.get("/stubs", summary="The stubs, with how many calls each answered")
+    @app.get("/stubs", summary="The stubs, with how many calls each answered")
     async def list_stubs() -> Response:
         return json_response({"stubs": control.described()})
 
-    @router.delete("/stubs", summary="Remove every stub (or one vendor's)", status_code=204)
+    @app.delete("/stubs", summary="Remove every stub (or one vendor's)", status_code=204)
     async def clear_stubs(vendor: Annotated[str | None, Query()] = None) -> Response:
         control.clear(vendor)
         return Response(status_code=204)
 
-    @router.delete("/stubs/{stub_id}", summary="Remove one stub", status_code=204)
+    @app.delete("/stubs/{stub_id}", summary="Remove one stub", status_code=204)
     async def delete_stub(stub_id: int) -> Response:
         control.delete(stub_id)
         return Response(status_code=204)
 
-    @router.get("/scenarios", summary="A vendor's named scenarios, and its default")
+    @app.get("/scenarios", summary="A vendor's named scenarios, and its default")
     async def scenarios(vendor: Annotated[str | None, Query()] = None) -> Response:
         return json_response(control.scenarios(vendor))
 
-    @router.put(
+    @app.put(
         "/scenarios/{vendor}",
         summary="Every job the vendor's clients create follows this scenario",
         openapi_extra=JSON_BODY,
@@ -136,9 +137,7 @@ def stub_router(controller: Controller) -> APIRouter:
     async def use_scenario(vendor: str, request: Request) -> Response:
         return json_response(control.use(vendor, await body_of(request)))
 
-    @router.delete("/scenarios/{vendor}", summary="New jobs follow no scenario", status_code=204)
+    @app.delete("/scenarios/{vendor}", summary="New jobs follow no scenario", status_code=204)
     async def forget_scenario(vendor: str) -> Response:
         control.forget(vendor)
         return Response(status_code=204)
-
-    return router

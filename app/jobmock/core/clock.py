@@ -38,6 +38,11 @@ def micros(when: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
+def from_micros(value: int) -> datetime:
+    """The time ``value`` microseconds after the Unix epoch (``micros`` undone)."""
+    return EPOCH + timedelta(microseconds=value)
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -71,6 +71,14 @@ def _assets_url(request: Request) -> str:
     return f"{root}/{CONTROL_PREFIX}{ASSET_ROUTE}"
 
 
+def _dashboard_url(request: Request) -> str:
+    """The dashboard of the jobmock (or session) serving this docs page."""
+    server = request.scope.get("app_root_path", "")
+    rest: str = request.scope.get("root_path", "")[len(server) :]
+    session = "/".join(rest.split("/")[:3]) if rest.startswith("/_session/") else ""
+    return f"{server}{session}/{CONTROL_PREFIX}/ui"
+
+
 def install_docs(app: FastAPI) -> None:
     """``GET /docs`` and ``GET /openapi.json`` on ``app`` (create it with ``docs_url=None,
     openapi_url=None``): wherever it is mounted, a session or the root, the page finds its
@@ -92,7 +100,7 @@ def install_docs(app: FastAPI) -> None:
     async def docs(request: Request) -> Response:
         root = request.scope.get("root_path", "").rstrip("/")
         assets = _assets_url(request)
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url=f"{root}/openapi.json",
             title=f"{app.title} - Swagger UI",
             swagger_js_url=f"{assets}/swagger-ui-bundle.js",
@@ -100,4 +108,9 @@ def install_docs(app: FastAPI) -> None:
             swagger_favicon_url=f"{assets}/favicon.png",
             oauth2_redirect_url=None,
             swagger_ui_parameters=SWAGGER_UI_PARAMETERS,
+        )
+        link = f'<body>\n<p class="jobmock-dashboard"><a href="{_dashboard_url(request)}">'
+        link += "jobmock dashboard: jobs, requests, faults</a></p>"
+        return Response(
+            bytes(page.body).replace(b"<body>", link.encode(), 1), media_type="text/html"
         )

@@ -90,6 +90,11 @@ class Journal:
     def size(self) -> int:
         return self._entries.maxlen or 0
 
+    @property
+    def seq(self) -> int:
+        """The number of the latest request (numbers keep counting across a clear)."""
+        return self._seq
+
     def next_seq(self) -> int:
         with self._lock:
             self._seq += 1

@@ -82,7 +82,8 @@ class JobmockTransport(httpx.BaseTransport):
 
         async def call() -> tuple[int, list[tuple[bytes, bytes]], bytes]:
             response = await self._asgi.handle_async_request(inner)
-            content = await response.aread()
+            # As sent (a gzipped body stays gzipped): the response below decodes it once.
+            content = b"".join([chunk async for chunk in response.aiter_raw()])
             return response.status_code, response.headers.raw, content
 
         try:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from jobmock.core.errors import NotFound
 from jobmock.core.generate import Generator
+from jobmock.core.inspection import JobInspection
 from jobmock.core.storage import Signer
 from jobmock.core.store import Store
 from jobmock.core.webhooks.model import WebhookEvent
@@ -51,6 +52,12 @@ class IntunedWebhooks(JobState):
         self.public_root = "http://jobmock"
         """This jobmock's URL as clients last reached it, for results sent in notifications."""
         self._sizes: dict[tuple[str, str, int | None, int | None], int] = {}
+
+    def inspect(self, job_id: str) -> JobInspection | None:
+        """For the control API: here, since a finished run's document carries its results."""
+        from jobmock.vendors.intuned.inspection import inspect
+
+        return inspect(self, job_id)
 
     # --- results ---------------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from jobmock.core.fixture_files import validate_document
 from jobmock.core.generate import Generator
 from jobmock.core.journal import note_served
 from jobmock.core.store import Store, Table
-from jobmock.vendors.nunu import listing, render, starting, stopping
+from jobmock.vendors.nunu import inspection, listing, render, starting, stopping
 from jobmock.vendors.nunu import schemas as s
 from jobmock.vendors.nunu.access import authorize
 from jobmock.vendors.nunu.fixture_data import NunuData
@@ -121,6 +121,7 @@ class NunuBackend:
     list_runs = listing.list_runs
     start_run = starting.start_run
     stop_runs = stopping.stop_runs
+    inspect = inspection.inspect
 
     def new_id(self, kind: str) -> str:
         self._started += 1

@@ -18,7 +18,7 @@ from jobmock.core.fixture_files import validate_document
 from jobmock.core.generate import Generator
 from jobmock.core.journal import note_served
 from jobmock.core.store import Store, Table
-from jobmock.vendors.osapi import binding, nodes, render, targets
+from jobmock.vendors.osapi import binding, inspection, nodes, render, targets
 from jobmock.vendors.osapi.fixture_jobs import job_record
 from jobmock.vendors.osapi.fixture_models import JobFixture
 from jobmock.vendors.osapi.generated import GeneratedSet
@@ -114,6 +114,8 @@ class OsapiBackend:
         if found is None:
             raise NotFound(f"job not found: {job_id}", reason="job")
         return found
+
+    inspect = inspection.inspect
 
     def get_job_by_id(self, raw_id: str, authorization: str | None) -> bytes:
         job_id = binding.job_id(raw_id)

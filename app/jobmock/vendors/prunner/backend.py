@@ -25,7 +25,7 @@ from jobmock.core.fixture_files import Invalid, describe_problems, validate_docu
 from jobmock.core.generate import Generator
 from jobmock.core.journal import note_served
 from jobmock.core.store import Store, Table
-from jobmock.vendors.prunner import render
+from jobmock.vendors.prunner import inspection, render
 from jobmock.vendors.prunner.fixture_models import JobFixture, Outcome
 from jobmock.vendors.prunner.generated import GeneratedSet
 from jobmock.vendors.prunner.loader import PrunnerData, job_record
@@ -73,6 +73,8 @@ class PrunnerBackend:
         self._states.clear()
         for touched in self._touched.values():
             touched.clear()
+
+    inspect = inspection.inspect
 
     def _next_seq(self) -> int:
         self._seq += 1
