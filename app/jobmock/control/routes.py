@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from jobmock import __version__
+from jobmock.control.har_routes import har_router
 from jobmock.control.models import read_json
 from jobmock.control.service import TOKEN_NEEDED, Controller, no_route, token_matches
 from jobmock.core.docs import ASSET_ROUTE, asset_response, install_docs
@@ -143,14 +144,17 @@ def create_control_app(controller: Controller) -> FastAPI:
         controller.delete_job(vendor, job_id)
         return Response(status_code=204)
 
+    app.include_router(har_router(controller))
+
     @app.get("/requests", summary="What clients sent, oldest first")
     async def requests(
         vendor: Annotated[str | None, Query()] = None,
         method: Annotated[str | None, Query()] = None,
         path: Annotated[str | None, Query()] = None,
         job: Annotated[str | None, Query()] = None,
+        operation: Annotated[str | None, Query()] = None,
     ) -> Response:
-        found = controller.requests(vendor=vendor, method=method, path=path, job=job)
+        found = controller.requests(vendor, method, path, job, operation)
         return json_response({"requests": found})
 
     @app.delete("/requests", summary="Forget the journal", status_code=204)
