@@ -28,8 +28,8 @@ import httpx
 from jobmock.testing.transport import AsyncJobmockTransport, JobmockTransport
 
 if TYPE_CHECKING:
-    import respx
     import responses
+    import respx
 
     from jobmock.main import JobmockApp
 

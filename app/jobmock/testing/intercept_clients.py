@@ -20,8 +20,8 @@ import httpx
 from jobmock.testing.intercept import METHODS, InterceptBlocked
 
 if TYPE_CHECKING:
-    import respx
     import responses
+    import respx
 
     from jobmock.testing.intercept import Interceptor
 
@@ -82,9 +82,11 @@ def patch_requests(interceptor: Interceptor) -> responses.RequestsMock | None:
         body: Any = prepared.body
         if body is not None and not isinstance(body, str | bytes):
             body = b"".join(part.encode() if isinstance(part, str) else part for part in body)
-        return httpx.Request(
-            str(prepared.method), str(prepared.url), headers=dict(prepared.headers), content=body
-        )
+        headers = [
+            (name, value if isinstance(value, str) else value.decode("latin-1"))
+            for name, value in prepared.headers.items()
+        ]
+        return httpx.Request(str(prepared.method), str(prepared.url), headers=headers, content=body)
 
     def serve(prepared: requests.PreparedRequest) -> tuple[int, list[tuple[str, str]], bytes]:
         try:
@@ -99,14 +101,16 @@ def patch_requests(interceptor: Interceptor) -> responses.RequestsMock | None:
         assert response is not None  # only the vendors' hosts are routed here
         return response.status_code, list(response.headers.multi_items()), response.content
 
+    # responses takes headers as a list too (its types say a mapping): repeated ones survive.
+    callback: Any = serve
     mock = responses.RequestsMock(assert_all_requests_are_fired=False)
     for host in interceptor.hosts.values():
         pattern = interceptor.origin_pattern(host)
         for method in METHODS:
-            mock.add_callback(method, pattern, serve, content_type=None)
+            mock.add_callback(method, pattern, callback, content_type=None)
     if interceptor.block_other_hosts:
         for method in METHODS:
-            mock.add_callback(method, re.compile(".*"), serve, content_type=None)
+            mock.add_callback(method, re.compile(".*"), callback, content_type=None)
     else:
         mock.add_passthru(re.compile(".*"))
     mock.start()
