@@ -5,7 +5,8 @@ What HAR asks for and the journal does not keep is given as HAR says to for miss
 response's body and headers are not journaled (``headersSize``/``bodySize`` -1, ``content.size``
 0; of the headers only ``Retry-After`` is known). The URL is the one jobmock received: the
 client's ``Host`` and jobmock's own path (with the vendor's prefix). ``startedDateTime`` is on the
-mock clock, the time the client was told. jobmock's own facts ride in ``_``-prefixed fields, as HAR allows.
+mock clock, the time the client was told. jobmock's own facts ride in ``_``-prefixed fields, as
+HAR allows.
 """
 
 from __future__ import annotations
