@@ -120,11 +120,12 @@ class VerifyMixin:
             for name, value in criteria.items()
             if value is not None
         )
-        expected = "at least once" if times is None else f"{times} time(s)"
-        head = (
-            f"expected {vendor} requests{f' with {wanted}' if wanted else ''} {expected}; "
-            f"matched {len(matched)}"
-        )
+        which = f"{vendor} requests{f' with {wanted}' if wanted else ''}"
+        if times == 0:
+            head = f"expected no {which}; {len(matched)} came"
+        else:
+            expected = "at least once" if times is None else f"{times} time(s)"
+            head = f"expected {which} {expected}; matched {len(matched)}"
         if matched and times is not None:
             lines = [record.describe() for record in matched]
             raise AssertionError(f"{head}:\n  " + "\n  ".join(lines))
