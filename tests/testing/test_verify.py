@@ -180,7 +180,8 @@ def test_a_path_under_no_vendor_is_unmatched(handle: InProcessHandle, client: ht
     with pytest.raises(AssertionError) as failure:
         handle.assert_no_unmatched()
     assert str(failure.value).splitlines()[1] == (
-        f"  #{n} GET /nunnu/api/v1/jobs -> 404 (no route): no such route; did you mean /nunu/api/v1?"
+        f"  #{n} GET /nunnu/api/v1/jobs -> 404 (no route): no such route; "
+        "did you mean /nunu/api/v1?"
     )
 
 
