@@ -1,4 +1,4 @@
-"""``jobmock``: serve | validate | routes | openapi | health | token | generate.
+"""``jobmock``: serve | validate | routes | openapi | health | token | generate | ctl.
 
 The CLI only turns arguments into ``Settings`` and calls into the app; ``main(argv)`` is testable
 without a subprocess. Flags win over ``JOBMOCK_*`` environment variables, which win over defaults.
@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from jobmock.cli.commands import generate, health, openapi, routes, token, validate
 from jobmock.cli.common import fail
+from jobmock.cli.ctl import ctl
 from jobmock.cli.parser import build_parser
 from jobmock.cli.serving import serve
 
@@ -50,6 +51,8 @@ def _run(args: argparse.Namespace) -> int:
             return token(args)
         if args.command == "generate":
             return generate(args)
+        if args.command == "ctl":
+            return ctl(args)
     except FixtureError as exc:
         return fail(f"invalid fixtures:\n{exc}")
     except ValidationError as exc:

@@ -199,8 +199,9 @@ class VerifyMixin:
         method: str | None = None,
         path: str | None = None,
         job: str | None = None,
+        operation: str | None = None,
     ) -> dict[str, Any]:
         """The journal as a HAR 1.2 document (what ``GET /_mock/requests.har`` answers)."""
         from jobmock.core.har import journal_har
 
-        return journal_har(self._journal(vendor, method, path, job))
+        return journal_har(self._journal(vendor, method, path, job, operation))
