@@ -84,7 +84,10 @@ def _verb(handle: RemoteHandle, args: argparse.Namespace) -> int:
         out(shown or f"added {args.verb[:-1]} {answer['id']}")
     elif args.action == "list":
         listed = call("GET", prefix)[args.verb]
-        out(json.dumps(listed) if args.json else "\n".join(map(json.dumps, listed)))
+        if args.json:
+            out(json.dumps(listed))
+        for item in [] if args.json else listed:
+            out(json.dumps(item))
     elif args.action == "clear":
         call("DELETE", prefix, params={"vendor": args.vendor} if args.vendor else None)
     else:  # remove
