@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from jobmock import Settings, create_app
-from jobmock.testing.handle import InProcessHandle, JobmockError, RemoteHandle
+from jobmock.testing.handle import InProcessHandle, RemoteHandle
 from jobmock.testing.intercept import InterceptBlocked
 from jobmock.testing.server import MockServer
 from tests.testing.test_plugin import PLUGINS_NOT_UNDER_TEST
@@ -213,11 +213,36 @@ def test_bad_base_urls_are_refused(handle: InProcessHandle) -> None:
         handle.intercept(base_urls={"prunner": "prunner:9009"})
 
 
-def test_a_remote_handle_cannot_intercept() -> None:
-    remote = RemoteHandle("http://127.0.0.1:9")
-    with pytest.raises(JobmockError, match=r"drives the server at http://127\.0\.0\.1:9"):
-        remote.intercept()
-    remote.close()
+def test_a_remote_handle_forwards_to_its_server_in_its_session() -> None:
+    with MockServer() as server:
+        root = InProcessHandle(server.app, url=server.url)
+        root.open_session("intercepted", clock="manual")
+        remote = RemoteHandle(f"{server.url}/_session/intercepted")
+        try:
+            with remote.intercept(block_other_hosts=True):
+                served = requests.get(f"{NUNU}/jobs/{SEED_JOB}", headers=KEY)
+                wrong = httpx.get("https://nunu.ai/api/v2/jobs", headers=KEY)
+
+                async def started() -> int:
+                    async with httpx.AsyncClient(base_url=NUNU, headers=KEY) as client:
+                        return (await client.post("/runs", json=NEW_RUN)).status_code
+
+                assert (asyncio.run(started()), asyncio.run(started())) == (201, 201)
+                health = httpx.get(f"{remote.url}/_mock/health")  # jobmock's host: never blocked
+            assert (served.status_code, wrong.status_code, health.status_code) == (200, 404, 200)
+            assert [(e.raw_path, e.status) for e in remote.requests()] == [
+                (f"/_session/intercepted/nunu/api/v1/jobs/{SEED_JOB}", 200),
+                ("/_session/intercepted/nunu/api/v2/jobs", 404),
+                ("/_session/intercepted/nunu/api/v1/runs", 201),
+                ("/_session/intercepted/nunu/api/v1/runs", 201),
+            ]
+            assert root.requests() == []
+            remote.fail_next("nunu", drop=True)
+            with remote.intercept(), pytest.raises(httpx.RemoteProtocolError):
+                httpx.get(f"{NUNU}/jobs/{SEED_JOB}", headers=KEY)
+        finally:
+            remote.end_session()
+            remote.close()
 
 
 def test_the_fixture_intercepts_for_the_whole_test(pytester: pytest.Pytester) -> None:

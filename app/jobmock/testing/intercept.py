@@ -51,24 +51,31 @@ def _origin(url: httpx.URL) -> tuple[str, str, int]:
     return scheme, url.host.lower(), url.port or DEFAULT_PORTS.get(scheme, 0)
 
 
+def _whole(response: httpx.Response, content: bytes) -> httpx.Response:
+    """``response`` with its body in memory: the stream it came on is spent (and its connection
+    back in its pool), while the client's transport reads the body again."""
+    return httpx.Response(response.status_code, headers=response.headers.raw, content=content)
+
+
 @dataclass(frozen=True)
 class VendorHost:
-    """One vendor's real base URL and where its requests land in the jobmock app."""
+    """One vendor's real base URL and where its requests land on jobmock."""
 
     slug: str
     url: httpx.URL
-    mount: str
-    """The app's path for the vendor's root (``/nunu``; empty for a vendor served alone)."""
+    mount: httpx.URL
+    """jobmock's URL for the vendor's root (``http://jobmock/nunu``; no path for a vendor
+    served alone)."""
     base_path: str
     """The vendor's own base path (``/api/v1``), which the URL's path stands for."""
 
-    def app_path(self, path: str) -> str:
-        """The app's path for a path on the vendor's host. Paths outside the base URL still go
-        to the vendor's mount, where jobmock answers the vendor's 404 with the nearest path."""
-        base = self.url.path.rstrip("/")
+    def mock_url(self, url: httpx.URL) -> httpx.URL:
+        """jobmock's URL for a URL on the vendor's host. Paths outside the base URL still go to
+        the vendor's mount, where jobmock answers the vendor's 404 with the nearest path."""
+        path, base = url.path, self.url.path.rstrip("/")
         if base and (path == base or path.startswith(base + "/")):
             path = self.base_path + path[len(base) :]
-        return self.mount + path
+        return self.mount.copy_with(path=self.mount.path.rstrip("/") + path, query=url.query)
 
 
 class Interceptor:
@@ -76,13 +83,16 @@ class Interceptor:
 
     def __init__(
         self,
-        app: JobmockApp,
+        served: Mapping[str, str],
+        app: JobmockApp | None = None,
         base_urls: Mapping[str, str | Sequence[str]] | None = None,
         block_other_hosts: bool = False,
     ) -> None:
+        """``served``: each vendor jobmock serves, to the base URL a client of it sets
+        (``handle.base_url``). With ``app``, requests go into it in process; without, over HTTP
+        to that server (a container in remote mode), whose host is then never blocked."""
         from jobmock.vendors import VENDORS
 
-        self.app = app
         self.block_other_hosts = block_other_hosts
         known = {vendor.spec.slug: vendor.spec for vendor in VENDORS}
         unknown = sorted(set(base_urls or ()) - set(known))
@@ -91,38 +101,46 @@ class Interceptor:
                 f"base_urls: unknown vendor(s) {', '.join(unknown)}; jobmock emulates: "
                 f"{', '.join(known)}"
             )
-        runtime = app.runtime
+        self.served = list(served)
         self.hosts: dict[tuple[str, str, int], VendorHost] = {}
         for slug, spec in known.items():
             given = (base_urls or {}).get(slug, spec.real_base_url)
+            mock = httpx.URL(served.get(slug, "http://jobmock"))
             for url in [given] if isinstance(given, str) else given:
                 parsed = httpx.URL(url)
                 if parsed.scheme not in DEFAULT_PORTS or not parsed.host:
                     raise ValueError(f"base_urls[{slug!r}]: {url!r} is not an http(s) URL")
-                mount = ""
-                if slug in runtime.vendors:
-                    mount = runtime.base_url("", slug).removesuffix(spec.base_path)
+                mount = mock.copy_with(path=mock.path.removesuffix(spec.base_path))
                 self.hosts[_origin(parsed)] = VendorHost(slug, parsed, mount, spec.base_path)
-        self._sync = JobmockTransport(app)
-        self._async = AsyncJobmockTransport(app)
+        self._sync: httpx.BaseTransport
+        self._async: AsyncJobmockTransport | None = None
+        self.exempt: set[tuple[str, str, int]] = {
+            _origin(httpx.URL(url)) for url in served.values()
+        }
+        """jobmock's own host (a served one, or a container), never blocked."""
+        if app is not None:
+            self._sync, self._async = JobmockTransport(app), AsyncJobmockTransport(app)
+        else:
+            self._sync = httpx.HTTPTransport()
         self._respx: respx.MockRouter | None = None
         self._responses: responses.RequestsMock | None = None
 
     # --- routing -----------------------------------------------------------------------------
 
     def target(self, url: httpx.URL) -> httpx.URL | None:
-        """Where a request to ``url`` goes in the app; None for a host to leave alone. Raises
+        """Where a request to ``url`` goes on jobmock; None for a host to leave alone. Raises
         InterceptBlocked for a request that must not leave the process."""
-        host = self.hosts.get(_origin(url))
+        origin = _origin(url)
+        host = self.hosts.get(origin)
         if host is not None:
-            if host.slug not in self.app.runtime.vendors:
-                served = ", ".join(self.app.runtime.vendors)
+            if host.slug not in self.served:
+                served = ", ".join(self.served)
                 raise InterceptBlocked(
                     f"jobmock.intercept(): {url} is {host.slug}'s, which this jobmock does not "
                     f"serve (it serves {served}); the request was not sent to the real {host.slug}"
                 )
-            return url.copy_with(path=host.app_path(url.path))
-        if self.block_other_hosts:
+            return host.mock_url(url)
+        if self.block_other_hosts and origin not in self.exempt:
             hosts = ", ".join(str(h.url) for h in self.hosts.values())
             raise InterceptBlocked(
                 f"jobmock.intercept(block_other_hosts=True) refused {url}: only the vendors' "
@@ -144,15 +162,21 @@ class Interceptor:
         url = self.target(request.url)
         if url is None:
             return None
-        return self._sync.handle_request(self._inner(request, url))
+        response = self._sync.handle_request(self._inner(request, url))
+        return _whole(response, response.read())
 
     async def aserve(self, request: httpx.Request) -> httpx.Response | None:
         url = self.target(request.url)
         if url is None:
             return None
-        response = await self._async.handle_async_request(self._inner(request, url))
-        await response.aread()
-        return response
+        if self._async is not None:
+            response = await self._async.handle_async_request(self._inner(request, url))
+            return _whole(response, await response.aread())
+        # A connection pool belongs to the event loop it was made on: one per request here,
+        # as a test may run several loops (asyncio.run) under one intercept.
+        async with httpx.AsyncHTTPTransport() as remote:
+            response = await remote.handle_async_request(self._inner(request, url))
+            return _whole(response, await response.aread())
 
     # --- lifecycle ---------------------------------------------------------------------------
 

@@ -24,8 +24,6 @@ def jobmock_intercept(
     jobmock: MockHandle, jobmock_intercept_urls: Mapping[str, str | Sequence[str]]
 ) -> Iterator[Interceptor]:
     """``jobmock.intercept()`` for the whole test: the vendors' real hosts are served by the
-    session's jobmock, in process. Skipped against a remote jobmock (``--jobmock-url``)."""
-    if getattr(jobmock, "app", None) is None:
-        pytest.skip("jobmock_intercept needs an in-process jobmock, not --jobmock-url")
+    session's jobmock, in process (forwarded over HTTP to a remote one, ``--jobmock-url``)."""
     with jobmock.intercept(base_urls=jobmock_intercept_urls) as interceptor:
         yield interceptor

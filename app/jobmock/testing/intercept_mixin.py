@@ -12,6 +12,10 @@ if TYPE_CHECKING:
 class InterceptMixin:
     url: str
 
+    if TYPE_CHECKING:
+
+        def health(self) -> dict[str, Any]: ...
+
     def intercept(
         self,
         *,
@@ -25,14 +29,12 @@ class InterceptMixin:
         (prunner and OSAPI are self-hosted: ``{"prunner": "http://prunner.ci:9009"}``).
         ``block_other_hosts``: refuse every other host with ``InterceptBlocked`` instead of
         letting the request through to the network.
+
+        A handle on a remote jobmock (``--jobmock-url``) forwards the requests to that server
+        over HTTP instead.
         """
-        from jobmock.testing.handle import JobmockError
         from jobmock.testing.intercept import Interceptor
 
+        served = {slug: f"{self.url}{path}" for slug, path in self.health()["base_paths"].items()}
         app: Any = getattr(self, "app", None)
-        if app is None:
-            raise JobmockError(
-                f"intercept() serves the vendors' hosts from a jobmock in this process; this "
-                f"handle drives the server at {self.url}: give your client base_url(vendor)"
-            )
-        return Interceptor(app, base_urls, block_other_hosts)
+        return Interceptor(served, app, base_urls, block_other_hosts)
