@@ -4,10 +4,12 @@ its output, and the exit codes for a refusal (1), bad usage (2) and a server tha
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -208,3 +210,25 @@ def test_stubs_add_posts_the_documented_body(
         "1",
     )
     assert run(capsys, "stubs", "clear") == (0, "", "")
+
+
+def test_tab_completion_lists_the_verbs_and_actions(tmp_path: Path) -> None:
+    def complete(line: str) -> list[str]:
+        answer = tmp_path / "completions"
+        env = {
+            **os.environ,
+            "_ARGCOMPLETE": "1",
+            "COMP_LINE": line,
+            "COMP_POINT": str(len(line)),
+            "_ARGCOMPLETE_STDOUT_FILENAME": str(answer),
+        }
+        subprocess.run(jobmock_command(), env=env, check=True, timeout=60)
+        return answer.read_text().split("\x0b")
+
+    assert complete("jobmock ctl cl") == ["clock "]
+    assert [w for w in complete("jobmock ctl faults ") if not w.startswith("-")] == [
+        "add",
+        "list",
+        "clear",
+        "remove",
+    ]

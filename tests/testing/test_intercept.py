@@ -176,8 +176,21 @@ def test_faults_reach_intercepted_clients_as_real_ones_would(handle: InProcessHa
     ]
 
 
+def test_a_truncated_body_is_what_requests_raises_for_a_real_one(
+    handle: InProcessHandle,
+) -> None:
+    handle.add_fault("nunu", operation="getJobDetails", truncate=True)
+    with handle.intercept(), pytest.raises(requests.exceptions.ChunkedEncodingError) as cut:
+        requests.get(f"{NUNU}/jobs/{SEED_JOB}", headers=KEY)
+    assert str(cut.value).startswith("peer closed connection without sending complete message")
+
+
 def test_assert_polled_sees_intercepted_polls(handle: InProcessHandle) -> None:
-    job = handle.add_job("nunu", {"status": "RUNNING"})
+    # An id of its own: added jobs' ids repeat after a reset, and a job read before the reset
+    # is still served for the next job given its id (a bug on main, reported with this branch).
+    job = handle.add_job(
+        "nunu", {"job_id": "0b7a1f5e-3c1d-4e8a-9a77-2f7d7c4c9b10", "status": "RUNNING"}
+    )
     with handle.intercept(), httpx.Client(base_url=NUNU, headers=KEY) as client:
         for _ in range(3):
             client.get(f"/jobs/{job}")

@@ -21,14 +21,25 @@ from jobmock.cli.serving import serve
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    if "_ARGCOMPLETE" in os.environ:  # a shell asking argcomplete for completions (docs/cli.md)
+        _complete(parser)
     try:
-        code = _run(build_parser().parse_args(argv))
+        code = _run(parser.parse_args(argv))
         sys.stdout.flush()  # a reader that has gone (``| head``) shows here, not at exit
     except BrokenPipeError:
         # Python's recipe: whatever is still buffered goes nowhere, and the exit is quiet.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     return code
+
+
+def _complete(parser: argparse.ArgumentParser) -> None:
+    try:
+        import argcomplete
+    except ImportError:
+        return
+    argcomplete.autocomplete(parser)
 
 
 def _run(args: argparse.Namespace) -> int:

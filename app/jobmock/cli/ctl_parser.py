@@ -1,5 +1,5 @@
-"""The flags of ``jobmock ctl``: one argparse subparser per control verb and action, the shape
-argparse-aware completion tools read (docs/cli.md)."""
+"""The flags of ``jobmock ctl``: one argparse subparser per control verb and action, which
+argcomplete completes (docs/cli.md#jobmock-ctl)."""
 
 from __future__ import annotations
 
