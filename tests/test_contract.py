@@ -67,7 +67,7 @@ def test_detail_reads_are_polls(slug: str, client: httpx.Client, handle: InProce
         assert client.get(path, headers=headers()).status_code == 200
     polls = handle.polls(slug, job)
     assert len(polls) == 2
-    assert all(p["state"] and p["terminal"] is not None for p in polls)
+    assert all(p.state and p.terminal is not None for p in polls)
     check = handle.assert_polled(slug, job, times=2, stops_when_terminal=False)
     assert check.ok
 

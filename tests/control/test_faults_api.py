@@ -27,7 +27,7 @@ def test_fail_next_503_with_retry_after(client: httpx.Client, handle: InProcessH
     (rule,) = handle.faults()
     assert (rule["id"], rule["matched"], rule["fired"], rule["exhausted"]) == (fault, 1, 1, True)
     entries = handle.requests(vendor="nunu")
-    assert [(e["status"], e["fault"], e["retry_after"]) for e in entries] == [
+    assert [(e.status, e.fault, e.retry_after) for e in entries] == [
         (503, fault, "5"),
         (200, None, None),
     ]
@@ -61,7 +61,7 @@ def test_dropped_connection_in_process(client: httpx.Client, handle: InProcessHa
         client.get(JOB_PATH, headers=KEY)
     assert client.get(JOB_PATH, headers=KEY).status_code == 200
     dropped = handle.requests(vendor="nunu")[0]
-    assert dropped["status"] == 0 and "connection dropped" in dropped["notes"]
+    assert dropped.status == 0 and "connection dropped" in dropped.notes
 
 
 def test_malformed_body(client: httpx.Client, handle: InProcessHandle) -> None:
@@ -79,7 +79,7 @@ def test_malformed_body(client: httpx.Client, handle: InProcessHandle) -> None:
 def test_latency_is_journaled(client: httpx.Client, handle: InProcessHandle) -> None:
     handle.add_fault("nunu", delay="20ms")
     assert client.get(JOB_PATH, headers=KEY).status_code == 200
-    assert handle.requests()[0]["notes"] == ["delayed 0.020 s by a fault"]
+    assert handle.requests()[0].notes == ["delayed 0.020 s by a fault"]
 
 
 def test_faults_over_a_real_socket() -> None:
@@ -195,9 +195,9 @@ def test_journal_suggests_the_nearest_path_and_id(
     client.get(f"/nunu/api/v1/jobs/{SEED_JOB[:-1]}f", headers=KEY)
     client.get("/nunuu/api/v1/jobs")
     wrong_path, wrong_id, wrong_vendor = handle.requests()
-    assert wrong_path["suggestion"] == "GET /api/v1/jobs/{jobId}"
-    assert wrong_id["suggestion"] == SEED_JOB
-    assert wrong_vendor["suggestion"] == "/nunu/api/v1"
+    assert wrong_path.suggestion == "GET /api/v1/jobs/{jobId}"
+    assert wrong_id.suggestion == SEED_JOB
+    assert wrong_vendor.suggestion == "/nunu/api/v1"
 
 
 def test_fault_answers_are_still_polls_of_their_job(
@@ -208,5 +208,5 @@ def test_fault_answers_are_still_polls_of_their_job(
     handle.advance("30s")
     client.get(JOB_PATH, headers=KEY)
     first, second = handle.polls("nunu", SEED_JOB)
-    assert (first["status"], first["operation"], second["status"]) == (503, "getJobDetails", 200)
+    assert (first.status, first.operation, second.status) == (503, "getJobDetails", 200)
     handle.assert_polled("nunu", SEED_JOB, times=2, honours_retry_after=True)

@@ -49,6 +49,7 @@ def test_a_wrong_method_is_a_405_naming_the_methods(client: httpx.Client) -> Non
         ("/_mock/webhooks", "GET"),
         ("/_mock/vendors", "GET"),
         ("/_mock/journal", "GET"),
+        ("/_mock/requests.har", "GET"),
     ],
 )
 def test_every_feature_s_routes_name_their_methods_in_a_405(

@@ -117,13 +117,13 @@ def test_the_journal_filters_by_the_clients_path(
     client.get("/nunu/api/v1/jobs/abc")
     client.get("/nunu/api/v1/runs/abc")
     client.get("/nowhere/at/all")
-    assert [r["raw_path"] for r in handle.requests(path="/jobs/abc")] == ["/nunu/api/v1/jobs/abc"]
-    assert [r["raw_path"] for r in handle.requests(path="/*/abc")] == [
+    assert [r.raw_path for r in handle.requests(path="/jobs/abc")] == ["/nunu/api/v1/jobs/abc"]
+    assert [r.raw_path for r in handle.requests(path="/*/abc")] == [
         "/nunu/api/v1/jobs/abc",
         "/nunu/api/v1/runs/abc",
     ]
     # a request no vendor served matches only its whole path
-    assert [r["raw_path"] for r in handle.requests(path="/nowhere/**")] == ["/nowhere/at/all"]
+    assert [r.raw_path for r in handle.requests(path="/nowhere/**")] == ["/nowhere/at/all"]
     assert handle.requests(path="/at/all") == []
 
 

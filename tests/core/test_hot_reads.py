@@ -182,7 +182,7 @@ def test_hot_read_is_served_and_journaled_through_the_app(
         answer = client.get(f"/{slug}{path}", headers=headers)
     assert answer.status_code == 200
     (entry,) = handle.requests(vendor=slug)
-    assert entry["operation"] == "getJobDetails"
+    assert entry.operation == "getJobDetails"
 
 
 def _stable(body: bytes) -> bytes:

@@ -13,7 +13,7 @@ def test_client_survives_a_dropped_connection(jobmock: MockHandle) -> None:
     with NunuClient(jobmock.base_url("nunu"), "nunu_test_key", sleep=jobmock.advance) as client:
         assert client.job(SEED_JOB)["job_id"] == SEED_JOB
 
-    assert [r["status"] for r in jobmock.requests(vendor="nunu")] == [0, 200]
+    assert [r.status for r in jobmock.requests(vendor="nunu")] == [0, 200]
 
 
 def test_without_retries_the_drop_reaches_the_caller(jobmock: MockHandle) -> None:

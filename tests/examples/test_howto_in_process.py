@@ -21,4 +21,4 @@ def test_in_process_without_pytest_fixtures() -> None:
         job = client.get(f"/nunu/api/v1/jobs/{job_id}", headers=headers).json()
 
     assert job["status"] == "COMPLETED"
-    assert mock.requests(vendor="nunu", method="GET")[-1]["status"] == 200
+    assert mock.requests(vendor="nunu", method="GET")[-1].status == 200

@@ -11,6 +11,6 @@ def test_client_retries_a_503_after_retry_after(jobmock: MockHandle) -> None:
         job = client.job(SEED_JOB)
 
     assert job["status"] == "COMPLETED"
-    statuses = [r["status"] for r in jobmock.requests(vendor="nunu", job=SEED_JOB)]
+    statuses = [r.status for r in jobmock.requests(vendor="nunu", job=SEED_JOB)]
     assert statuses == [503, 503, 200]
     jobmock.assert_polled("nunu", SEED_JOB, times=3, honours_retry_after=True)

@@ -43,9 +43,9 @@ def _read_since(vendor: MockServer, slug: str, job: str, when: datetime) -> None
         reads = [
             read
             for read in vendor.handle.requests(vendor=slug, job=job)
-            if read["headers"].get("user-agent") != SNAPSHOT_AGENT
+            if read.headers.get("user-agent") != SNAPSHOT_AGENT
         ]
-        if reads and datetime.fromisoformat(reads[-1]["at"]) >= when:
+        if reads and datetime.fromisoformat(reads[-1].at) >= when:
             return
         assert time.monotonic() < deadline, "the follower stopped reading"
         time.sleep(0.005)  # waiting for the follower's next read; the clock stays put

@@ -60,7 +60,7 @@ def test_each_documented_error_status_as_a_fault_would(
     if exact is not None:
         assert preferred.content == exact
     entry = handle.requests(vendor=vendor)[0]
-    assert (entry["status"], entry["notes"], entry["operation"]) == (
+    assert (entry.status, entry.notes, entry.operation) == (
         code,
         [f"Prefer: code={code}"],
         target.operation,

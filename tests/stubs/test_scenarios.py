@@ -62,7 +62,7 @@ def test_each_scenario_by_header(
     target = TARGETS[vendor]
     created = target.create(client, **{"X-Jobmock-Scenario": name})
     entry = handle.requests(vendor=vendor)[-1]
-    assert entry["notes"] == [f"scenario {name}"]
+    assert entry.notes == [f"scenario {name}"]
     if (vendor, name) == ("osapi", "fails"):
         # OSAPI answers the node operation with the failure, and the job is failed for good.
         assert (created.status_code, created.content) == (
@@ -117,7 +117,7 @@ def test_scenario_header_only_on_creating_operations(
 ) -> None:
     read = TARGETS["nunu"].get(client, **{"X-Jobmock-Scenario": "no-such"})
     assert read.status_code == 200
-    assert handle.requests()[-1]["notes"] == []
+    assert handle.requests()[-1].notes == []
 
 
 @pytest.mark.parametrize(
@@ -217,7 +217,7 @@ def test_stub_and_prefer_answer_a_creating_call_first(
         client, **{"X-Jobmock-Scenario": "stuck-queued", "Prefer": "code=401"}
     )
     assert preferred.status_code == 401
-    assert [e["notes"] for e in handle.requests(vendor="nunu")] == [
+    assert [e.notes for e in handle.requests(vendor="nunu")] == [
         ["stub 1: replaced"],
         ["Prefer: code=401"],
     ]

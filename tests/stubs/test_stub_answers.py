@@ -37,12 +37,12 @@ def test_replaced_answer_then_jobmock_again(
     again = target.get(client)
     assert (again.status_code, again.content) == (real.status_code, real.content)
     entries = handle.requests(vendor=vendor)
-    assert [(e["status"], e["stub"], e["notes"]) for e in entries] == [
+    assert [(e.status, e.stub, e.notes) for e in entries] == [
         (200, None, []),
         (200, 1, ["stub 1: replaced"]),
         (200, None, []),
     ]
-    assert entries[1]["operation"] == target.operation
+    assert entries[1].operation == target.operation
     assert handle.stubs()[0]["hits"] == 1 and handle.stubs()[0]["exhausted"] is True
 
 
@@ -137,7 +137,7 @@ def test_patch_sets_deletes_and_replaces(
     tail = "\n" if real.content.endswith(b"\n") else ""
     assert patched.content == (text + tail).encode()
     entry = handle.requests(vendor=vendor)[-1]
-    assert (entry["stub"], entry["notes"]) == (1, ["stub 1: patched"])
+    assert (entry.stub, entry.notes) == (1, ["stub 1: patched"])
 
 
 def test_patch_of_a_list_with_status(client: httpx.Client, handle: InProcessHandle) -> None:

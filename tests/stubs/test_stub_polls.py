@@ -20,7 +20,7 @@ def test_stubbed_reads_count_as_polls(client: httpx.Client, handle: InProcessHan
         handle.advance("30s")
     polls = handle.polls("nunu", NUNU_JOB)
     # Replaced: jobmock never served it, so no state; patched: the state jobmock served.
-    assert [(p["status"], p["state"], p["terminal"], p["stub"]) for p in polls] == [
+    assert [(p.status, p.state, p.terminal, p.stub) for p in polls] == [
         (503, None, None, 1),
         (200, "COMPLETED", True, 2),
         (200, "COMPLETED", True, None),

@@ -108,7 +108,7 @@ def test_remote_requests_see_what_clients_sent(remote: RemoteHandle) -> None:
     )
     assert response.json()["status"] == "COMPLETED"
     (entry,) = remote.requests(vendor="nunu", job=FIXTURE_RUNNING)
-    assert (entry["method"], entry["status"], entry["at"]) == (
+    assert (entry.method, entry.status, entry.at) == (
         "GET",
         200,
         "2026-11-01T12:03:00+00:00",

@@ -17,7 +17,7 @@ SEED_JOB = "f80f6230-3a4f-431a-9d55-d11b867fed4e"
 #: The plugins this suite's dependencies install, which cost seconds per run and xdist worker.
 PLUGINS_NOT_UNDER_TEST = (
     *("-p", "no:schemathesis", "-p", "no:hypothesispytest"),
-    *("-p", "no:faker", "-p", "no:anyio"),
+    *("-p", "no:faker", "-p", "no:anyio", "-p", "no:respx"),
 )
 
 
@@ -41,7 +41,7 @@ def test_fixtures(pytester: pytest.Pytester) -> None:
             r = httpx.get(jobmock.base_url("nunu") + "/jobs/{SEED_JOB}",
                           headers={{"X-Api-Key": "nunu_test_key"}})
             assert r.json()["status"] == "COMPLETED"
-            assert [e["status"] for e in jobmock.requests(vendor="nunu")] == [200]
+            assert [e.status for e in jobmock.requests(vendor="nunu")] == [200]
             jobmock.advance("5m")
             ADDED.append(jobmock.add_job("nunu", {{"status": "QUEUED"}}))
             jobmock.fail_next("nunu")
@@ -227,7 +227,7 @@ def test_remote_mode(pytester: pytest.Pytester) -> None:
             jobmock.fail_next("nunu", status=503)
             url = jobmock.base_url("nunu") + "/jobs/{SEED_JOB}"
             assert httpx.get(url, headers={{"X-Api-Key": "nunu_test_key"}}).status_code == 503
-            assert [e["status"] for e in jobmock.requests()] == [503]
+            assert [e.status for e in jobmock.requests()] == [503]
         """
     )
     with serving(["--port", "0"]) as server:

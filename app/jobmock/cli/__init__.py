@@ -1,4 +1,4 @@
-"""``jobmock``: serve | validate | routes | openapi | health | token | generate | record.
+"""``jobmock``: serve | validate | routes | openapi | health | token | generate | record | ctl.
 
 The CLI only turns arguments into ``Settings`` and calls into the app; ``main(argv)`` is testable
 without a subprocess. Flags win over ``JOBMOCK_*`` environment variables, which win over defaults.
@@ -16,19 +16,31 @@ from collections.abc import Sequence
 from jobmock.cli import record
 from jobmock.cli.commands import generate, health, openapi, routes, token, validate
 from jobmock.cli.common import fail
+from jobmock.cli.ctl import ctl
 from jobmock.cli.parser import build_parser
 from jobmock.cli.serving import serve
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    if "_ARGCOMPLETE" in os.environ:  # a shell asking argcomplete for completions (docs/cli.md)
+        _complete(parser)
     try:
-        code = _run(build_parser().parse_args(argv))
+        code = _run(parser.parse_args(argv))
         sys.stdout.flush()  # a reader that has gone (``| head``) shows here, not at exit
     except BrokenPipeError:
         # Python's recipe: whatever is still buffered goes nowhere, and the exit is quiet.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     return code
+
+
+def _complete(parser: argparse.ArgumentParser) -> None:
+    try:
+        import argcomplete
+    except ImportError:
+        return
+    argcomplete.autocomplete(parser)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -53,6 +65,8 @@ def _run(args: argparse.Namespace) -> int:
             return generate(args)
         if args.command == "record":
             return record.run(args)
+        if args.command == "ctl":
+            return ctl(args)
     except FixtureError as exc:
         return fail(f"invalid fixtures:\n{exc}")
     except ValidationError as exc:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from jobmock import __version__
 from jobmock.cli import record
+from jobmock.cli.ctl_parser import add_ctl_parser
 
 if TYPE_CHECKING:
     pass
@@ -152,4 +153,5 @@ def build_parser() -> argparse.ArgumentParser:
     health = sub.add_parser("health", help="check a running jobmock (exit 0 when healthy)")
     health.add_argument("--url", help="server root (default http://127.0.0.1:$JOBMOCK_PORT)")
     health.add_argument("--timeout", type=float, default=2.0)
+    add_ctl_parser(sub)
     return parser

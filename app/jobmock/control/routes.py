@@ -14,6 +14,7 @@ from starlette.responses import Response
 
 from jobmock import __version__
 from jobmock.control.dashboard import install_dashboard, is_ui_path
+from jobmock.control.har_routes import install_har
 from jobmock.control.inspect import install_inspect
 from jobmock.control.models import read_json
 from jobmock.control.service import TOKEN_NEEDED, Controller, no_route, token_matches
@@ -152,14 +153,17 @@ def create_control_app(controller: Controller) -> FastAPI:
         controller.delete_job(vendor, job_id)
         return Response(status_code=204)
 
+    install_har(app, controller)
+
     @app.get("/requests", summary="What clients sent, oldest first")
     async def requests(
         vendor: Annotated[str | None, Query()] = None,
         method: Annotated[str | None, Query()] = None,
         path: Annotated[str | None, Query()] = None,
         job: Annotated[str | None, Query()] = None,
+        operation: Annotated[str | None, Query()] = None,
     ) -> Response:
-        found = controller.requests(vendor=vendor, method=method, path=path, job=job)
+        found = controller.requests(vendor, method, path, job, operation)
         return json_response({"requests": found})
 
     @app.delete("/requests", summary="Forget the journal", status_code=204)

@@ -169,13 +169,28 @@ class Controller:
         method: str | None = None,
         path: str | None = None,
         job: str | None = None,
+        operation: str | None = None,
     ) -> list[dict[str, Any]]:
         if vendor is not None:
             self.vendor(vendor)
+        if operation is not None:
+            self._check_operation(vendor, operation, method)
         bases = {slug: v.spec.base_path for slug, v in self.runtime.vendors.items()}
-        journal = self.runtime.store.journal
-        entries = journal.find(vendor=vendor, method=method, path=path, job=job, base_paths=bases)
+        entries = self.runtime.store.journal.find(
+            vendor=vendor, method=method, path=path, job=job, operation=operation, base_paths=bases
+        )
         return [entry.to_dict() for entry in entries]
+
+    def _check_operation(self, slug: str | None, operation: str, method: str | None) -> None:
+        """A filter on an operation the vendor lacks could never match: refused, as a fault
+        rule is."""
+        if slug is None:
+            raise BadRequest("'operation' needs 'vendor': operation ids are each vendor's own")
+        vendor = self.vendor(slug)
+        spec = FaultSpec(vendor=slug, operation=operation, method=method)
+        why = why_unmatchable(spec, slug, vendor.spec.base_path, vendor.operations)
+        if why is not None:
+            raise BadRequest(f"{why[1]}; no request could match")
 
     def clear_requests(self) -> None:
         self.runtime.store.journal.clear()

@@ -8,17 +8,22 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from jobmock.testing.handle import InProcessHandle, JobmockError, MockHandle, RemoteHandle
+    from jobmock.testing.intercept import InterceptBlocked, Interceptor
+    from jobmock.testing.records import RequestRecord
     from jobmock.testing.server import MockServer
     from jobmock.testing.transport import AsyncJobmockTransport, JobmockTransport
 
 __all__ = [
     "AsyncJobmockTransport",
     "InProcessHandle",
+    "InterceptBlocked",
+    "Interceptor",
     "JobmockError",
     "JobmockTransport",
     "MockHandle",
     "MockServer",
     "RemoteHandle",
+    "RequestRecord",
 ]
 
 _LAZY = {
@@ -29,6 +34,9 @@ _LAZY = {
     "RemoteHandle": "jobmock.testing.handle",
     "JobmockError": "jobmock.testing.handle",
     "MockServer": "jobmock.testing.server",
+    "Interceptor": "jobmock.testing.intercept",
+    "InterceptBlocked": "jobmock.testing.intercept",
+    "RequestRecord": "jobmock.testing.records",
 }
 
 

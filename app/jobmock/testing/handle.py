@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING, Any
 from jobmock.core.clock import as_utc
 from jobmock.core.errors import MockError
 from jobmock.core.polling import Clock, PollCheck, check_polling
+from jobmock.testing.intercept_mixin import InterceptMixin
+from jobmock.testing.records import RequestRecord
 from jobmock.testing.stubbing import StubVerbs
+from jobmock.testing.verify import VerifyMixin
 from jobmock.testing.webhooks import WebhookVerbs
 
 if TYPE_CHECKING:
@@ -36,7 +39,7 @@ class JobmockError(RuntimeError):
         """The HTTP status of the refusal (400, 404, ...)."""
 
 
-class MockHandle(WebhookVerbs, StubVerbs, ABC):
+class MockHandle(InterceptMixin, VerifyMixin, WebhookVerbs, StubVerbs, ABC):
     """Control verbs shared by every mode."""
 
     url: str = IN_PROCESS_URL
@@ -153,21 +156,17 @@ class MockHandle(WebhookVerbs, StubVerbs, ABC):
         method: str | None = None,
         path: str | None = None,
         job: str | None = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[RequestRecord]:
         """What clients sent, oldest first, with the status they got and the mock time (``at``)."""
-        params = {
-            k: v
-            for k, v in {"vendor": vendor, "method": method, "path": path, "job": job}.items()
-            if v is not None
-        }
-        return list(self._call("GET", "/requests", params=params)["requests"])
+        return [RequestRecord.from_dict(e) for e in self._journal(vendor, method, path, job)]
 
     def clear_requests(self) -> None:
         self._call("DELETE", "/requests")
 
-    def polls(self, vendor: str, job: str) -> list[dict[str, Any]]:
+    def polls(self, vendor: str, job: str) -> list[RequestRecord]:
         """The reads of one job, oldest first."""
-        return check_polling(self.requests(vendor=vendor, job=job), vendor, job).polls  # type: ignore[return-value]
+        polls = check_polling(self._journal(vendor=vendor, job=job), vendor, job).polls
+        return [RequestRecord.from_dict(poll) for poll in polls]
 
     def assert_polled(
         self,
@@ -190,7 +189,7 @@ class MockHandle(WebhookVerbs, StubVerbs, ABC):
         if clock is None:
             clock = "mock" if self.clock_mode() == "manual" else "real"
         check = check_polling(
-            self.requests(vendor=vendor, job=job),
+            self._journal(vendor=vendor, job=job),
             vendor,
             job,
             times=times,

@@ -8,6 +8,8 @@ Fixtures:
   (``MockServer``), or the server named by ``--jobmock-url`` / ``JOBMOCK_URL``.
 - ``jobmock`` (function): the control handle, reset before each test; an exception raised
   inside the mock while the test ran is re-raised at its teardown.
+- ``jobmock_intercept`` (function): ``jobmock.intercept()`` for the test; the vendors' real hosts
+  are served in process (``jobmock_intercept_urls`` names other ones).
 
 Marker: ``@pytest.mark.jobmock(now=..., fixtures=..., seed=..., vendors=..., vendor=...,
 rate_limits=..., start_time=...)``.
@@ -27,6 +29,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+# Fixtures pytest finds by being in the plugin module.
+from jobmock.testing.intercept_fixtures import (  # noqa: F401
+    jobmock_intercept,
+    jobmock_intercept_urls,
+)
 from jobmock.testing.scenario_marker import (  # the marker's hook and fixture, registered here
     MARKER_LINE,
     jobmock_scenario,  # noqa: F401

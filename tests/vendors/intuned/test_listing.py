@@ -173,8 +173,8 @@ def test_journal_names_the_operation_and_the_job(intuned: Intuned, handle: InPro
     intuned.post("/jobs/running-job/trigger")
     # A run's reads are polls of that run: the journal files them under its id.
     (entry,) = handle.requests(vendor="intuned", job="jr_abc123def456ghi789xyz")
-    assert (entry["operation"], entry["status"], entry["method"]) == ("getJobRun", 200, "GET")
-    assert (entry["state"], entry["terminal"]) == ("SUCCESS", True)
-    assert entry["path"].startswith(f"/api/v1/workspace/{WORKSPACE}/projects/my-project/jobs/")
+    assert (entry.operation, entry.status, entry.method) == ("getJobRun", 200, "GET")
+    assert (entry.state, entry.terminal) == ("SUCCESS", True)
+    assert entry.path.startswith(f"/api/v1/workspace/{WORKSPACE}/projects/my-project/jobs/")
     (trigger,) = handle.requests(vendor="intuned", method="POST")
-    assert (trigger["operation"], trigger["job"]) == ("triggerJob", "running-job")
+    assert (trigger.operation, trigger.job) == ("triggerJob", "running-job")

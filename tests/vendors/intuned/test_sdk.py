@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
-from intuned_client import IntunedClient
+from intuned_client import AsyncIntunedClient, IntunedClient
 from intuned_client.exceptions import AuthenticationError, NotFoundError, ValidationError
 from intuned_client.models import JobsCreateRequestBody, JobsUpdateRequestBody
 
@@ -189,3 +191,32 @@ def test_the_sdk_on_a_port_with_the_real_paths() -> None:
         anonymous = IntunedClient(api_key=None, workspace_id=WORKSPACE, base_url=base)
         with anonymous, pytest.raises(AuthenticationError):
             anonymous.projects.jobs.list(project_name=PROJECT)
+
+
+def test_the_sdk_with_its_default_base_url_under_intercept(handle: InProcessHandle) -> None:
+    """No base URL given: the SDK calls https://app.intuned.io, which intercept() serves."""
+    client = IntunedClient(api_key="intuned_test_key", workspace_id=WORKSPACE)
+    with handle.intercept(block_other_hosts=True), client:
+        run = client.projects.jobs.runs.get(
+            project_name=PROJECT, job_id=SEED_JOB, job_run_id=SEED_RUN
+        )
+        triggered = client.projects.jobs.trigger(project_name=PROJECT, job_id="running-job")
+    assert run.job_run.id == SEED_RUN
+    assert triggered.job_run_id.startswith("jr_")
+    handle.assert_requested(
+        "intuned", "triggerJob", times=1, headers={"x-api-key": "intuned_test_key"}
+    )
+    handle.assert_no_unmatched()
+
+
+def test_the_async_sdk_with_its_default_base_url_under_intercept(handle: InProcessHandle) -> None:
+    async def seed_run_status() -> str:
+        async with AsyncIntunedClient(api_key="intuned_test_key", workspace_id=WORKSPACE) as c:
+            run = await c.projects.jobs.runs.get(
+                project_name=PROJECT, job_id=SEED_JOB, job_run_id=SEED_RUN
+            )
+            return str(run.job_run.status)
+
+    with handle.intercept(block_other_hosts=True):
+        assert asyncio.run(seed_run_status()) == "SUCCESS"
+    handle.assert_requested("intuned", "getJobRun", times=1)

@@ -187,7 +187,7 @@ def test_requests_are_journaled_with_the_vendors_operation(
     osapi.get("/api/job")
     osapi.post("/node/web-01/command/shell", json={"command": "id"})
     entries = handle.requests(vendor="osapi")
-    assert [(e["operation"], e["job"], e["status"]) for e in entries] == [
+    assert [(e.operation, e.job, e.status) for e in entries] == [
         ("GetJobByID", SEED_JOB, 200),
         ("GetJobByID", SEED_JOB, 200),
         ("getJobs", None, 200),

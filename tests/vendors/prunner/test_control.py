@@ -50,8 +50,8 @@ def test_journal_names_operation_and_job(prunner: Prunner, handle: InProcessHand
     prunner.get("/job/detail", id=SEED_JOB)
     prunner.client.get("/prunner/job/detail", params={"id": SEED_JOB})  # no token
     detail, refused = handle.requests(vendor="prunner", path="/job/detail")
-    assert (detail["operation"], detail["job"], detail["status"]) == ("jobDetail", SEED_JOB, 200)
-    assert (refused["operation"], refused["status"]) == ("jobDetail", 401)
+    assert (detail.operation, detail.job, detail.status) == ("jobDetail", SEED_JOB, 200)
+    assert (refused.operation, refused.status) == ("jobDetail", 401)
 
 
 def test_token_command(capsys: pytest.CaptureFixture[str]) -> None:
