@@ -155,7 +155,7 @@ class JournalEntry:
     def query(self) -> dict[str, str]:
         if self._query is _UNSET:
             self._query = dict(parse_qsl(self.query_string, keep_blank_values=True))
-        return self._query  # type: ignore[no-any-return]
+        return self._query
 
     @query.setter
     def query(self, value: dict[str, str]) -> None:
@@ -165,7 +165,7 @@ class JournalEntry:
     def headers(self) -> dict[str, str]:
         if self._headers is _UNSET:
             self._headers = decode_headers(self._raw_headers)
-        return self._headers  # type: ignore[no-any-return]
+        return self._headers
 
     @headers.setter
     def headers(self, value: dict[str, str]) -> None:
