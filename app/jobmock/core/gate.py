@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from jobmock.core.store import Store
     from jobmock.core.vendor import VendorApp
 
+#: Methods that change no job.
+_READS = frozenset(("GET", "HEAD", "OPTIONS"))
 #: Request bodies are journaled up to this many bytes.
 BODY_KEPT = 64 * 1024
 
@@ -165,6 +167,10 @@ class Exchange:
             return
         self.recorded = True
         entry = self.entry
+        if entry.method not in _READS:
+            # A write may change a job in place: no document rendered before it is served again
+            # (done before the answer's last byte leaves, so the client's next read sees it).
+            self.gate.store.changed()
         if self.body:
             entry.keep_body(bytes(self.body))
         entry.duration_ms = round((time.perf_counter() - self.timer) * 1000, 3)
