@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from jobmock.core.store import Store
 
 #: Documents kept per vendor (each a few kB; bounded, however many jobs are read).
-DOCUMENTS_KEPT = 4096
+DOCUMENTS_KEPT = 1024
 
 
 class Served(NamedTuple):
