@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -227,7 +228,8 @@ class Journal:
     def __init__(self, size: int = 1000) -> None:
         self._entries: deque[JournalEntry] = deque(maxlen=max(1, size))
         self._lock = threading.Lock()
-        self._seq = 0
+        # next() on a count is atomic under the GIL: numbering needs no lock.
+        self._seq = itertools.count(1)
         self.listener: Callable[[JournalEntry], None] | None = None
         """Told of every entry as it is added (``jobmock serve`` prints them)."""
 
@@ -236,9 +238,7 @@ class Journal:
         return self._entries.maxlen or 0
 
     def next_seq(self) -> int:
-        with self._lock:
-            self._seq += 1
-            return self._seq
+        return next(self._seq)
 
     def add(self, entry: JournalEntry) -> None:
         with self._lock:
