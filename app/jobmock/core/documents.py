@@ -12,6 +12,7 @@ on (the operation, the job, the caller's scope, the query), chosen by the vendor
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from contextlib import suppress
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -82,7 +83,9 @@ class Documents:
         if keep:
             items = self._items
             if len(items) >= self._size and key not in items:
-                del items[next(iter(items))]  # the oldest kept
+                # The oldest kept (unless a read on a worker thread made room first).
+                with suppress(KeyError, RuntimeError, StopIteration):
+                    del items[next(iter(items))]
             items[key] = Rendered(body, served, now, until, revision)
         return body
 
