@@ -13,14 +13,14 @@ from dataclasses import replace
 from datetime import datetime
 
 from jobmock.core.auth import ApiKeyHeader, ApiKeyWording
-from jobmock.core.documents import Documents, Fresh, Served
+from jobmock.core.documents import Documents
 from jobmock.core.errors import BadRequest, NotFound
 from jobmock.core.fixture_files import Invalid, format_loc
 from jobmock.core.generate import Generator
 from jobmock.core.lifecycle import Step, Timeline
 from jobmock.core.store import Store
 from jobmock.vendors.intuned import documents as d
-from jobmock.vendors.intuned import render
+from jobmock.vendors.intuned import reads, render
 from jobmock.vendors.intuned import schemas as s
 from jobmock.vendors.intuned.fixture_jobs import job_config
 from jobmock.vendors.intuned.fixture_models import UUID_RE
@@ -84,6 +84,7 @@ class IntunedBackend(JobState):
         super().__init__(data, store, generator, sets)
         self.auth = ApiKeyHeader("x-api-key", data.api_keys(), store.clock.now, WORDING)
         self.documents = Documents(store)
+        """The documents of the hot reads (``reads.py``), kept while they cannot change."""
 
     # --- who and what ----------------------------------------------------------------------------
 
@@ -125,6 +126,8 @@ class IntunedBackend(JobState):
 
     # --- jobs ------------------------------------------------------------------------------------
 
+    get_job = reads.get_job
+
     def list_jobs(
         self, api_key: str | None, workspace_id: str, project_name: str
     ) -> Iterator[d.JobListItem]:
@@ -152,35 +155,6 @@ class IntunedBackend(JobState):
                 made = self._generated(generated, index)
                 if made is not None:
                     yield render.job_item(made, epoch, *self._run_times(made, now))
-
-    def get_job(
-        self, api_key: str | None, workspace_id: str, project_name: str, job_id: str
-    ) -> bytes:
-        scope = self.auth.authenticate(api_key).scope
-        now = self.store.clock.now()
-        key = ("job", scope, workspace_id, project_name, job_id)
-        return self.documents.get(
-            key, now, lambda: self._job_body(api_key, workspace_id, project_name, job_id, now)
-        )
-
-    def _job_body(
-        self, api_key: str | None, workspace_id: str, project_name: str, job_id: str, now: datetime
-    ) -> Fresh:
-        job = self._job(api_key, workspace_id, project_name, job_id)
-        upcoming, last = self._run_times(job, now)
-        document = render.job_document(job, self.store.epoch, upcoming, last)
-        body = document.model_dump_json(exclude_unset=True).encode()
-        return Fresh(body, None, self._job_changes(job, now, upcoming))
-
-    def _job_changes(
-        self, job: IntunedJob, now: datetime, upcoming: datetime | None
-    ) -> datetime | None:
-        """When the job's document next reads differently on the clock alone: at its next
-        fire, or when a run of it starts; a generated job's history moves with the clock."""
-        if job.origin is not None:
-            return now
-        starts = [v.start_time for v in self._views(job, now) if v.start_time > now]
-        return min((when for when in (upcoming, *starts) if when is not None), default=None)
 
     @staticmethod
     def _config(body: s.CreateJobRequest | s.UpdateJobRequest) -> JobConfig:
@@ -353,6 +327,8 @@ class IntunedBackend(JobState):
 
     # --- job runs --------------------------------------------------------------------------------
 
+    get_run = reads.get_run
+
     def list_runs(
         self,
         api_key: str | None,
@@ -380,38 +356,6 @@ class IntunedBackend(JobState):
                 for item in found
             ]
         return d.JobRunList(jobRuns=[render.job_run(v, job) for v in chosen], totalCount=total)
-
-    def get_run(
-        self,
-        api_key: str | None,
-        workspace_id: str,
-        project_name: str,
-        job_id: str,
-        run_id: str,
-    ) -> bytes:
-        scope = self.auth.authenticate(api_key).scope
-        now = self.store.clock.now()
-        key = ("run", scope, workspace_id, project_name, job_id, run_id)
-        return self.documents.get(
-            key,
-            now,
-            lambda: self._run_body(api_key, workspace_id, project_name, job_id, run_id, now),
-        )
-
-    def _run_body(
-        self,
-        api_key: str | None,
-        workspace_id: str,
-        project_name: str,
-        job_id: str,
-        run_id: str,
-        now: datetime,
-    ) -> Fresh:
-        job = self._job(api_key, workspace_id, project_name, job_id)
-        view = self._find(job, run_id, now, poll=True)
-        body = render.run_document(view, job).model_dump_json(exclude_unset=True).encode()
-        served = Served(run_id, view.status, view.finished)
-        return Fresh(body, served, render.next_change(view), keep=not view.run.polled)
 
     def terminate_run(
         self,
