@@ -46,20 +46,11 @@ def bind(host: str, port: int) -> socket.socket:
 
 def uvicorn_config(app: JobmockApp, **options: Any) -> uvicorn.Config:
     """uvicorn as jobmock runs it: no lifespan (the app needs none); no ``server: uvicorn``
-    header, which none of the emulated vendors sends; no ``date`` header of uvicorn's, as the
-    app sends its own from the mock clock; and one ``write`` per answer (``one_write``)."""
+    header, which none of the emulated vendors sends; and no ``date`` header of uvicorn's, as
+    the app sends its own from the mock clock."""
     import uvicorn
 
-    from jobmock.one_write import OneWriteProtocol
-
-    return uvicorn.Config(
-        app,
-        lifespan="off",
-        server_header=False,
-        date_header=False,
-        http=OneWriteProtocol,
-        **options,
-    )
+    return uvicorn.Config(app, lifespan="off", server_header=False, date_header=False, **options)
 
 
 class MockServer:
