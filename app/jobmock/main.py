@@ -150,8 +150,8 @@ class JobmockApp:
             scope = self._child(scope, f"/{SESSION_PREFIX}/{name}")
             path = _route_path(scope)
             segment = path.split("/", 2)[1] if path.startswith("/") else ""
-        if scope["type"] == "http":
-            send = _dated(send, serving.runtime.clock)
+        if scope["type"] == "http" and not self._to_gate(serving, segment, refused, foreign):
+            send = _dated(send, serving.runtime.clock)  # a gate dates its answers itself
         if refused is not None:
             await _send_json(send, refused.status, {"error": refused.message})
         elif foreign is not None:
@@ -165,6 +165,14 @@ class JobmockApp:
             await serving.mounts[segment](self._child(scope, "/" + segment), receive, send)
         else:
             await self._no_vendor(serving.runtime, scope, send)
+
+    @staticmethod
+    def _to_gate(serving: Serving, segment: str, refused: object, foreign: object) -> bool:
+        """Whether a vendor's gate answers the request (it adds the ``Date`` header itself)."""
+        if refused is not None or foreign is not None or segment == CONTROL_PREFIX:
+            return False
+        gate = serving.root if serving.root is not None else serving.mounts.get(segment)
+        return isinstance(gate, VendorGate)
 
     async def _refuse(
         self,

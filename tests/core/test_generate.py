@@ -4,8 +4,9 @@ order, in any app; another seed or key gives others."""
 from __future__ import annotations
 
 import re
+import string
 
-from jobmock.core.generate import Generator, derive_seed
+from jobmock.core.generate import Generator, Rng, derive_seed
 
 
 def test_a_seed_is_derived_from_its_parts_alone() -> None:
@@ -43,3 +44,13 @@ def test_faker_values_are_seeded_per_key() -> None:
         fake.name()
     with Generator(seed=3).faker("nunu", "a") as fake:
         assert fake.name() == first
+
+
+def test_text_draws_what_choice_draws() -> None:
+    """Request ids and generated ids keep their values: ``text`` is ``choice`` in a loop."""
+    alphabets = ("ab", "0123456789abcdef", string.digits + string.ascii_lowercase)
+    for alphabet in (*alphabets, string.ascii_letters + string.digits):
+        for seed in range(20):
+            by_choice = Rng(seed)
+            expected = "".join(by_choice.choice(alphabet) for _ in range(40))
+            assert Rng(seed).text(alphabet, 40) == expected

@@ -9,7 +9,7 @@ from dataclasses import FrozenInstanceError, fields
 import httpx
 import pytest
 
-from jobmock.core.journal import JournalEntry
+from jobmock.core.journal import ENTRY_FIELDS
 from jobmock.testing.handle import InProcessHandle, JobmockError, MockHandle, RemoteHandle
 from jobmock.testing.records import RequestRecord
 from tests.helpers import serving
@@ -187,7 +187,7 @@ def test_a_path_under_no_vendor_is_unmatched(handle: InProcessHandle, client: ht
 
 def test_records_are_frozen_and_carry_every_journal_field(mock: MockHandle) -> None:
     STARTED, _, _, _ = seen(mock)
-    assert [f.name for f in fields(RequestRecord)] == [f.name for f in fields(JournalEntry)]
+    assert [f.name for f in fields(RequestRecord)] == list(ENTRY_FIELDS)
     record = mock.requests()[0]
     assert isinstance(record, RequestRecord)
     with pytest.raises(FrozenInstanceError):

@@ -85,6 +85,9 @@ class ApiKeyHeader:
 
 # --- JWT -------------------------------------------------------------------------------------
 
+#: Verified tokens kept at most (a test suite uses a handful).
+TOKENS_KEPT = 4096
+
 
 @contextmanager
 def _short_keys_allowed() -> Iterator[None]:
@@ -133,6 +136,9 @@ class BearerJWT:
         self.cookie = cookie
         self.time_checks = time_checks
         self.wording = wording or JWTWording()
+        self._verified: dict[str, dict[str, Any] | None] = {}
+        """Each token's claims once its signature is checked (None: not a valid token); the
+        time claims are checked on every request, so a token still expires on the clock."""
 
     def token_from(self, authorization: str | None, cookies: Mapping[str, str]) -> str | None:
         if authorization and len(authorization) > 7:
@@ -153,11 +159,34 @@ class BearerJWT:
     def authenticate(self, authorization: str | None, cookies: Mapping[str, str]) -> dict[str, Any]:
         """The token's claims, or ``Unauthorized`` with the vendor's message for the first check
         that fails."""
-        import jwt
-
         token = self.token_from(authorization, cookies)
         if token is None:
             raise self.fail("missing")
+        if token in self._verified:
+            claims = self._verified[token]
+        else:
+            claims = self._verify(token)
+            if len(self._verified) >= TOKENS_KEPT:
+                self._verified.clear()
+            self._verified[token] = claims
+        if claims is None:
+            raise self.fail("invalid")
+        now = int(self._now().timestamp())
+        for check in self.time_checks:
+            value = claims.get(check)
+            if value is None:
+                continue
+            if not isinstance(value, int | float):
+                raise self.fail("invalid")
+            if (check == "exp" and now >= int(value)) or (
+                check in ("nbf", "iat") and now < int(value)
+            ):
+                raise self.fail(check)
+        return claims
+
+    def _verify(self, token: str) -> dict[str, Any] | None:
+        import jwt
+
         try:
             with _short_keys_allowed():
                 claims: dict[str, Any] = jwt.decode(
@@ -173,18 +202,7 @@ class BearerJWT:
                     },
                 )
         except jwt.PyJWTError:
-            raise self.fail("invalid") from None
-        now = int(self._now().timestamp())
-        for check in self.time_checks:
-            value = claims.get(check)
-            if value is None:
-                continue
-            if not isinstance(value, int | float):
-                raise self.fail("invalid")
-            if (check == "exp" and now >= int(value)) or (
-                check in ("nbf", "iat") and now < int(value)
-            ):
-                raise self.fail(check)
+            return None
         return claims
 
 

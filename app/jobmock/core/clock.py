@@ -79,6 +79,23 @@ def _imf_fixdate(second: int) -> bytes:
     )
 
 
+class DateHeader:
+    """The ``Date`` header of an answer at the clock's now, formatted once per clock second."""
+
+    __slots__ = ("_clock", "_header", "_second")
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._second: float = math.nan
+        self._header = (b"date", b"")
+
+    def __call__(self) -> tuple[bytes, bytes]:
+        second = math.floor(self._clock.now().timestamp())
+        if second != self._second:
+            self._header, self._second = (b"date", _imf_fixdate(second)), second
+        return self._header
+
+
 def check_scale(scale: float) -> float:
     if not isinstance(scale, int | float) or isinstance(scale, bool):
         raise ValueError(f"the clock scale must be a number, got {scale!r}")

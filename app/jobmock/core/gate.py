@@ -14,8 +14,8 @@ from __future__ import annotations
 import asyncio
 import time
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qsl
 
+from jobmock.core.clock import DateHeader
 from jobmock.core.errors import (
     CRASH_KEY,
     ConnectionDropped,
@@ -44,6 +44,8 @@ if TYPE_CHECKING:
     from jobmock.core.store import Store
     from jobmock.core.vendor import VendorApp
 
+#: Methods that change no job.
+_READS = frozenset(("GET", "HEAD", "OPTIONS"))
 #: Request bodies are journaled up to this many bytes.
 BODY_KEPT = 64 * 1024
 
@@ -56,29 +58,18 @@ def vendor_path(scope: Scope) -> str:
     return path
 
 
-def header_dict(scope: Scope) -> dict[str, str]:
-    headers: dict[str, str] = {}
-    for name, value in scope.get("headers", ()):
-        key = name.decode("latin-1").lower()
-        text = value.decode("latin-1")
-        headers[key] = f"{headers[key]}, {text}" if key in headers else text
-    return headers
-
-
 def new_entry(store: Store, scope: Scope, vendor: str | None) -> JournalEntry:
-    query_string = scope.get("query_string", b"").decode("latin-1")
-    return JournalEntry(
-        seq=store.journal.next_seq(),
-        vendor=vendor,
-        method=scope["method"],
-        path=vendor_path(scope),
-        raw_path=scope["path"],
-        query=dict(parse_qsl(query_string, keep_blank_values=True)),
-        query_string=query_string,
-        headers=header_dict(scope),
-        body="",
-        at=store.clock.now().isoformat(),
-        wall=time.time(),
+    """The request's journal entry, holding the scope's raw values (decoded when read)."""
+    return JournalEntry.arriving(
+        store.journal.next_seq(),
+        vendor,
+        scope["method"],
+        vendor_path(scope),
+        scope["path"],
+        scope.get("query_string", b""),
+        scope.get("headers", ()),
+        store.clock.now(),
+        time.time(),
     )
 
 
@@ -132,9 +123,12 @@ class Exchange:
         if message["type"] == "http.response.start":
             self.started = True
             self.entry.status = message["status"]
-            for name, value in message.get("headers", ()):
+            headers = message.get("headers", ())
+            for name, value in headers:
                 if name.lower() == b"retry-after":
                     self.entry.retry_after = value.decode("latin-1")
+            # The Date of every answer comes from the mock clock (the server's own is off).
+            message = {**message, "headers": [*headers, self.gate.date()]}
         elif message["type"] == "http.response.body" and not message.get("more_body"):
             crash = self.scope.get(CRASH_KEY)
             if crash is not None:
@@ -149,6 +143,14 @@ class Exchange:
         if own is not None and message["type"] == "http.response.start":
             message = {**message, "headers": [*message.get("headers", ()), *own(self.scope)]}
         await self.send(message)
+
+    async def respond(self, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        """A whole answer the gate makes itself (a hot read's)."""
+        own = self.gate.vendor.own_headers
+        if own is not None:
+            headers = [*headers, *own(self.scope)]
+        await self.send({"type": "http.response.start", "status": status, "headers": headers})
+        await self.send({"type": "http.response.body", "body": body})
 
     async def answer(self, error: MockError) -> None:
         """Answer ``error`` as the vendor does."""
@@ -166,7 +168,12 @@ class Exchange:
             return
         self.recorded = True
         entry = self.entry
-        entry.body = self.body.decode("utf-8", "replace")
+        if entry.method not in _READS:
+            # A write may change a job in place: no document rendered before it is served again
+            # (done before the answer's last byte leaves, so the client's next read sees it).
+            self.gate.store.changed()
+        if self.body:
+            entry.keep_body(bytes(self.body))
         entry.duration_ms = round((time.perf_counter() - self.timer) * 1000, 3)
         self.gate.annotate(entry, self.scope, self.served, self.match)
         self.gate.store.journal.add(entry)
@@ -193,6 +200,7 @@ class VendorGate:
         self.job_params = vendor.spec.job_params
         self.operations = vendor.operations
         self.stubs = StubStep(self)
+        self.date = DateHeader(store.clock)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -277,11 +285,7 @@ class VendorGate:
         except MockError as error:
             await exchange.answer(error)
             return True
-        start = {"type": "http.response.start", "status": response.status_code}
-        # One wrapper fewer per hot read for vendors without headers of their own.
-        send = exchange.send if self.vendor.own_headers is None else exchange.send_own
-        await send({**start, "headers": response.raw_headers})
-        await exchange.send({"type": "http.response.body", "body": response.body})
+        await exchange.respond(response.status_code, response.raw_headers, bytes(response.body))
         return True
 
     async def dispatch(self, exchange: Exchange) -> None:
@@ -332,16 +336,17 @@ class VendorGate:
             entry.operation = getattr(route, "operation_id", None) or getattr(route, "name", None)
         elif match is not None:
             entry.operation = match.operation.operation_id
-        params = scope.get("path_params") or (match.params if match else {})
-        for name in self.job_params:
-            value = params.get(name) or entry.query.get(name)
-            if value:
-                entry.job = str(value)
-                break
-        if served:
-            entry.job = served.get("job", entry.job)
-            entry.state = served.get("state")
-            entry.terminal = served.get("terminal")
+        if served:  # what the backend read (note_served names the job, its state and end)
+            entry.job = served["job"]
+            entry.state = served["state"]
+            entry.terminal = served["terminal"]
+        else:
+            params = scope.get("path_params") or (match.params if match else {})
+            for name in self.job_params:
+                value = params.get(name) or entry.query.get(name)
+                if value:
+                    entry.job = str(value)
+                    break
         if entry.status == 404 and entry.fault is None:
             entry.suggestion = self._suggest(entry, route)
 

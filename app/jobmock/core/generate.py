@@ -31,10 +31,24 @@ class Rng(random.Random):
         return str(uuid.UUID(int=self.getrandbits(128), version=4))
 
     def base36(self, length: int) -> str:
-        return "".join(self.choice(_BASE36) for _ in range(length))
+        return self.text(_BASE36, length)
+
+    def text(self, alphabet: str, length: int) -> str:
+        """What ``length`` calls of ``choice(alphabet)`` give, drawn as ``choice`` draws (the
+        fewest bits that hold the alphabet's length, again while out of range) without its
+        per-character overhead: request ids are drawn for every answer."""
+        size = len(alphabet)
+        bits = size.bit_length()
+        draw = self.getrandbits
+        chars: list[str] = []
+        while len(chars) < length:
+            r = draw(bits)
+            if r < size:
+                chars.append(alphabet[r])
+        return "".join(chars)
 
     def hex(self, length: int) -> str:
-        return "".join(self.choice("0123456789abcdef") for _ in range(length))
+        return self.text("0123456789abcdef", length)
 
 
 class Generator:

@@ -125,6 +125,19 @@ class Timeline:
             previous = entered
         return Progress(tuple(reached))
 
+    @property
+    def poll_driven(self) -> bool:
+        """Whether reads move the job on (a step reached after polls)."""
+        return any(step.after_polls is not None for step in self.steps)
+
+    def next_change(self, anchor: datetime, progress: Progress) -> datetime | None:
+        """When the job reaches its next step on the clock alone: None once the last step is
+        reached, or when only polls can reach the next one."""
+        if len(progress.reached) >= len(self.steps):
+            return None
+        at = self.steps[len(progress.reached)].at
+        return anchor + timedelta(seconds=at) if at is not None else None
+
     @staticmethod
     def frozen(progress: Progress, anchor: datetime) -> Timeline:
         """The steps ``progress`` reached, pinned at the times they were entered.

@@ -30,9 +30,12 @@ MAX_CREATED = 10_000
 class Table(Generic[K, V]):
     """Records by id: the loaded base plus the changes since the last reset. O(1) lookups."""
 
-    def __init__(self, base: Mapping[K, V] | None = None) -> None:
+    def __init__(
+        self, base: Mapping[K, V] | None = None, on_change: Callable[[], None] | None = None
+    ) -> None:
         self._base: dict[K, V] = dict(base or {})
         self._changes: dict[K, object] = {}
+        self._on_change = on_change
 
     def get(self, key: K) -> V | None:
         value = self._changes.get(key, self._base.get(key))
@@ -45,12 +48,16 @@ class Table(Generic[K, V]):
 
     def put(self, key: K, value: V) -> None:
         self._changes[key] = value
+        if self._on_change is not None:
+            self._on_change()
 
     def delete(self, key: K, exists: bool = False) -> bool:
         """Remove ``key``; ``exists`` says it lives outside the table (a generated job)."""
         if not exists and self.get(key) is None:
             return False
         self._changes[key] = _DELETED
+        if self._on_change is not None:
+            self._on_change()
         return True
 
     def is_changed(self, key: K) -> bool:
@@ -113,9 +120,15 @@ class Store:
         self._tables: list[Table[object, object]] = []
         self._polls: dict[tuple[str, str], PollLog] = {}
         self._reset_hooks: list[Callable[[], None]] = []
+        self.revision = 0
+        """Moves on whenever a job may have changed other than by the clock (a client's or the
+        control API's change, a reset): documents rendered before are not served again."""
+
+    def changed(self) -> None:
+        self.revision += 1
 
     def table(self, base: Mapping[K, V] | None = None) -> Table[K, V]:
-        table: Table[K, V] = Table(base)
+        table: Table[K, V] = Table(base, self.changed)
         self._tables.append(table)  # type: ignore[arg-type]
         return table
 
@@ -161,4 +174,5 @@ class Store:
             self.journal.clear()
             for hook in self._reset_hooks:
                 hook()
+            self.changed()
             return self.epoch

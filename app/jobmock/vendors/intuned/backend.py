@@ -13,14 +13,14 @@ from dataclasses import replace
 from datetime import datetime
 
 from jobmock.core.auth import ApiKeyHeader, ApiKeyWording
+from jobmock.core.documents import Documents
 from jobmock.core.errors import BadRequest, NotFound
 from jobmock.core.fixture_files import Invalid, format_loc
 from jobmock.core.generate import Generator
-from jobmock.core.journal import note_served
 from jobmock.core.lifecycle import Step, Timeline
 from jobmock.core.store import Store
 from jobmock.vendors.intuned import documents as d
-from jobmock.vendors.intuned import render
+from jobmock.vendors.intuned import reads, render
 from jobmock.vendors.intuned import schemas as s
 from jobmock.vendors.intuned.fixture_jobs import job_config
 from jobmock.vendors.intuned.fixture_models import UUID_RE
@@ -83,6 +83,8 @@ class IntunedBackend(IntunedWebhooks):
     ) -> None:
         super().__init__(data, store, generator, sets)
         self.auth = ApiKeyHeader("x-api-key", data.api_keys(), store.clock.now, WORDING)
+        self.documents = Documents(store)
+        """The documents of the hot reads (``reads.py``), kept while they cannot change."""
 
     # --- who and what ----------------------------------------------------------------------------
 
@@ -124,6 +126,8 @@ class IntunedBackend(IntunedWebhooks):
 
     # --- jobs ------------------------------------------------------------------------------------
 
+    get_job = reads.get_job
+
     def list_jobs(
         self, api_key: str | None, workspace_id: str, project_name: str
     ) -> Iterator[d.JobListItem]:
@@ -151,13 +155,6 @@ class IntunedBackend(IntunedWebhooks):
                 made = self._generated(generated, index)
                 if made is not None:
                     yield render.job_item(made, epoch, *self._run_times(made, now))
-
-    def get_job(
-        self, api_key: str | None, workspace_id: str, project_name: str, job_id: str
-    ) -> d.Job:
-        job = self._job(api_key, workspace_id, project_name, job_id)
-        now = self.store.clock.now()
-        return render.job_document(job, self.store.epoch, *self._run_times(job, now))
 
     @staticmethod
     def _config(body: s.CreateJobRequest | s.UpdateJobRequest) -> JobConfig:
@@ -330,6 +327,8 @@ class IntunedBackend(IntunedWebhooks):
 
     # --- job runs --------------------------------------------------------------------------------
 
+    get_run = reads.get_run
+
     def list_runs(
         self,
         api_key: str | None,
@@ -357,21 +356,6 @@ class IntunedBackend(IntunedWebhooks):
                 for item in found
             ]
         return d.JobRunList(jobRuns=[render.job_run(v, job) for v in chosen], totalCount=total)
-
-    def get_run(
-        self,
-        api_key: str | None,
-        workspace_id: str,
-        project_name: str,
-        job_id: str,
-        run_id: str,
-        root: str,
-    ) -> d.GetJobRunResponse:
-        """``root``: this jobmock's URL as the client reached it (results are served there)."""
-        job = self._job(api_key, workspace_id, project_name, job_id)
-        view = self._find(job, run_id, self.store.clock.now(), poll=True)
-        note_served(run_id, view.status, view.finished)
-        return render.run_document(view, job, self.results_of(view, job, root))
 
     def terminate_run(
         self,

@@ -82,7 +82,7 @@ def create_job(backend: IntunedBackend, call: Call) -> Response:
 
 def get_job(backend: IntunedBackend, call: Call) -> Response:
     """Get a job."""
-    return json_body(backend.get_job(*_where(call), call.params["jobId"]))
+    return JsonAnswer(backend.get_job(*_where(call), call.params["jobId"]))
 
 
 def update_job(backend: IntunedBackend, call: Call) -> Response:
@@ -125,7 +125,7 @@ def get_job_run(backend: IntunedBackend, call: Call) -> Response:
     """Get information and results for a specific JobRun."""
     params = call.params
     root = backend.public_root = public_root(call.scope, MOUNT)
-    return json_body(backend.get_run(*_where(call), params["jobId"], params["jobRunId"], root))
+    return JsonAnswer(backend.get_run(*_where(call), params["jobId"], params["jobRunId"], root))
 
 
 def terminate_job_run(backend: IntunedBackend, call: Call) -> Response:
@@ -146,7 +146,8 @@ OPERATIONS = OperationTable([
     _jobs("POST", PREFIX + "/jobs", "createJob", create_job, summary="Create Job",
           response_model=d.CreateJobResponse, status_code=201, params=PROJECT,
           body=s.CreateJobRequest),
-    _jobs("GET", _JOB, "getJob", get_job, summary="Get Job", response_model=d.Job, params=JOB),
+    _jobs("GET", _JOB, "getJob", get_job, hot=True, summary="Get Job", response_model=d.Job,
+          params=JOB),
     _jobs("PUT", _JOB, "updateJob", update_job, summary="Update Job",
           response_model=d.UpdateJobResponse, params=JOB, body=s.UpdateJobRequest),
     _jobs("DELETE", _JOB, "deleteJob", delete_job, summary="Delete Job", status_code=204,

@@ -17,6 +17,7 @@ from jobmock.vendors.intuned import documents as d
 from jobmock.vendors.intuned import schemas as s
 from jobmock.vendors.intuned.records import (
     TERMINAL,
+    WITH_RESULTS,
     IntunedJob,
     RunRecord,
 )
@@ -26,7 +27,8 @@ def ts(when: datetime | None) -> str | None:
     """The vendor's timestamp format: ``2024-01-01T00:00:00Z``."""
     if when is None:
         return None
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat is several times faster than strftime.
+    return when.replace(tzinfo=None, microsecond=0).isoformat() + "Z"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +113,20 @@ def view(run: RunRecord, epoch: datetime, now: datetime, polls: Sequence[datetim
             successful = failed = 0
         counts = (run.payloads, successful, failed)
     return RunView(run, progress, anchor, now, counts, run.updated_at or updated)
+
+
+def next_change(v: RunView) -> datetime | None:
+    """The first time after ``v.now`` at which the run's document reads differently on the
+    clock alone: its next step; ``v.now`` itself while its payload counts advance (PENDING) or
+    its results are signed from the moment they are read (it holds only while the clock
+    stands)."""
+    run = v.run
+    if v.finished:
+        if run.results is None and run.results_generated and v.status in WITH_RESULTS:
+            return v.now
+    elif v.status == "PENDING" and run.pinned_counts is None and run.work and sum(run.planned):
+        return v.now
+    return run.timeline.next_change(v.anchor, v.progress)
 
 
 def job_run(v: RunView, job: IntunedJob) -> d.JobRun:

@@ -14,13 +14,12 @@ from typing import Any
 from jobmock.core.auth import ApiKeyHeader
 from jobmock.core.cache import LRU
 from jobmock.core.catalogue import BuildsJobs, Catalogue
+from jobmock.core.documents import Documents, Fresh, Served
 from jobmock.core.errors import BadRequest, NotFound
 from jobmock.core.fixture_files import validate_document
 from jobmock.core.generate import Generator
-from jobmock.core.journal import note_served
 from jobmock.core.store import Store, Table
 from jobmock.vendors.nunu import inspection, listing, render, starting, stopping
-from jobmock.vendors.nunu import schemas as s
 from jobmock.vendors.nunu.access import authorize
 from jobmock.vendors.nunu.fixture_data import NunuData
 from jobmock.vendors.nunu.fixture_models import UUID_RE, JobFixture
@@ -31,6 +30,11 @@ from jobmock.vendors.nunu.texts import fill_texts
 
 #: Jobs whose generated free text is kept (bounded: a million generated jobs must not grow it).
 TEXTS_CACHED = 1024
+
+
+def _keep(job: NunuJob) -> bool:
+    """A poll-driven job's documents change with every read: never served again."""
+    return not job.timeline.poll_driven
 
 
 class NunuBackend:
@@ -50,6 +54,7 @@ class NunuBackend:
             {job.run.run_id: job.job_id for job in data.jobs.values()}
         )
         self._texts: LRU[tuple[str, str], render.Texts] = LRU(TEXTS_CACHED)
+        self.documents = Documents(store)
         self._started = 0
         store.on_reset(self._on_reset)
 
@@ -65,13 +70,15 @@ class NunuBackend:
         cache_key = (job.job_id, job.text_key)
         return self._texts.get(cache_key, lambda: fill_texts(job, self.generator))
 
-    def view(self, job: NunuJob, poll: bool = False) -> render.JobView:
-        """The job as it stands now; ``poll`` counts this read towards poll-driven steps."""
-        now = self.store.clock.now()
+    def view(self, job: NunuJob, poll: bool = False, now: datetime | None = None) -> render.JobView:
+        """The job as it stands ``now`` (the clock's now by default); ``poll`` counts this read
+        towards poll-driven steps."""
+        if now is None:
+            now = self.store.clock.now()
         polls: list[datetime] = []
         # Only poll-driven jobs keep a poll log: every other read would make memory grow with
         # the number of jobs read (the journal already records each read).
-        if any(step.after_polls is not None for step in job.timeline.steps):
+        if job.timeline.poll_driven:
             if poll:
                 self.store.record_poll(VENDOR, job.job_id, now)
             polls = self.store.polls(VENDOR, job.job_id)
@@ -95,25 +102,37 @@ class NunuBackend:
             raise NotFound("Job not found", reason="job")
         return job
 
-    def get_job(self, api_key: str | None, job_id: str, project: str | None = None) -> s.Job:
+    def get_job(self, api_key: str | None, job_id: str, project: str | None = None) -> bytes:
         caller = authorize(self.auth, self.data, api_key, project, READ_RUNS)
+        now = self.store.clock.now()
+        key = ("job", job_id, caller.project)
+        return self.documents.get(key, now, lambda: self._job_body(caller.project, job_id, now))
+
+    def _job_body(self, project: str, job_id: str, now: datetime) -> Fresh:
         if not UUID_RE.match(job_id.lower()):
             raise BadRequest("Invalid job ID", reason="job_id")
-        job = self._job_in(caller.project, job_id)
-        view = self.view(job, poll=True)
-        note_served(job.job_id, view.status, view.status == "COMPLETED")
-        return render.job_document(view, self.texts(job))
+        job = self._job_in(project, job_id)
+        view = self.view(job, poll=True, now=now)
+        body = render.job_document(view, self.texts(job)).model_dump_json().encode()
+        served = Served(job.job_id, view.status, view.status == "COMPLETED")
+        return Fresh(body, served, render.next_change(view, steps=False), _keep(job))
 
-    def get_run(self, api_key: str | None, run_id: str, project: str | None = None) -> s.RunDetails:
+    def get_run(self, api_key: str | None, run_id: str, project: str | None = None) -> bytes:
         caller = authorize(self.auth, self.data, api_key, project, READ_RUNS)
+        now = self.store.clock.now()
+        key = ("run", run_id, caller.project)
+        return self.documents.get(key, now, lambda: self._run_body(caller.project, run_id, now))
+
+    def _run_body(self, project: str, run_id: str, now: datetime) -> Fresh:
         job = self.lookup_run(run_id)
-        if job is None or job.project_id != caller.project:
+        if job is None or job.project_id != project:
             raise NotFound("Run not found", reason="run")
-        view = self.view(job, poll=True)
+        view = self.view(job, poll=True, now=now)
         if view.run is None:
             raise NotFound("Run not found", reason="run")  # the job has not started it yet
-        note_served(job.job_id, view.run.state, view.run.state == "COMPLETED")
-        return render.run_document(view, self.texts(job))
+        body = render.run_document(view, self.texts(job)).model_dump_json().encode()
+        served = Served(job.job_id, view.run.state, view.run.state == "COMPLETED")
+        return Fresh(body, served, render.next_change(view, steps=True), _keep(job))
 
     # --- lists and writes (each in the module named for it) -----------------------------------
 

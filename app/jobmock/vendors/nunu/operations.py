@@ -41,13 +41,13 @@ def _key(call: Call) -> str | None:
 def get_job(backend: NunuBackend, call: Call) -> Response:
     """Get Job Details."""
     params = call.params
-    return json_body(backend.get_job(_key(call), params["jobId"], params.get("projectId")))
+    return JsonAnswer(backend.get_job(_key(call), params["jobId"], params.get("projectId")))
 
 
 def get_run(backend: NunuBackend, call: Call) -> Response:
     """Get Run Details."""
     params = call.params
-    return json_body(backend.get_run(_key(call), params["runId"], params.get("projectId")))
+    return JsonAnswer(backend.get_run(_key(call), params["runId"], params.get("projectId")))
 
 
 def list_jobs(backend: NunuBackend, call: Call) -> Response:

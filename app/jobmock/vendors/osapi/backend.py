@@ -93,7 +93,7 @@ class OsapiBackend:
         """Echo's RequestID middleware: 32 random alphanumerics (seeded here)."""
         self._requests += 1
         rng = self.generator.rng(VENDOR, "request", self._requests)
-        return "".join(rng.choice(_ALPHANUMERIC) for _ in range(32))
+        return rng.text(_ALPHANUMERIC, 32)
 
     def authorize(self, authorization: str | None, permission: str) -> tokens.Claims:
         return self.scopes.authorize(authorization, permission)

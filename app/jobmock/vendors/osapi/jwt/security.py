@@ -24,6 +24,7 @@ class Scopes:
         self.roles = roles
         self.now = now
         self._parsed: dict[str, tokens.Parsed] = {}
+        self._resolved: dict[tokens.Claims, dict[str, bool]] = {}
 
     def authorize(self, authorization: str | None, permission: str) -> tokens.Claims:
         if not authorization or not authorization.startswith("Bearer "):
@@ -38,7 +39,11 @@ class Scopes:
             claims = tokens.check(parsed, self.now())
         except tokens.TokenRejected as exc:
             raise Unauthorized(f"Invalid token: {exc.message}", reason="invalid") from None
-        resolved = tokens.resolve(claims, self.roles)
+        resolved = self._resolved.get(claims)
+        if resolved is None:
+            if len(self._resolved) >= CACHE_LIMIT:
+                self._resolved.clear()
+            resolved = self._resolved[claims] = tokens.resolve(claims, self.roles)
         if not resolved.get(permission):
             raise Forbidden(
                 f"Insufficient permissions. Required: [{permission}], resolved: "
