@@ -8,9 +8,23 @@ emptied on a pull: they were computed from state another process has since chang
 
 from __future__ import annotations
 
+import copyreg
 import pickle
 from collections.abc import Sequence
+from types import MappingProxyType
 from typing import Any
+
+
+def read_only(mapping: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(mapping)
+
+
+def _mapping_proxy(proxy: MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict[Any, Any]]]:
+    return read_only, (dict(proxy),)
+
+
+# Records hold read-only mappings, which pickle does not know.
+copyreg.pickle(MappingProxyType, _mapping_proxy)
 
 #: The clock's whole state (mode, scale, where it stands, where it returns to on reset).
 CLOCK_ATTRS = (

@@ -94,6 +94,8 @@ class SharedLock:
 
 
 class RedisStore(Store):
+    shared = True
+
     def __init__(
         self,
         clock: AppClock,
