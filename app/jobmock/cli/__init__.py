@@ -54,7 +54,8 @@ def _run(args: argparse.Namespace) -> int:
         return fail(f"invalid fixtures:\n{exc}")
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg'].removeprefix('Value error, ')}"
+            "".join(f"{'.'.join(str(p) for p in err['loc'])}: " for _ in err["loc"][:1])
+            + err["msg"].removeprefix("Value error, ")
             for err in exc.errors()
         )
         return fail(f"invalid settings: {problems}")
