@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from jobmock.cli.commands import generate, health, openapi, routes, token, validate
 from jobmock.cli.common import fail
@@ -28,6 +29,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     return code
+
+
+def _problem(err: Any) -> str:
+    """One settings error: the field, when it is about one, and what is wrong."""
+    where = ".".join(str(part) for part in err["loc"])
+    message = str(err["msg"]).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -53,10 +61,6 @@ def _run(args: argparse.Namespace) -> int:
     except FixtureError as exc:
         return fail(f"invalid fixtures:\n{exc}")
     except ValidationError as exc:
-        problems = "; ".join(
-            "".join(f"{'.'.join(str(p) for p in err['loc'])}: " for _ in err["loc"][:1])
-            + err["msg"].removeprefix("Value error, ")
-            for err in exc.errors()
-        )
+        problems = "; ".join(_problem(err) for err in exc.errors())
         return fail(f"invalid settings: {problems}")
     raise AssertionError(args.command)  # pragma: no cover - argparse rejects unknown commands
