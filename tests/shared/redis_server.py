@@ -12,7 +12,9 @@ import time
 from pathlib import Path
 
 REDIS_SERVER = shutil.which("redis-server")
-NO_REDIS = "redis-server is not installed here (CI installs it: .ci/run); apt-get install redis-server"
+NO_REDIS = (
+    "redis-server is not installed here (CI installs it: .ci/run); apt-get install redis-server"
+)
 
 
 def free_port() -> int:

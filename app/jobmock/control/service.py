@@ -115,6 +115,7 @@ class Controller:
                 "this is the root, not a session: send DELETE /_session/NAME/_mock/session"
             )
         host.sessions.end(name)
+        self.runtime.store.drop()
 
     def clock(self) -> dict[str, Any]:
         clock = self.runtime.clock

@@ -20,7 +20,17 @@ from jobmock.core.journal import Journal
 K = TypeVar("K")
 V = TypeVar("V")
 
-_DELETED = object()
+
+class _Deleted:
+    """What a deleted key maps to in the changes; one object, also when unpickled."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> str:
+        return "_DELETED"
+
+
+_DELETED = _Deleted()
 
 #: How many poll times are kept per job: enough for any ``after_polls`` step a fixture declares.
 POLL_TIMES_KEPT = 1024

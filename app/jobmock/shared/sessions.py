@@ -18,6 +18,13 @@ class SharedSessions(Sessions[T]):
         super().__init__(make, limit)
         self._link = link
 
+    def find(self, name: str) -> T | None:
+        """A session another process made is this one's too: built here on first use."""
+        found = super().find(name)
+        if found is None and self._link.run(lambda c: c.hexists(SESSIONS_KEY, name)):
+            return self.get(name)
+        return found
+
     def count(self) -> int:
         return int(self._link.run(lambda c: c.hlen(SESSIONS_KEY)))
 
