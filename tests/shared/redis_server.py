@@ -43,7 +43,9 @@ class RedisServer:
                 "--bind", "127.0.0.1",
                 "--dir", str(self.directory),
                 "--save", "",
-                "--appendonly", "no",
+                # Every write on disk before it is acknowledged: a restarted server has it all.
+                "--appendonly", "yes",
+                "--appendfsync", "always",
                 "--protected-mode", "yes",
             ],
             stdout=subprocess.DEVNULL,
@@ -63,8 +65,13 @@ class RedisServer:
         self.stop()
         raise RuntimeError(f"redis-server did not start on port {self.port}")
 
+    def signal(self, number: signal.Signals) -> None:
+        assert self.process is not None
+        os.kill(self.process.pid, number)
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGCONT)  # a paused server cannot stop
             os.kill(self.process.pid, signal.SIGTERM)
             self.process.wait(timeout=10)
         self.process = None
