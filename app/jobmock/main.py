@@ -137,7 +137,7 @@ class JobmockApp:
         refused: MockError | None = None
         lost: MockError | None = None
         if self._shared and segment != SESSION_PREFIX:
-            current, lost = self._current(serving, None)
+            current, lost = await self._current(serving, None)
             serving = current or serving
         foreign = what = None
         if scope["type"] == "http" and scope["method"] not in SAFE_METHODS:
@@ -147,7 +147,7 @@ class JobmockApp:
             try:
                 found = self.sessions.find(name)
                 if found is not None and self._shared:
-                    found, lost = self._current(found, name)
+                    found, lost = await self._current(found, name)
                 if found is None and foreign is None and scope["type"] == "http":
                     # A new session is state, whatever the method.
                     foreign, what = self._origins.foreign(scope), f"a new session {name!r}"
@@ -183,13 +183,13 @@ class JobmockApp:
         else:
             await self._no_vendor(serving.runtime, scope, send)
 
-    def _current(
+    async def _current(
         self, serving: Serving, session: str | None
     ) -> tuple[Serving | None, MockError | None]:
         """``serving`` with what other processes changed (``jobmock.shared``); rebuilt when
         one of them reloaded the fixtures; None for a session another one ended."""
         try:
-            freshness = serving.runtime.store.sync()
+            freshness = await serving.runtime.store.synced()
             if freshness == "stale" or (freshness == "gone" and session is None):
                 # Rebuilding the root adopts its state, or starts it if Redis lost it.
                 self.reload(session, fresh=False)

@@ -140,6 +140,8 @@ class Exchange:
             if crash is not None:
                 self.keep(crash)
             self.record()
+            if self.gate.store.shared:  # in Redis before the client has its answer
+                await self.gate.store.journal.written()
         await self.raw_send(message)
 
     async def send_own(self, message: Message) -> None:

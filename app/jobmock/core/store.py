@@ -150,6 +150,10 @@ class Store:
         fixtures) or ``gone`` (they dropped it). Called only when ``shared``."""
         return "current"
 
+    async def synced(self) -> str:
+        """``sync`` from an event loop, which it does not block."""
+        return self.sync()
+
     def commit(self) -> None:
         """Make what this request changed visible to other processes; in memory it is."""
 

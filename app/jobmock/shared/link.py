@@ -6,6 +6,7 @@ Every socket operation has a timeout, so a Redis that stops answering costs a cl
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -89,6 +90,13 @@ class Link:
         if found is None:
             found = self._scripts[source] = self.client.register_script(source)
         return found
+
+    async def arun(self, work: Callable[[Any], T]) -> T:
+        """``run`` off the event loop (on its default executor), which it does not block."""
+        return await asyncio.to_thread(self.run, work)
+
+    async def acall(self, source: str, keys: list[str], args: list[Any]) -> Any:
+        return await asyncio.to_thread(self.call, source, keys, args)
 
     def call(self, source: str, keys: list[str], args: list[Any]) -> Any:
         script = self.script(source)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from jobmock.core.clock import EPOCH, AppClock, micros
 from jobmock.core.store import MAX_CREATED, POLL_TIMES_KEPT, PollLog, Store
+from jobmock.shared.batching import Batches
 from jobmock.shared.components import CLOCK_ATTRS, Component
 from jobmock.shared.journal import RedisJournal
 from jobmock.shared.link import Link, StoreUnavailable
@@ -116,6 +117,7 @@ class RedisStore(Store):
         self._rev: bytes | None = None
         self._force = False
         self._recent = threading.local()
+        self._syncs: Batches[None, list[bytes | None]] = Batches(self._read_revision)
         self.share(clock, CLOCK_ATTRS)
         self.share(self, ("epoch", "_created"))
 
@@ -149,7 +151,19 @@ class RedisStore(Store):
     def sync(self) -> Freshness:
         """One round trip: ``gone`` when the state was dropped (an ended session), ``stale`` when
         another process reloaded the fixtures; else re-read what others changed."""
-        rev, gen = self.link.run(lambda c: c.mget(self.keys["rev"], self.keys["gen"]))
+        return self._take(self.link.run(lambda c: c.mget(self.keys["rev"], self.keys["gen"])))
+
+    async def synced(self) -> Freshness:
+        """``sync`` in an event loop: one round trip for every request of the loop's turn."""
+        return self._take(await self._syncs.join(None))
+
+    async def _read_revision(self, _: list[None]) -> list[bytes | None]:
+        keys = (self.keys["rev"], self.keys["gen"])
+        found: list[bytes | None] = await self.link.arun(lambda c: c.mget(keys))
+        return found
+
+    def _take(self, revision: list[bytes | None]) -> Freshness:
+        rev, gen = revision
         if gen is None:
             return "gone"
         if gen != self._gen:
