@@ -140,7 +140,7 @@ class Exchange:
             if crash is not None:
                 self.keep(crash)
             self.record()
-            if self.gate.store.shared:  # in Redis before the client has its answer
+            if self.gate.shared:  # in the shared store before the client has its answer
                 await self.gate.store.journal.written()
         await self.raw_send(message)
 
@@ -188,6 +188,7 @@ class VendorGate:
         self.slug = vendor.spec.slug
         self.app = vendor.asgi
         self.store = store
+        self.shared = store.shared
         self.crashes = crashes
         self.faults = faults
         self.limiter = limiter
@@ -290,7 +291,7 @@ class VendorGate:
     async def dispatch(self, exchange: Exchange) -> None:
         """The vendor app answers; a large body is parsed off the event loop."""
         send: Send = exchange.send
-        if self.store.shared:
+        if self.shared:
             send = committing(send, self.store, exchange.answer)
         if exchange.size + head_size(exchange.scope) > OFF_LOOP_AT:
             await serve_in_thread(self.app, exchange.scope, exchange.receive, send)
