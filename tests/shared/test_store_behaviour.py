@@ -157,3 +157,25 @@ def test_a_job_deleted_through_the_control_api_is_gone_everywhere(
     answer = replicas[1].nunu.get(f"/jobs/{POLL_DRIVEN}")
 
     assert (answer.status_code, answer.json()) == (404, {"error": "Job not found"})
+
+
+def test_a_rate_limit_window_is_one_across_replicas(replicas: list[Replica]) -> None:
+    replicas[0].handle.set_rate_limits(True, vendor="intuned")
+    clients = [
+        httpx.Client(
+            base_url=r.server.base_url("intuned"), headers={"x-api-key": "intuned_test_key"}
+        )
+        for r in replicas
+    ]
+
+    answers = [clients[i % 2].get("/projects") for i in range(21)]
+
+    assert [a.status_code for a in answers] == [404] * 20 + [429]
+    assert answers[20].headers["retry-after"] == "60"
+    body = answers[20].json()
+    assert (body["code"], body["message"]) == (
+        "too-many-requests",
+        "Too many requests: the limit is 20 requests per minute per path.",
+    )
+    for client in clients:
+        client.close()
