@@ -10,7 +10,6 @@ Starts its own ``redis-server`` (on a free port, no persistence) and stops it by
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import signal
@@ -48,6 +47,7 @@ def round_trips(url: str, rounds: int = 5000) -> dict[str, float]:
     from jobmock.core.gate import new_entry
     from jobmock.main import create_app
     from jobmock.settings import Settings
+    from jobmock.shared.journal import record_of
 
     app = create_app(Settings(clock="manual", state=url))
     store = app.runtime.store
@@ -61,7 +61,7 @@ def round_trips(url: str, rounds: int = 5000) -> dict[str, float]:
         return (time.perf_counter() - start) / rounds * 1e6
 
     def record(_: int) -> str:
-        return json.dumps(new_entry(store, scope, "nunu").to_dict(), separators=(",", ":"))
+        return record_of(new_entry(store, scope, "nunu"))
 
     # Outside an event loop each call is a round trip of its own; the server groups the ones
     # of a loop turn into one (shared/batching.py).

@@ -31,7 +31,7 @@ NOT_KEPT = "not journaled: the state store is not answering"
 _FIELDS = tuple(field.name for field in dataclasses.fields(JournalEntry))
 
 
-def _record(entry: JournalEntry) -> str:
+def record_of(entry: JournalEntry) -> str:
     # A shallow dict: ``to_dict`` (``asdict``) deep-copies, at the cost of a round trip.
     return json.dumps({name: getattr(entry, name) for name in _FIELDS}, separators=(",", ":"))
 
@@ -82,7 +82,7 @@ class RedisJournal(Journal):
             self._written(entries, first)
 
     def _args(self, entries: list[JournalEntry]) -> list[object]:
-        return [self._size, *(_record(entry) for entry in entries)]
+        return [self._size, *(record_of(entry) for entry in entries)]
 
     def _written(self, entries: list[JournalEntry], first: int | None) -> None:
         for i, entry in enumerate(entries):
