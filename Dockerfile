@@ -7,7 +7,8 @@ WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY app ./app
 COPY fixtures ./fixtures
-RUN pip wheel --no-cache-dir --wheel-dir /wheels .
+# With the redis extra: the same image runs alone or as one of many replicas (docs/state.md).
+RUN pip wheel --no-cache-dir --wheel-dir /wheels ".[redis]"
 
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -134,7 +134,7 @@ def wrk(url: str, headers: dict[str, str], seconds: float, args: argparse.Namesp
     return subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
 
 
-def _latency(out: str, percentile: str) -> float:
+def latency(out: str, percentile: str) -> float:
     found = re.search(rf"{percentile}%\s+([\d.]+)(us|ms|s)\b", out)
     assert found, out
     return float(found.group(1)) * UNITS[found.group(2)]
@@ -169,8 +169,8 @@ def measure(server: Server, target: Target, args: argparse.Namespace, ours: list
         count = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
         row = Row(
             rps=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
-            p50_ms=_latency(out, "50"),
-            p99_ms=_latency(out, "99"),
+            p50_ms=latency(out, "50"),
+            p99_ms=latency(out, "99"),
             cpu_us=server_cpu / max(count, 1) * 1e6,
             others=others,
         )

@@ -4,8 +4,10 @@ that they agree with each other and with the CLI, and the commands the image run
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import urllib.request
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -136,3 +138,45 @@ def test_the_image_commands_run() -> None:
         assert json.loads(health.stdout)["status"] == "ok"
         body = urllib.request.urlopen(f"{server.url}/_mock/health").read()
         assert json.loads(body)["vendors"]
+
+
+def test_the_image_can_share_its_state() -> None:
+    build = instructions()[: [w for w, _ in instructions()].index("FROM", 1)]
+    wheels = [shlex.split(rest) for word, rest in build if word == "RUN" and "pip wheel" in rest]
+    assert wheels and wheels[0][-1] == ".[redis]", "the image runs as a replica as well"
+
+
+def test_compose_replicas_profile_shares_one_state_through_redis() -> None:
+    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    assert "profiles" not in services["jobmock"], "plain `docker compose up` is unchanged"
+    profiled = {name for name, s in services.items() if "replicas" in s.get("profiles", ())}
+    assert profiled == {"redis", "jobmock-a", "jobmock-b", "proxy"}
+    redis = services["redis"]
+    assert redis["image"].split(":")[0] == "redis"
+    assert redis["command"][:1] == ["redis-server"] and "--appendonly" in redis["command"]
+    assert redis["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
+    for name in ("jobmock-a", "jobmock-b"):
+        replica = services[name]
+        assert (replica["build"], replica["image"]) == (".", services["jobmock"]["image"])
+        state = replica["environment"]["JOBMOCK_STATE"]
+        assert Settings(state=state).state == state
+        assert (urlsplit(state).hostname, urlsplit(state).port) == ("redis", 6379)
+        assert replica["depends_on"]["redis"]["condition"] == "service_healthy"
+        assert "ports" not in replica, "reached through the proxy only"
+        assert replica["healthcheck"]["test"] == ["CMD", "jobmock", "health"]
+    proxy = services["proxy"]
+    assert proxy["image"].split(":")[0] == "nginx"
+    (port,) = proxy["ports"]
+    address, published, target = port.split(":")
+    assert address == "127.0.0.1" and published != "8000", "beside the default service"
+    (volume,) = proxy["volumes"]
+    source, mounted, mode = volume.split(":")
+    assert (mounted, mode) == ("/etc/nginx/nginx.conf", "ro")
+    conf = (ROOT / source).read_text()
+    assert sorted(re.findall(r"server (\S+):(\d+)", conf)) == [
+        ("jobmock-a", "8000"),
+        ("jobmock-b", "8000"),
+    ]
+    assert re.findall(r"listen (\d+);", conf) == [target]
+    assert "proxy_next_upstream off;" in conf, "a POST is never sent to a second replica"
+    assert {"jobmock-a", "jobmock-b"} <= set(proxy["depends_on"])

@@ -23,11 +23,12 @@ from jobmock.core.generate import Generator
 from jobmock.core.operations import nearest_path
 from jobmock.core.origins import SAFE_METHODS, OriginPolicy, refusal, with_cors
 from jobmock.core.ratelimit import RateLimiter
-from jobmock.core.store import Store
 from jobmock.core.vendor import VendorContext
 from jobmock.runtime import Runtime
 from jobmock.sessions import SESSION_PREFIX, Sessions, refuse_new
 from jobmock.settings import Settings
+from jobmock.shared.commit import committing
+from jobmock.shared.factory import new_sessions, new_store, open_store
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -63,7 +64,8 @@ class JobmockApp:
         self._on_request: Callable[[JournalEntry], None] | None = None
         self._serving = self._adopt(serving, None)
         settings = serving.runtime.settings
-        self.sessions: Sessions[Serving] = Sessions(self._new_session, settings.max_sessions)
+        self._shared = serving.runtime.store.shared
+        self.sessions: Sessions[Serving] = new_sessions(self._new_session, settings)
         self._origins = OriginPolicy(settings.allow_origins)
         self._cors = (
             with_cors(self._dispatch, settings.allow_origins) if settings.allow_origins else None
@@ -90,26 +92,31 @@ class JobmockApp:
         for serving in (self._serving, *self.sessions.all()):
             serving.runtime.store.journal.listener = listener
 
-    def _new_session(self, name: str, clock: ClockMode | None = None) -> Serving:
+    def _new_session(
+        self, name: str, clock: ClockMode | None = None, fresh: bool = False
+    ) -> Serving:
         settings = self.runtime.settings
         if clock is not None and clock != settings.clock:
             settings = settings.model_copy(update={"clock": clock})
-        return self._adopt(build(settings), name)
+        return self._adopt(build(settings, session=name, fresh=fresh), name)
 
     def open_session(self, name: str, clock: ClockMode | None = None) -> Runtime:
         """A fresh session ``name`` (in place of one of that name), on a clock in mode ``clock``
         (the server's by default), which it keeps across resets and reloads: the pytest plugin
         runs a manual clock in its session of a server whose own clock runs."""
-        return self.sessions.put(name, lambda name: self._new_session(name, clock)).runtime
+        opened = self.sessions.put(name, lambda name: self._new_session(name, clock, fresh=True))
+        return opened.runtime
 
-    def reload(self, session: str | None = None) -> Runtime:
+    def reload(self, session: str | None = None, fresh: bool = True) -> Runtime:
         """Re-read the fixtures and serve them from now on, as a restart would (the clock,
         jobs, faults and journal start over); a bad fixture, or a fixture folder that has gone,
         raises ``FixtureError`` and changes nothing. Exceptions caught while serving are kept for
         the test that hit them. Each session keeps the fixtures it was built from until it
-        reloads or ends."""
+        reloads or ends. With a shared state, ``fresh=False`` adopts the state another process
+        started by reloading."""
         old = self.sessions.get(session) if session is not None else self._serving
-        serving = self._adopt(build(old.runtime.settings, crashes=old.runtime.crashes), session)
+        settings, crashes = old.runtime.settings, old.runtime.crashes
+        serving = self._adopt(build(settings, crashes, session, fresh), session)
         if session is None:
             self._serving = serving
         else:
@@ -129,6 +136,10 @@ class JobmockApp:
         path = _route_path(scope)
         segment = path.split("/", 2)[1] if path.startswith("/") else ""
         refused: MockError | None = None
+        lost: MockError | None = None
+        if self._shared and segment != SESSION_PREFIX:
+            current, lost = await self._current(serving, None)
+            serving = current or serving
         foreign = what = None
         if scope["type"] == "http" and scope["method"] not in SAFE_METHODS:
             foreign, what = self._origins.foreign(scope), f"{scope['method']} {path}"
@@ -136,6 +147,8 @@ class JobmockApp:
             name = path.split("/", 3)[2] if path.count("/") >= 2 else ""
             try:
                 found = self.sessions.find(name)
+                if found is not None and self._shared:
+                    found, lost = await self._current(found, name)
                 if found is None and foreign is None and scope["type"] == "http":
                     # A new session is state, whatever the method.
                     foreign, what = self._origins.foreign(scope), f"a new session {name!r}"
@@ -154,10 +167,15 @@ class JobmockApp:
             send = _dated(send, serving.runtime.clock)  # a gate dates its answers itself
         if refused is not None:
             await _send_json(send, refused.status, {"error": refused.message})
+        elif lost is not None:
+            await self._refuse(serving, segment, lost, scope, receive, send)
         elif foreign is not None:
             error = Forbidden(refusal(foreign, str(what)), reason="origin")
             await self._refuse(serving, segment, error, scope, receive, send)
         elif segment == CONTROL_PREFIX:
+            if self._shared:
+                raw = send
+                send = committing(send, serving.runtime.store, lambda e: _send_error(raw, e))
             await serving.control(self._child(scope, "/" + CONTROL_PREFIX), receive, send)
         elif serving.root is not None:
             await serving.root(scope, receive, send)
@@ -173,6 +191,24 @@ class JobmockApp:
             return False
         gate = serving.root if serving.root is not None else serving.mounts.get(segment)
         return isinstance(gate, VendorGate)
+
+    async def _current(
+        self, serving: Serving, session: str | None
+    ) -> tuple[Serving | None, MockError | None]:
+        """``serving`` with what other processes changed (``jobmock.shared``); rebuilt when
+        one of them reloaded the fixtures; None for a session another one ended."""
+        try:
+            freshness = await serving.runtime.store.synced()
+            if freshness == "stale" or (freshness == "gone" and session is None):
+                # Rebuilding the root adopts its state, or starts it if Redis lost it.
+                self.reload(session, fresh=False)
+                return (self._serving if session is None else self.sessions.get(session)), None
+        except MockError as exc:
+            return serving, exc
+        if freshness == "gone" and session is not None:
+            self.sessions.end(session)
+            return None, None
+        return serving, None
 
     async def _refuse(
         self,
@@ -270,6 +306,10 @@ async def _send_redirect(send: Send, location: str) -> None:
     await send({"type": "http.response.body", "body": b""})
 
 
+async def _send_error(send: Send, error: MockError) -> None:
+    await _send_json(send, error.status, {"error": error.message})
+
+
 async def _send_json(send: Send, status: int, data: Any) -> None:
     body = json.dumps(data).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
@@ -283,8 +323,14 @@ def create_app(settings: Settings | None = None) -> JobmockApp:
     return JobmockApp(build(settings if settings is not None else Settings()))
 
 
-def build(settings: Settings, crashes: list[BaseException] | None = None) -> Serving:
-    """Load the fixtures and build every served vendor, with a fresh clock and store."""
+def build(
+    settings: Settings,
+    crashes: list[BaseException] | None = None,
+    session: str | None = None,
+    fresh: bool = False,
+) -> Serving:
+    """Load the fixtures and build every served vendor, with a fresh clock and store (with a
+    shared state: the state it holds for ``session``, unless ``fresh``)."""
     from jobmock.control.routes import create_control_app
     from jobmock.control.routes import render_error as control_error
     from jobmock.control.service import Controller
@@ -295,12 +341,13 @@ def build(settings: Settings, crashes: list[BaseException] | None = None) -> Ser
 
     check_folder(settings.fixtures_dir)
     clock = AppClock(settings.clock, settings.start_time, settings.clock_scale)
-    store = Store(clock, settings.journal_size, settings.max_created_jobs)
+    store = new_store(settings, clock, session)
     runtime = Runtime(settings, clock, store, Generator(settings.seed))
     if crashes is not None:
         runtime.crashes = crashes
     mounts: dict[str, ASGIApp] = {}
     store.on_reset(runtime.faults.reset)
+    store.share(runtime.faults, ("_rules", "_next_id"))
     for slug in settings.served_vendors:
         registered = get_vendor(slug)
         spec = registered.spec
@@ -317,11 +364,13 @@ def build(settings: Settings, crashes: list[BaseException] | None = None) -> Ser
             limiter = RateLimiter(rule, clock.now, enabled=enabled)
             runtime.limiters[slug] = limiter
             store.on_reset(limiter.reset)
+            store.share(limiter, ("enabled", "_hits"))
         mounts[slug] = VendorGate(
             vendor, store, runtime.crashes, runtime.faults, limiter, settings.max_body
         )
     install_webhooks(runtime)
     runtime.controller = Controller(runtime)
+    open_store(store, fresh)
     root = mounts[settings.vendor] if settings.vendor else None
     control = create_control_app(runtime.controller)
     capped = BodyCap(control, settings.max_body, control_error)

@@ -63,14 +63,19 @@ class Sessions(Generic[T]):
         with self._lock:
             found = None if fresh else self._sessions.get(name)
             if found is None:
-                if name not in self._sessions and len(self._sessions) >= self.limit:
+                held = self.count()
+                if name not in self._sessions and held >= self.limit:
                     raise MockError(
-                        f"this jobmock holds {len(self._sessions)} sessions, its limit "
+                        f"this jobmock holds {held} sessions, its limit "
                         "(--max-sessions); end some with DELETE /_session/NAME/_mock/session",
                         status=503,
                     )
                 found = self._sessions[name] = make(name)
             return found
+
+    def count(self) -> int:
+        """How many sessions are held (by every process sharing the state)."""
+        return len(self._sessions)
 
     def replace(self, name: str, session: T) -> None:
         with self._lock:

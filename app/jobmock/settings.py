@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from jobmock.core.clock import MAX_SCALE, ClockMode, as_utc
@@ -74,6 +74,27 @@ class Settings(BaseSettings):
     webhook_targets: Annotated[tuple[str, ...], NoDecode] = ()
     """Hosts webhooks may be delivered to besides loopback (``*``: any); see docs/webhooks.md."""
     log_level: Literal["critical", "error", "warning", "info", "debug", "trace"] = "info"
+    state: str = "memory"
+    """Where mutable state lives: ``memory`` (this process) or a Redis URL shared by many
+    processes (docs/state.md)."""
+    workers: int = Field(default=1, ge=1, le=64)
+    """Worker processes on the one port (``jobmock serve``); more than 1 needs a shared state."""
+
+    @field_validator("state")
+    @classmethod
+    def _state(cls, value: str) -> str:
+        from jobmock.shared.link import check_url
+
+        return value if value == "memory" else check_url(value)
+
+    @model_validator(mode="after")
+    def _workers_share(self) -> Settings:
+        if self.workers > 1 and self.state == "memory":
+            raise ValueError(
+                f"--workers {self.workers} needs a shared state: each worker would hold its own "
+                "jobs, clock and journal; add --state redis://HOST:6379/0 (docs/state.md)"
+            )
+        return self
 
     @field_validator("vendors", "allow_origins", "webhook_targets", mode="before")
     @classmethod

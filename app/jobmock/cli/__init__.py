@@ -12,6 +12,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from jobmock.cli import record
 from jobmock.cli.commands import generate, health, openapi, routes, token, validate
@@ -43,6 +44,13 @@ def _complete(parser: argparse.ArgumentParser) -> None:
     argcomplete.autocomplete(parser)
 
 
+def _problem(err: Any) -> str:
+    """One settings error: the field, when it is about one, and what is wrong."""
+    where = ".".join(str(part) for part in err["loc"])
+    message = str(err["msg"]).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
+
+
 def _run(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
@@ -70,9 +78,6 @@ def _run(args: argparse.Namespace) -> int:
     except FixtureError as exc:
         return fail(f"invalid fixtures:\n{exc}")
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg'].removeprefix('Value error, ')}"
-            for err in exc.errors()
-        )
+        problems = "; ".join(_problem(err) for err in exc.errors())
         return fail(f"invalid settings: {problems}")
     raise AssertionError(args.command)  # pragma: no cover - argparse rejects unknown commands

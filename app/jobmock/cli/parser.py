@@ -88,6 +88,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--log-level", choices=("critical", "error", "warning", "info", "debug", "trace")
     )
+    serve.add_argument(
+        "--state",
+        metavar="URL",
+        help="where state lives: memory (default) or redis://HOST:PORT/DB, shared by every "
+        "jobmock pointed at it (docs/state.md)",
+    )
+    serve.add_argument(
+        "--workers", type=int, metavar="N", help="worker processes on the port (needs --state)"
+    )
 
     validate = sub.add_parser(
         "validate",

@@ -56,13 +56,19 @@ def serve(args: argparse.Namespace) -> int:
         watch=args.watch,
         rate_limits=args.rate_limits,
         log_level=args.log_level,
+        state=args.state,
+        workers=args.workers,
     )
     import uvicorn
 
+    from jobmock.core.errors import MockError
     from jobmock.main import create_app
     from jobmock.testing.server import bind, uvicorn_config
 
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except MockError as exc:  # the shared state store is not answering
+        return fail(f"cannot start: {exc.message}")
     try:
         sock = bind(settings.host, settings.port)
     except OSError as exc:
@@ -77,6 +83,11 @@ def serve(args: argparse.Namespace) -> int:
         folders = [settings.fixtures_dir / slug for slug in settings.served_vendors]
         FixtureWatcher(folders, lambda: reload_fixtures(app)).start()
     sys.stdout.flush()
+    if settings.workers > 1:
+        from jobmock.shared.workers import run_workers
+
+        run_workers(settings, sock)
+        return 0
     app.on_request(request_printer(settings.log_level))
     config = uvicorn_config(app, log_level=settings.log_level, access_log=False)
     uvicorn.Server(config).run(sockets=[sock])

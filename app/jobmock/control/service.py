@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import hmac
 import itertools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from jobmock import __version__
 from jobmock.control.models import NO_BODY, ClockUpdate, RateLimitSwitch, SessionOpening, parse
@@ -35,6 +36,21 @@ def token_matches(authorization: str | None, token: str) -> bool:
 
 
 TOKEN_NEEDED = "the control API needs 'Authorization: Bearer <JOBMOCK_CONTROL_TOKEN>'"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def locked(method: F) -> F:
+    """Run ``method`` under the store's lock: with a shared state (``jobmock.shared``) it reads
+    what other processes changed first and shows them its own changes before it returns, and
+    two control calls on two processes never interleave."""
+
+    @functools.wraps(method)
+    def run(self: Controller, *args: Any, **kwargs: Any) -> Any:
+        with self.runtime.store.lock:
+            return method(self, *args, **kwargs)
+
+    return cast(F, run)
 
 
 class Controller:
@@ -115,11 +131,14 @@ class Controller:
                 "this is the root, not a session: send DELETE /_session/NAME/_mock/session"
             )
         host.sessions.end(name)
+        self.runtime.store.drop()
 
+    @locked
     def clock(self) -> dict[str, Any]:
         clock = self.runtime.clock
         return {"now": clock.now().isoformat(), "mode": clock.mode, "scale": clock.scale}
 
+    @locked
     def update_clock(self, body: Any) -> dict[str, Any]:
         """Applied in this order: ``scale``, ``mode`` or ``freeze``, ``set``, ``advance``; so
         ``{"set": t, "freeze": false, "scale": 60}`` runs at 60x from ``t``."""
@@ -197,6 +216,7 @@ class Controller:
 
     # --- faults and rate limits ----------------------------------------------------------------
 
+    @locked
     def add_fault(self, body: Any) -> dict[str, Any]:
         spec = parse(FaultSpec, body, FAULT_FIELDS)
         if spec.vendor is None:
@@ -207,24 +227,29 @@ class Controller:
             raise BadRequest(f"{why[0]}: {why[1]}; the rule could never fire")
         return self.runtime.faults.add(spec.vendor, spec).describe()
 
+    @locked
     def faults(self) -> list[dict[str, Any]]:
         return self.runtime.faults.list()
 
+    @locked
     def delete_fault(self, fault_id: int) -> None:
         if not self.runtime.faults.remove(fault_id):
             raise NotFound(f"no fault {fault_id}")
 
+    @locked
     def clear_faults(self, vendor: str | None = None) -> None:
         if vendor is not None:
             self.vendor(vendor)
         self.runtime.faults.clear(vendor)
 
+    @locked
     def rate_limits(self) -> dict[str, Any]:
         return {
             slug: {"enabled": limiter.enabled, "limit": limiter.rule.describe()}
             for slug, limiter in self.runtime.limiters.items()
         }
 
+    @locked
     def set_rate_limits(self, body: Any) -> dict[str, Any]:
         switch = parse(RateLimitSwitch, body, RateLimitSwitch.ACCEPTED)
         slug = switch.vendor

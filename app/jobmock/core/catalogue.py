@@ -13,12 +13,11 @@ how a fixture document becomes a job, and what else keeping or dropping one chan
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from threading import RLock
 from typing import Any, Generic, Protocol, TypeVar
 
 from jobmock.core.errors import BadRequest
 from jobmock.core.fixture_files import Invalid, format_loc
-from jobmock.core.store import Table
+from jobmock.core.store import Lock, Table
 
 
 class Identified(Protocol):
@@ -121,7 +120,7 @@ class Catalogue(Generic[J, S]):
     """Jobs keyed by their id: the table first, then the generated sets."""
 
     def __init__(
-        self, table: Table[str, J], sets: Sequence[S], kind: JobKind[J], lock: RLock
+        self, table: Table[str, J], sets: Sequence[S], kind: JobKind[J], lock: Lock
     ) -> None:
         self.table = table
         self.sets = tuple(sets)

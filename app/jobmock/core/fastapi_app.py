@@ -138,6 +138,9 @@ def add_route(app: FastAPI, op: Operation, backend: Any) -> None:
     """``op`` as a FastAPI route. The endpoint's signature declares what the OpenAPI document
     shows (path parameters, security); the handler reads the request through a ``Call``."""
     handler, auth, reads_body = op.handler, op.auth, op.body is not None
+    # A change is one step of the state, also across processes sharing it (``jobmock.shared``):
+    # a backend that keeps state holds its store.
+    store = getattr(backend, "store", None) if op.method not in ("GET", "HEAD") else None
 
     async def endpoint(request: Request, **_: Any) -> Response:
         call = Call(request.scope, request.path_params)
@@ -145,7 +148,10 @@ def add_route(app: FastAPI, op: Operation, backend: Any) -> None:
             call.principal = auth(backend, call)
         if reads_body:
             call.body = await request.body()
-        return handler(backend, call)
+        if store is None:
+            return handler(backend, call)
+        with store.lock:
+            return handler(backend, call)
 
     endpoint.__signature__ = Signature(  # type: ignore[attr-defined]
         [Parameter("request", Parameter.KEYWORD_ONLY, annotation=Request), *_documented(op)]

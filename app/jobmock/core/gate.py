@@ -37,6 +37,7 @@ from jobmock.core.limits import (
 from jobmock.core.operations import Call, Match, nearest
 from jobmock.core.ratelimit import RateLimiter
 from jobmock.core.stub_step import StubStep
+from jobmock.shared.commit import committing
 
 if TYPE_CHECKING:
     from starlette.types import Message, Receive, Scope, Send
@@ -134,6 +135,8 @@ class Exchange:
             if crash is not None:
                 self.keep(crash)
             self.record()
+            if self.gate.shared:  # in the shared store before the client has its answer
+                await self.gate.store.journal.written()
         await self.raw_send(message)
 
     async def send_own(self, message: Message) -> None:
@@ -193,6 +196,7 @@ class VendorGate:
         self.slug = vendor.spec.slug
         self.app = vendor.asgi
         self.store = store
+        self.shared = store.shared
         self.crashes = crashes
         self.faults = faults
         self.limiter = limiter
@@ -212,6 +216,9 @@ class VendorGate:
         except ConnectionDropped:
             exchange.entry.notes.append("connection dropped")
             raise
+        except MockError as error:  # the shared store lost (jobmock.shared): the vendor's 503
+            if not exchange.started:
+                await exchange.answer(error)
         except Exception as exc:  # a bug in the mock: keep it for the test, answer like the vendor
             exchange.keep(exc)
             if not exchange.started:
@@ -259,7 +266,8 @@ class VendorGate:
         """The vendor's 429 once the client is over the vendor's limit."""
         assert self.limiter is not None
         entry = exchange.entry
-        wait = self.limiter.hit(self.limiter.key_for(entry.path, entry.headers))
+        with self.store.lock:  # one window across processes sharing the state
+            wait = self.limiter.hit(self.limiter.key_for(entry.path, entry.headers))
         if wait is None:
             return False
         entry.notes.append(f"rate limited: {self.limiter.rule.describe()}")
@@ -290,10 +298,13 @@ class VendorGate:
 
     async def dispatch(self, exchange: Exchange) -> None:
         """The vendor app answers; a large body is parsed off the event loop."""
+        send: Send = exchange.send
+        if self.shared:
+            send = committing(send, self.store, exchange.answer)
         if exchange.size + head_size(exchange.scope) > OFF_LOOP_AT:
-            await serve_in_thread(self.app, exchange.scope, exchange.receive, exchange.send)
+            await serve_in_thread(self.app, exchange.scope, exchange.receive, send)
         else:
-            await self.app(exchange.scope, exchange.receive, exchange.send)
+            await self.app(exchange.scope, exchange.receive, send)
 
     # --- faults --------------------------------------------------------------------------------
 
@@ -315,7 +326,8 @@ class VendorGate:
             job=job,
             base_path=self.vendor.spec.base_path,
         )
-        delay, fault = self.faults.evaluate(facts)
+        with self.store.lock:  # a rule's counts are one across processes sharing the state
+            delay, fault = self.faults.evaluate(facts)
         if delay:
             entry.notes.append(f"delayed {delay:.3f} s by a fault")
             await asyncio.sleep(delay)

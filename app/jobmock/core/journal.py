@@ -257,6 +257,9 @@ class Journal:
         if self.listener is not None:
             self.listener(entry)
 
+    async def written(self) -> None:
+        """Until what was added is where every reader finds it: at once, in memory."""
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()

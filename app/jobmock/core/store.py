@@ -8,9 +8,10 @@ many jobs were loaded, and YAML is never re-read.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from jobmock.core.clock import AppClock
 from jobmock.core.errors import RateLimited
@@ -19,7 +20,17 @@ from jobmock.core.journal import Journal
 K = TypeVar("K")
 V = TypeVar("V")
 
-_DELETED = object()
+
+class _Deleted:
+    """What a deleted key maps to in the changes; one object, also when unpickled."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> str:
+        return "_DELETED"
+
+
+_DELETED = _Deleted()
 
 #: How many poll times are kept per job: enough for any ``after_polls`` step a fixture declares.
 POLL_TIMES_KEPT = 1024
@@ -105,14 +116,24 @@ class PollLog:
             self.times.append(when)
 
 
+#: What ``Store.lock`` is: a re-entrant lock (``jobmock.shared`` holds one across processes).
+Lock = AbstractContextManager[Any]
+
+
 class Store:
-    """Everything one app instance remembers. Built by ``create_app``; never a module global."""
+    """Everything one app instance remembers. Built by ``create_app``; never a module global.
+
+    This is the in-memory store; ``jobmock.shared.store.RedisStore`` is the one many processes
+    share, and ``share``, ``commit`` and ``drop`` are where the two differ."""
+
+    shared = False
+    """Whether other processes see this state (then the app syncs it per request)."""
 
     def __init__(
         self, clock: AppClock, journal_size: int = 1000, max_created: int = MAX_CREATED
     ) -> None:
         self.clock = clock
-        self.lock = threading.RLock()
+        self.lock: Lock = threading.RLock()
         self.journal = Journal(journal_size)
         self.epoch: datetime = clock.now()
         self.max_created = max_created
@@ -130,7 +151,27 @@ class Store:
     def table(self, base: Mapping[K, V] | None = None) -> Table[K, V]:
         table: Table[K, V] = Table(base, self.changed)
         self._tables.append(table)  # type: ignore[arg-type]
+        self.share(table, ("_changes",))
         return table
+
+    def share(self, owner: object, attrs: Sequence[str], caches: Sequence[str] = ()) -> None:
+        """Declare ``attrs`` of ``owner`` mutable state and ``caches`` (each with ``clear()``)
+        derived from it; in memory there is nothing to do."""
+
+    def sync(self) -> str:
+        """Take in what other processes changed: ``current``, ``stale`` (they reloaded the
+        fixtures) or ``gone`` (they dropped it). Called only when ``shared``."""
+        return "current"
+
+    async def synced(self) -> str:
+        """``sync`` from an event loop, which it does not block."""
+        return self.sync()
+
+    def commit(self) -> None:
+        """Make what this request changed visible to other processes; in memory it is."""
+
+    def drop(self) -> None:
+        """Forget this state for good (a session ended); in memory the garbage collector does."""
 
     def on_reset(self, hook: Callable[[], None]) -> None:
         self._reset_hooks.append(hook)

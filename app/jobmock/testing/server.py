@@ -44,7 +44,7 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def uvicorn_config(app: JobmockApp, **options: Any) -> uvicorn.Config:
+def uvicorn_config(app: JobmockApp | str, **options: Any) -> uvicorn.Config:
     """uvicorn as jobmock runs it: with the app's lifespan (it delivers webhooks on a running
     clock); no ``server: uvicorn`` header, which none of the emulated vendors sends; and no
     ``date`` header of uvicorn's, as the app sends its own from the mock clock."""

@@ -64,6 +64,8 @@ class JobState:
         # Jobs are keyed by workspace, project and id, and a generated job a client changed
         # keeps its place in its set: this state is its own catalogue.
         self.catalogue: JobCatalogue = self
+        shared = ("_created", "_triggered", "_started", "_overridden")
+        store.share(self, shared, caches=("_fired_ids", "_fired_runs"))
         store.on_reset(self._on_reset)
 
     def _on_reset(self) -> None:

@@ -56,6 +56,7 @@ class NunuBackend:
         self._texts: LRU[tuple[str, str], render.Texts] = LRU(TEXTS_CACHED)
         self.documents = Documents(store)
         self._started = 0
+        store.share(self, ("_started",))
         store.on_reset(self._on_reset)
 
     def _on_reset(self) -> None:

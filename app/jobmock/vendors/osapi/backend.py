@@ -75,6 +75,8 @@ class OsapiBackend:
         self._created = 0
         self._requests = 0
         self._revision = data.kv_writes
+        # ``_requests`` only seeds ids of answers: each process counts its own.
+        store.share(self, ("_created", "_revision"), caches=("_documents",))
         store.on_reset(self._on_reset)
 
     def _on_reset(self) -> None:

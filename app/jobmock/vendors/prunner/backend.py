@@ -65,6 +65,7 @@ class PrunnerBackend:
         self._touched: dict[str, set[int]] = {name: set() for name in self.sets}
         """Per pipeline, the indices of generated jobs clients changed (canceled, deleted)."""
         self._outputs: LRU[tuple[str, str, bool], tuple[str, str]] = LRU(OUTPUTS_CACHED)
+        store.share(self, ("_seq", "_scheduled", "_touched"), caches=("_states",))
         store.on_reset(self._on_reset)
 
     def _on_reset(self) -> None:

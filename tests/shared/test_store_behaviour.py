@@ -1,0 +1,181 @@
+"""What a client sees of jobmock's state, on either store: ONE module run against both (the
+``state`` fixture), so the in-memory and the Redis store cannot drift apart.
+
+In memory the two replicas are one server (a process is one jobmock); on Redis they are two
+servers on two ports sharing only the store. Every test alternates between them as a load
+balancer would, and expects exactly what one jobmock answers.
+"""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from jobmock.testing.handle import RemoteHandle
+from tests.conftest import START
+from tests.shared.conftest import NUNU_KEY, Replica
+
+GEOLOCATION_TEST = "a5060a07-d386-4279-98ce-b33fb884201e"
+PIXEL_8 = "90c192cf-d3ac-44af-8f21-ddb66cad4a26"
+POLL_DRIVEN = "ca02135e-92b1-43f2-8ede-0d7ac3baea9e"
+
+
+def start_run(replica: Replica) -> str:
+    response = replica.nunu.post(
+        "/runs", json={"multiplayer_test_id": GEOLOCATION_TEST, "deployment_config_id": PIXEL_8}
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["job_ids"][0])
+
+
+def test_a_job_started_on_one_replica_is_read_on_the_other(replicas: list[Replica]) -> None:
+    job_id = start_run(replicas[0])
+
+    seen = replicas[1].nunu.get(f"/jobs/{job_id}")
+
+    assert seen.status_code == 200
+    assert seen.json()["status"] == "QUEUED"
+    assert seen.json() == replicas[0].nunu.get(f"/jobs/{job_id}").json()
+
+
+def test_advancing_the_clock_on_one_replica_moves_it_for_all(replicas: list[Replica]) -> None:
+    job_id = start_run(replicas[0])
+
+    moved = replicas[0].handle.advance("10m")
+
+    assert replicas[1].handle.now() == moved
+    assert moved == START.replace(minute=10)
+    assert replicas[1].nunu.get(f"/jobs/{job_id}").json()["status"] == "COMPLETED"
+
+
+def test_a_fault_for_one_request_fires_once_across_all_replicas(replicas: list[Replica]) -> None:
+    replicas[0].handle.add_fault("nunu", path=f"/jobs/{POLL_DRIVEN}", status=503, times=1)
+
+    answers = [replicas[i % 2].nunu.get(f"/jobs/{POLL_DRIVEN}") for i in range(4)]
+
+    assert [a.status_code for a in answers] == [503, 200, 200, 200]
+    assert answers[0].json() == {"error": "Service unavailable"}
+    (rule,) = replicas[1].handle.faults()
+    assert (rule["fired"], rule["exhausted"]) == (1, True)
+
+
+def test_poll_driven_steps_count_the_polls_of_every_replica(replicas: list[Replica]) -> None:
+    statuses = [replicas[i % 2].nunu.get(f"/jobs/{POLL_DRIVEN}").json()["status"] for i in range(7)]
+
+    assert statuses == [
+        "QUEUED",
+        "QUEUED",
+        "STARTING",
+        "STARTING",
+        "RUNNING",
+        "RUNNING",
+        "COMPLETED",
+    ]
+    assert len(replicas[0].handle.polls("nunu", POLL_DRIVEN)) == 7
+
+
+def test_the_journal_holds_every_replicas_requests_in_order(replicas: list[Replica]) -> None:
+    for n in range(1, 5):
+        replicas[n % 2].nunu.get(f"/jobs/{POLL_DRIVEN}", params={"n": n})
+        replicas[0].handle.advance("30s")
+
+    entries = replicas[1].handle.requests(vendor="nunu")
+
+    assert [entry.query for entry in entries] == [{"n": str(n)} for n in range(1, 5)]
+    seqs = [entry.seq for entry in entries]
+    assert seqs == sorted(seqs) and len(set(seqs)) == 4
+    check = replicas[0].handle.assert_polled("nunu", POLL_DRIVEN, times=4, min_interval="30s")
+    assert check.ok
+
+
+def test_a_reset_on_one_replica_applies_to_all(replicas: list[Replica]) -> None:
+    job_id = start_run(replicas[0])
+    replicas[0].handle.advance("1h")
+    replicas[0].handle.add_fault("nunu", path="/jobs/*", status=500, times=None)
+
+    replicas[1].handle.reset()
+
+    assert replicas[0].handle.faults() == []
+    assert replicas[0].handle.requests() == []
+    assert replicas[0].handle.now() == START
+    gone = replicas[0].nunu.get(f"/jobs/{job_id}")
+    assert (gone.status_code, gone.json()) == (404, {"error": "Job not found"})
+
+
+def test_a_reload_on_one_replica_applies_to_all(replicas: list[Replica]) -> None:
+    job_id = start_run(replicas[0])
+    replicas[0].handle.advance("1h")
+
+    replicas[1].handle.reload()
+
+    assert replicas[0].handle.now() == START
+    assert replicas[0].nunu.get(f"/jobs/{job_id}").status_code == 404
+    assert replicas[1].nunu.get(f"/jobs/{job_id}").status_code == 404
+
+
+def session(replica: Replica, name: str) -> tuple[RemoteHandle, httpx.Client]:
+    root = f"{replica.server.url}/_session/{name}"
+    client = httpx.Client(base_url=f"{root}/nunu/api/v1", headers=NUNU_KEY, timeout=30)
+    return RemoteHandle(root, timeout=30), client
+
+
+def test_sessions_are_shared_by_replicas_and_isolated_from_each_other(
+    replicas: list[Replica],
+) -> None:
+    a0, nunu_a0 = session(replicas[0], "a")
+    a1, nunu_a1 = session(replicas[1], "a")
+    b1, nunu_b1 = session(replicas[1], "b")
+    with nunu_a0, nunu_a1, nunu_b1:
+        made = nunu_a0.post(
+            "/runs",
+            json={"multiplayer_test_id": GEOLOCATION_TEST, "deployment_config_id": PIXEL_8},
+        )
+        job_id = made.json()["job_ids"][0]
+        a0.advance("2m")
+        assert nunu_b1.get(f"/jobs/{job_id}").status_code == 404
+
+        b1.reset()
+
+        assert nunu_a1.get(f"/jobs/{job_id}").json()["status"] == "RUNNING"
+        assert a1.now() == START.replace(minute=2)
+        assert replicas[0].handle.sessions() == ["a", "b"]
+
+        assert a1.end_session() is True
+
+        assert nunu_a0.get(f"/jobs/{job_id}").status_code == 404
+        assert replicas[1].handle.sessions() == ["a", "b"]  # that read made "a" anew
+    for handle in (a0, a1, b1):
+        handle.close()
+
+
+@pytest.mark.parametrize("vendor_slug", ["nunu"])
+def test_a_job_deleted_through_the_control_api_is_gone_everywhere(
+    replicas: list[Replica], vendor_slug: str
+) -> None:
+    replicas[0].handle.delete_job(vendor_slug, POLL_DRIVEN)
+
+    answer = replicas[1].nunu.get(f"/jobs/{POLL_DRIVEN}")
+
+    assert (answer.status_code, answer.json()) == (404, {"error": "Job not found"})
+
+
+def test_a_rate_limit_window_is_one_across_replicas(replicas: list[Replica]) -> None:
+    replicas[0].handle.set_rate_limits(True, vendor="intuned")
+    clients = [
+        httpx.Client(
+            base_url=r.server.base_url("intuned"), headers={"x-api-key": "intuned_test_key"}
+        )
+        for r in replicas
+    ]
+
+    answers = [clients[i % 2].get("/projects") for i in range(21)]
+
+    assert [a.status_code for a in answers] == [404] * 20 + [429]
+    assert answers[20].headers["retry-after"] == "60"
+    body = answers[20].json()
+    assert (body["code"], body["message"]) == (
+        "too-many-requests",
+        "Too many requests: the limit is 20 requests per minute per path.",
+    )
+    for client in clients:
+        client.close()
