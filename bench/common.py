@@ -1,17 +1,22 @@
-"""Helpers shared by the benchmarks: free ports, servers in subprocesses, medians."""
+"""Helpers shared by the benchmarks: free ports, servers in subprocesses, a throwaway Redis,
+medians."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
+import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,6 +85,52 @@ def server(cmd: Sequence[str], url: str, env: dict[str, str] | None = None) -> I
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@dataclass(frozen=True)
+class Redis:
+    url: str
+    pid: int
+
+
+@contextmanager
+def redis_server() -> Iterator[Redis]:
+    """A ``redis-server`` of its own: a free port of 127.0.0.1, a throwaway directory, nothing
+    written to disk (a benchmark measures jobmock's round trips, not Redis's fsync); stopped by
+    its process id."""
+    executable = shutil.which("redis-server")
+    if executable is None:
+        raise SystemExit("redis-server is needed: apt-get install redis-server")
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="jobmock-bench-redis-") as directory:
+        process = subprocess.Popen(
+            [executable, "--port", str(port), "--bind", "127.0.0.1", "--dir", directory,
+             "--save", "", "--appendonly", "no", "--protected-mode", "yes"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            _wait_for_pong(port, process)
+            yield Redis(f"redis://127.0.0.1:{port}/0", process.pid)
+        finally:
+            if process.poll() is None:
+                os.kill(process.pid, signal.SIGTERM)
+            process.wait(timeout=10)
+
+
+def _wait_for_pong(port: int, process: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2) as sock:
+                sock.sendall(b"PING\r\n")
+                if sock.recv(16).startswith(b"+PONG"):
+                    return
+        except OSError:
+            if process.poll() is not None:
+                break
+            time.sleep(0.02)
+    raise SystemExit(f"redis-server did not start on port {port}")
 
 
 def median(values: Sequence[float]) -> float:

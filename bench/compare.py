@@ -1,12 +1,16 @@
 """jobmock against the bare ASGI app on the same HTTP server and against WireMock, side by side.
 
     python bench/compare.py [--rounds 3] [--duration 6] [--baseline OTHER/bin/jobmock]
-                            [--targets nunu-job,osapi-job] [--no-wiremock] [--allow-busy]
+                            [--targets "nunu job,OSAPI GET /job/{id}"] [--no-wiremock]
+                            [--redis] [--allow-busy]
 
 Every server runs for the whole comparison: jobmock (``jobmock serve``, default settings, the
 bundled fixtures, journal on), the bare app (``bare_server.py``), WireMock standalone serving the
 same document behind the same key check (``wiremock.py``; warmed for ``--wiremock-warmup``
-seconds first, so its JIT has settled), and with ``--baseline`` another jobmock build. Each
+seconds first, so its JIT has settled), with ``--baseline`` another jobmock build, and with
+``--redis`` jobmock on the Redis store (a ``redis-server`` of the script's own) on one worker and
+on two, for the nunu job read or the ``--targets`` chosen, with their ratios to the in-memory
+jobmock on the same request and the goal of issue 16 checked in the summary. Each
 round measures every server and every jobmock request once, in turn, with wrk (``--threads``,
 ``--connections``, ``--duration``; after ``--warmup`` seconds of unmeasured load): requests a
 second, p50, p99, and the server's CPU time per request (its process tree, from /proc, over the
@@ -31,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,12 +43,26 @@ from pathlib import Path
 
 import machine
 import wiremock
-from common import BENCH, SEED_PATH, bare_server_cmd, free_port, jobmock_cmd, wait_until
+from common import (
+    BENCH,
+    SEED_PATH,
+    Redis,
+    bare_server_cmd,
+    free_port,
+    jobmock_cmd,
+    redis_server,
+    wait_until,
+)
 
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
 NUNU = {"X-Api-Key": "nunu_test_key"}
 INTUNED_KEY = {"x-api-key": "intuned_test_key"}
 INTUNED = "/intuned/api/v1/workspace/123e4567-e89b-12d3-a456-426614174000/projects/my-project"
+#: The request the Redis servers are measured on unless ``--targets`` picks others.
+REDIS_DEFAULT = "nunu job"
+#: Issue 16's goal for ``--workers 2`` on Redis, on this 2-core machine: requests a second over
+#: one in-memory worker's, and p99 over its p99 at most.
+GOAL_RPS, GOAL_P99 = 1.6, 1.5
 
 
 @dataclass(frozen=True)
@@ -94,11 +112,18 @@ class Server:
     port: int
     targets: list[Target]
     warmup: float = 0.0
-    """Unmeasured load once, after start-up (WireMock's JIT)."""
+    """Unmeasured load once, after start-up (WireMock's JIT; every worker of several up)."""
+    against: str | None = None
+    """The server whose rows for the same request this one's ``of in-memory`` ratios are to."""
+    helpers: tuple[int, ...] = ()
+    """Processes whose CPU is this server's while it is measured (its Redis)."""
     pid: int = 0
 
     def url(self, target: Target) -> str:
         return f"http://127.0.0.1:{self.port}{target.path}"
+
+    def row(self, target: Target, detail: Target) -> str:
+        return self.name if target is detail else f"{self.name} {target.name}"
 
 
 @contextmanager
@@ -158,7 +183,7 @@ def measure(server: Server, target: Target, args: argparse.Namespace, ours: list
             _wait_for_quiet(ours, args)
         if args.warmup:
             wrk(url, target.headers, args.warmup, args)
-        pids = machine.tree(server.pid)
+        pids = machine.tree(server.pid) + list(server.helpers)
         before = machine.Snapshot.take(ours)
         server_before = machine.process_cpu(pids)
         out = wrk(url, target.headers, args.duration, args)
@@ -204,6 +229,19 @@ def ratios(round_rows: dict[str, Row], reference: dict[str, str]) -> None:
                 row.ratios[label] = row.rps / round_rows[key].rps
 
 
+def to_memory(round_rows: dict[str, Row], servers: list[Server], detail: Target) -> None:
+    """Requests a second and p99 of each Redis row over the in-memory jobmock's, same request,
+    same round."""
+    for server in servers:
+        if server.against is None:
+            continue
+        for target in server.targets:
+            row = round_rows[server.row(target, detail)]
+            memory = round_rows[f"{server.against} {target.name}"]
+            row.ratios["of in-memory"] = row.rps / memory.rps
+            row.ratios["p99 of in-memory"] = row.p99_ms / memory.p99_ms
+
+
 def table(rows: dict[str, list[Row]], labels: list[str], others: bool = False) -> list[str]:
     """Medians of each row's runs; ``others`` adds the cores other processes used meanwhile."""
     extra = [*labels, "others' CPU"] if others else labels
@@ -232,7 +270,7 @@ def table(rows: dict[str, list[Row]], labels: list[str], others: bool = False) -
     return lines
 
 
-def main() -> None:
+def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=float, default=6)
@@ -244,19 +282,51 @@ def main() -> None:
     parser.add_argument("--no-wiremock", action="store_true")
     parser.add_argument("--wiremock-warmup", type=float, default=30)
     parser.add_argument("--wiremock-threads", type=int, default=16)
+    parser.add_argument(
+        "--redis",
+        action="store_true",
+        help=f"also jobmock on Redis, 1 and 2 workers ({REDIS_DEFAULT!r} unless --targets)",
+    )
     parser.add_argument("--max-other-cpu", type=float, default=0.15, help="cores (default 0.15)")
     parser.add_argument("--wait", type=float, default=60, help="seconds to wait for quiet")
     parser.add_argument("--allow-busy", action="store_true", help="report on a busy machine")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def chosen_targets(args: argparse.Namespace) -> list[Target]:
+    targets = jobmock_targets()
+    if not args.targets:
+        return targets
+    wanted = {t.strip() for t in args.targets.split(",")}
+    chosen = [t for t in targets if t.name in wanted]
+    if not chosen:
+        names = ", ".join(t.name for t in targets)
+        raise SystemExit(f"--targets: none of those; the requests are: {names}")
+    return chosen
+
+
+def redis_servers(redis: Redis, targets: list[Target], args: argparse.Namespace) -> list[Server]:
+    """jobmock on the Redis store, one worker and two, on the chosen requests; warmed once so
+    that every worker is up and holds its connections before the first measurement."""
+    if not args.targets:
+        targets = [t for t in targets if t.name == REDIS_DEFAULT]
+    workers: list[tuple[str, list[str]]] = [("1 worker", []), ("2 workers", ["--workers", "2"])]
+    servers = []
+    for label, extra in workers:
+        port = free_port()
+        command = [*jobmock_cmd(), "serve", "--port", str(port), "--state", redis.url, *extra]
+        name, helpers = f"jobmock Redis {label}", (redis.pid,)
+        servers.append(
+            Server(name, command, port, targets, warmup=2.0, against="jobmock", helpers=helpers)
+        )
+    return servers
+
+
+def main() -> None:
+    args = arguments()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install wrk")
-    targets = jobmock_targets()
-    if args.targets:
-        wanted = {t.strip() for t in args.targets.split(",")}
-        targets = [t for t in targets if t.name in wanted]
-        if not targets:
-            names = ", ".join(t.name for t in jobmock_targets())
-            raise SystemExit(f"--targets: none of those; the requests are: {names}")
+    targets = chosen_targets(args)
     detail = Target("detail", SEED_PATH, NUNU)
     port = free_port()
     servers = [Server("bare ASGI", bare_server_cmd(port), port, [detail])]
@@ -274,31 +344,77 @@ def main() -> None:
         servers.append(Server(name, command, port, targets))
     rows: dict[str, list[Row]] = {}
     rounds: list[dict[str, Row]] = []
-    with running(servers):
-        ours = [pid for server in servers for pid in machine.tree(server.pid)]
+    with ExitStack() as stack:
+        if args.redis:
+            redis = stack.enter_context(redis_server())
+            servers += redis_servers(redis, targets, args)
+        stack.enter_context(running(servers))
         for server in servers:
             if server.warmup:
                 print(f"warming {server.name} for {server.warmup:g} s", file=sys.stderr)
                 wrk(server.url(server.targets[0]), server.targets[0].headers, server.warmup, args)
+        # After the warm-ups: every worker process is up by now.
+        ours = [pid for s in servers for pid in (*machine.tree(s.pid), *s.helpers)]
         for number in range(args.rounds):
             current: dict[str, Row] = {}
             for server in servers:
                 for target in server.targets:
-                    name = server.name if target is detail else f"{server.name} {target.name}"
+                    name = server.row(target, detail)
                     print(f"round {number + 1}: {name}", file=sys.stderr)
                     current[name] = measure(server, target, args, ours)
             ratios(current, {"of bare": "bare ASGI", "of WireMock": "WireMock"})
+            to_memory(current, servers, detail)
             rounds.append(current)
             for name, row in current.items():
                 rows.setdefault(name, []).append(row)
     shutil.rmtree(folder, ignore_errors=True)
-    _print(rows, rounds, args)
+    goals = goal_lines(rows, servers, args) if args.redis else []
+    _print(rows, rounds, args, goals)
+
+
+def goal_lines(
+    rows: dict[str, list[Row]], servers: list[Server], args: argparse.Namespace
+) -> list[str]:
+    """Issue 16's goal for two workers on Redis, and what one worker on Redis adds, per
+    request measured on Redis (medians over the rounds)."""
+
+    def mid(name: str, pick: Callable[[Row], float]) -> float:
+        return statistics.median(pick(row) for row in rows[name])
+
+    one, two = (s for s in servers if s.against is not None)
+    lines = []
+    for target in two.targets:
+        name, single, memory = (f"{s} {target.name}" for s in (two.name, one.name, "jobmock"))
+        speed = mid(name, lambda r: r.ratios["of in-memory"])
+        p99 = mid(name, lambda r: r.ratios["p99 of in-memory"])
+        met = speed >= GOAL_RPS and p99 <= GOAL_P99
+        wiremock_part = "WireMock not measured"
+        if not args.no_wiremock:
+            ahead = mid(name, lambda r: r.ratios["of WireMock"])
+            met = met and ahead > 1.0
+            wiremock_part = f"{ahead:.2f}x WireMock (goal > 1)"
+        wall = (1 / mid(single, lambda r: r.rps) - 1 / mid(memory, lambda r: r.rps)) * 1e6
+        cpu = mid(single, lambda r: r.cpu_us) - mid(memory, lambda r: r.cpu_us)
+        lines += [
+            f"- {target.name}, 2 workers on Redis: {speed:.2f}x one in-memory worker "
+            f"(goal >= {GOAL_RPS:g}), {wiremock_part}, p99 {p99:.2f}x one in-memory worker's "
+            f"(goal <= {GOAL_P99:g}): {'met' if met else 'NOT met'}",
+            f"- {target.name}, 1 worker on Redis over in-memory: {wall:+.0f} us of wall time "
+            f"per request (1/req/s), {cpu:+.0f} us of CPU (jobmock and redis-server); where it "
+            "goes: bench/redis_state.py",
+        ]
+    return lines
 
 
 def _print(
-    rows: dict[str, list[Row]], rounds: list[dict[str, Row]], args: argparse.Namespace
+    rows: dict[str, list[Row]],
+    rounds: list[dict[str, Row]],
+    args: argparse.Namespace,
+    goals: list[str],
 ) -> None:
     labels = ["of bare"] + ([] if args.no_wiremock else ["of WireMock"])
+    if args.redis:
+        labels += ["of in-memory", "p99 of in-memory"]
     busiest = max(row.others for current in rounds for row in current.values())
     header = [
         f"wrk -t{args.threads} -c{args.connections}, {args.duration:g} s per measurement after "
@@ -323,11 +439,14 @@ def _print(
         "",
         *table(rows, labels),
     ]
+    if goals:
+        out += ["", "Issue 16 (Redis state)", "", *goals]
     print("\n".join(out))
     results = BENCH / "results"
     results.mkdir(exist_ok=True)
     data = {
         "header": header,
+        "goals": goals,
         "rounds": [{k: vars(v) for k, v in current.items()} for current in rounds],
     }
     (results / "compare.json").write_text(json.dumps(data, indent=2))

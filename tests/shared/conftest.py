@@ -17,6 +17,9 @@ from tests.conftest import START
 from tests.shared.redis_server import NO_REDIS, REDIS_SERVER, RedisServer
 
 NUNU_KEY = {"X-Api-Key": "nunu_test_key"}
+INTUNED_KEY = {"x-api-key": "intuned_test_key"}
+#: The bundled fixtures' Intuned workspace and project.
+INTUNED_PROJECT = "/123e4567-e89b-12d3-a456-426614174000/projects/my-project"
 
 
 @dataclass
@@ -24,6 +27,7 @@ class Replica:
     server: MockServer
     handle: RemoteHandle
     nunu: httpx.Client
+    intuned: httpx.Client
 
     def check(self) -> None:
         self.server.check()
@@ -55,7 +59,10 @@ def state(request: pytest.FixtureRequest) -> str:
 
 def replica(server: MockServer) -> Replica:
     nunu = httpx.Client(base_url=server.base_url("nunu"), headers=NUNU_KEY, timeout=30)
-    return Replica(server, RemoteHandle(server.url, timeout=30), nunu)
+    intuned = httpx.Client(
+        base_url=server.base_url("intuned") + INTUNED_PROJECT, headers=INTUNED_KEY, timeout=30
+    )
+    return Replica(server, RemoteHandle(server.url, timeout=30), nunu, intuned)
 
 
 @pytest.fixture
@@ -72,5 +79,6 @@ def replicas(state: str) -> Iterator[list[Replica]]:
     finally:
         for one in pair:
             one.nunu.close()
+            one.intuned.close()
             one.handle.close()
             one.server.stop()

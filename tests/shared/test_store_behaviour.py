@@ -9,7 +9,6 @@ balancer would, and expects exactly what one jobmock answers.
 from __future__ import annotations
 
 import httpx
-import pytest
 
 from jobmock.testing.handle import RemoteHandle
 from tests.conftest import START
@@ -18,6 +17,7 @@ from tests.shared.conftest import NUNU_KEY, Replica
 GEOLOCATION_TEST = "a5060a07-d386-4279-98ce-b33fb884201e"
 PIXEL_8 = "90c192cf-d3ac-44af-8f21-ddb66cad4a26"
 POLL_DRIVEN = "ca02135e-92b1-43f2-8ede-0d7ac3baea9e"
+SEED_JOB = "f80f6230-3a4f-431a-9d55-d11b867fed4e"
 
 
 def start_run(replica: Replica) -> str:
@@ -148,15 +148,80 @@ def test_sessions_are_shared_by_replicas_and_isolated_from_each_other(
         handle.close()
 
 
-@pytest.mark.parametrize("vendor_slug", ["nunu"])
-def test_a_job_deleted_through_the_control_api_is_gone_everywhere(
-    replicas: list[Replica], vendor_slug: str
+# Kept documents (core/documents.py): a hot read's bytes are served again while the job cannot
+# change. Each test below reads on replica B first, so B keeps the document, then changes the job
+# on replica A: B's next read must show the change, never the document it kept.
+
+NUNU_KEY_ID = "7f028653-0e85-4c37-87be-c59976796155"
+RUNNING_JOB = "running-job"
+RUNNING_RUN = "jr_running0000000000000"
+
+
+def test_a_nunu_job_stopped_on_one_replica_reads_stopped_on_the_other(
+    replicas: list[Replica],
 ) -> None:
-    replicas[0].handle.delete_job(vendor_slug, POLL_DRIVEN)
+    job_id = start_run(replicas[0])
+    replicas[0].handle.advance("1m")
+    assert replicas[1].nunu.get(f"/jobs/{job_id}").json()["status"] == "RUNNING"
 
-    answer = replicas[1].nunu.get(f"/jobs/{POLL_DRIVEN}")
+    stopped = replicas[0].nunu.post("/runs/stop", json={"job_ids": [job_id]})
 
-    assert (answer.status_code, answer.json()) == (404, {"error": "Job not found"})
+    assert (stopped.status_code, stopped.json()["stopped_count"]) == (200, 1)
+    job = replicas[1].nunu.get(f"/jobs/{job_id}").json()
+    assert job["status"] == "STOPPING"
+    assert job["stopped_by"] == {"type": "api", "value": {"key_id": NUNU_KEY_ID}}
+    assert job == replicas[0].nunu.get(f"/jobs/{job_id}").json()
+
+
+def test_an_intuned_run_terminated_on_one_replica_reads_terminated_on_the_other(
+    replicas: list[Replica],
+) -> None:
+    path = f"/jobs/{RUNNING_JOB}/runs/{RUNNING_RUN}"
+    replicas[0].handle.advance("35s")
+    assert replicas[1].intuned.get(path).json()["jobRun"]["status"] == "PENDING"
+
+    ended = replicas[0].intuned.post(f"{path}/terminate")
+
+    assert ended.status_code == 200
+    assert ended.json() == {"message": "JobRun terminated successfully."}
+    run = replicas[1].intuned.get(path).json()["jobRun"]
+    assert run["status"] == "TERMINATED"
+    assert run["end_time"] == run["updated_at"] == "2026-11-01T12:00:35Z"
+    assert run["reason"]["type"] == "terminated"
+
+
+def test_a_nunu_job_deleted_through_the_control_api_is_gone_everywhere(
+    replicas: list[Replica],
+) -> None:
+    assert replicas[1].nunu.get(f"/jobs/{POLL_DRIVEN}").status_code == 200  # never kept
+    assert replicas[1].nunu.get(f"/jobs/{SEED_JOB}").status_code == 200  # kept
+
+    replicas[0].handle.delete_job("nunu", POLL_DRIVEN)
+    replicas[0].handle.delete_job("nunu", SEED_JOB)
+
+    for job_id in (POLL_DRIVEN, SEED_JOB):
+        answer = replicas[1].nunu.get(f"/jobs/{job_id}")
+        assert (answer.status_code, answer.json()) == (404, {"error": "Job not found"})
+
+
+def test_an_intuned_job_deleted_through_the_control_api_is_gone_everywhere(
+    replicas: list[Replica],
+) -> None:
+    path = f"/jobs/{RUNNING_JOB}/runs/{RUNNING_RUN}"
+    assert replicas[1].intuned.get(path).status_code == 200
+
+    replicas[0].handle.delete_job("intuned", RUNNING_JOB)
+
+    answer = replicas[1].intuned.get(path)
+    assert answer.status_code == 404
+    body = answer.json()
+    assert body.pop("correlationId")
+    assert body == {
+        "code": "not-found",
+        "category": "user",
+        "message": f"Job '{RUNNING_JOB}' not found.",
+        "retirable": False,
+    }
 
 
 def test_a_rate_limit_window_is_one_across_replicas(replicas: list[Replica]) -> None:
