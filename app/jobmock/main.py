@@ -337,6 +337,8 @@ def build(
     from jobmock.control.webhooks import install as install_webhooks
     from jobmock.core.fault_rules import fault_specs
     from jobmock.core.limits import BodyCap
+    from jobmock.core.scenario_defaults import declare_scenario
+    from jobmock.core.stubs import book_of
     from jobmock.vendors import get_vendor
 
     check_folder(settings.fixtures_dir)
@@ -356,6 +358,7 @@ def build(
         ctx = VendorContext(spec, store, clock, runtime.generator, directory, files=files)
         vendor = registered.create(ctx)
         runtime.faults.declare(slug, fault_specs(files, slug, vendor))
+        declare_scenario(book_of(store), files, spec)
         runtime.vendors[slug] = vendor
         limiter = None
         rule = vendor.rate_limit or spec.rate_limit

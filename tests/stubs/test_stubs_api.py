@@ -164,6 +164,7 @@ def test_scenarios_endpoints(client: httpx.Client) -> None:
     assert listed.json() == {
         "vendor": "prunner",
         "default": None,
+        "default_origin": None,
         "scenarios": [
             {
                 "name": "rate-limited-twice",
@@ -184,9 +185,13 @@ def test_scenarios_endpoints(client: httpx.Client) -> None:
         ],
     }
     chosen = client.put("/_mock/scenarios/prunner", json={"scenario": "rate-limited-twice"})
-    assert chosen.json()["default"] == "rate-limited-twice"
+    assert (chosen.json()["default"], chosen.json()["default_origin"]) == (
+        "rate-limited-twice",
+        "api",
+    )
     assert client.delete("/_mock/scenarios/prunner").status_code == 204
-    assert client.get("/_mock/scenarios?vendor=prunner").json()["default"] is None
+    after = client.get("/_mock/scenarios?vendor=prunner").json()
+    assert (after["default"], after["default_origin"]) == (None, None)
     refusals = [
         (client.get("/_mock/scenarios"), "'vendor' is required (?vendor=): one of nunu, "
          "intuned, prunner, osapi"),

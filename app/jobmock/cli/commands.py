@@ -26,7 +26,8 @@ def validate(path: Path, vendor: str | None) -> int:
     failed = False
     for slug, target, label in targets:
         try:
-            summary = get_vendor(slug).fixture_reader().check(target)
+            registered = get_vendor(slug)
+            summary = registered.fixture_reader().check(target, registered.spec)
         except FixtureError as exc:
             failed = True
             out(f"{label}: invalid\n{exc}", sys.stderr)
@@ -124,7 +125,8 @@ def generate(args: argparse.Namespace) -> int:
         return fail(f"{spec.slug} has no generated jobs")
     if args.count is not None and args.count < 0:
         return fail("--count must be 0 or more")
-    exported = reader.export(settings.fixtures_dir / spec.slug, args.count, args.seed, args.name)
+    folder = settings.fixtures_dir / spec.slug
+    exported = reader.export(folder, spec, args.count, args.seed, args.name)
     block, count = exported.jobs.spec, exported.jobs.count
     out = args.out.open("w", encoding="utf-8") if args.out else sys.stdout
     progress = Progress(count, sys.stderr if args.out and sys.stderr.isatty() else None)

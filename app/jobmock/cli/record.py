@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from functools import partial
 from pathlib import Path
 
 from jobmock.cli.common import fail, out
@@ -109,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         path, count = record(
             args.vendor, vendor.recorder(), options, request, args.out,
-            vendor.fixture_reader().check,
+            partial(vendor.fixture_reader().check, vendor=vendor.spec),
         )  # fmt: skip
     except RecordError as exc:
         return fail(f"record {args.vendor}: {exc}")

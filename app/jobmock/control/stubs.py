@@ -63,6 +63,7 @@ class StubControl:
         return {
             "vendor": vendor,
             "default": self.book.scenarios.get(vendor),
+            "default_origin": self.book.origins.get(vendor),
             "scenarios": [s.describe() for s in spec.scenarios],
         }
 
@@ -73,12 +74,12 @@ class StubControl:
         name = body["scenario"]
         if not isinstance(name, str) or find(spec.scenarios, name) is None:
             raise BadRequest(unknown(vendor, spec.scenarios, str(name)))
-        self.book.scenarios[vendor] = name
+        self.book.use(vendor, name)
         return self.scenarios(vendor)
 
     def forget(self, vendor: str) -> None:
         self.controller.vendor(vendor)
-        self.book.scenarios.pop(vendor, None)
+        self.book.forget(vendor)
 
     def call(self, method: str, parts: list[str], body: Any, params: Mapping[str, Any]) -> Any:
         """One operation by method and path (the in-process handle's way in); None: not ours."""

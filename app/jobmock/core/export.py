@@ -1,9 +1,10 @@
 """Generated jobs written out as one plain fixture file (``jobmock generate``), for every vendor.
 
-The file stands alone: ``schema_version``, the sections of the source folder its jobs need
-(keys, projects, pipelines, agents ..., as the vendor names them), then ``jobs:`` (``jobs: []``
-for none). It is ordinary YAML that any loader reads: no anchors or aliases, only plain scalars,
-lists and mappings, and every duration in the fixtures' own notation, exact (``Span``).
+The file stands alone: ``schema_version``, the folder's default ``scenario`` if it sets one, the
+sections of the source folder its jobs need (keys, projects, pipelines, agents ..., as the vendor
+names them), then ``jobs:`` (``jobs: []`` for none). It is ordinary YAML that any loader reads: no
+anchors or aliases, only plain scalars, lists and mappings, and every duration in the fixtures'
+own notation, exact (``Span``).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, Protocol, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TextIO, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -26,6 +27,10 @@ from jobmock.core.fixture_files import (
     format_loc,
     load_dir,
 )
+from jobmock.core.scenario_defaults import fixture_scenario
+
+if TYPE_CHECKING:
+    from jobmock.core.vendor import VendorSpec
 
 
 class Span(float):
@@ -72,17 +77,23 @@ class Export(Generic[S]):
 
 
 def export_set(
-    directory: Path, sections: Sequence[str], build: Callable[[list[LoadedFile]], S]
+    directory: Path,
+    sections: Sequence[str],
+    build: Callable[[list[LoadedFile]], S],
+    vendor: VendorSpec,
 ) -> Export[S]:
-    """The set ``build`` makes from the fixtures in ``directory``, with their ``sections``. A
-    block that cannot be built is a ``FixtureError`` naming the folder and the field."""
+    """The set ``build`` makes from the fixtures in ``directory``, with their ``sections`` and
+    default scenario. A block that cannot be built is a ``FixtureError`` naming the folder and
+    the field."""
     files = load_dir(directory)
     try:
         generated = build(files)
     except Invalid as exc:
         where = format_loc(("generate", *exc.loc))
         raise FixtureError.single(display_path(directory), None, where, exc.message) from None
-    return Export(definitions(files, sections), generated)
+    default = fixture_scenario(files, vendor)
+    scenario: dict[str, Any] = {"scenario": default.name} if default is not None else {}
+    return Export({**scenario, **definitions(files, sections)}, generated)
 
 
 def block_settings(
@@ -144,12 +155,20 @@ class FixtureReader(Generic[D, B, S]):
     """The export with only the definitions its set needs, where that is less than
     ``sections`` (prunner: the set's one pipeline)."""
 
-    def check(self, directory: Path) -> str:
-        data = self.load(load_dir(directory))
-        return self.describe(data, self.load_sets(data))
+    def check(self, directory: Path, vendor: VendorSpec) -> str:
+        files = load_dir(directory)
+        data = self.load(files)
+        summary = self.describe(data, self.load_sets(data))
+        default = fixture_scenario(files, vendor)
+        return summary if default is None else f"{summary}; scenario {default.name}"
 
     def export(
-        self, directory: Path, count: int | None, seed: int | None, name: str | None
+        self,
+        directory: Path,
+        vendor: VendorSpec,
+        count: int | None,
+        seed: int | None,
+        name: str | None,
     ) -> Export[S]:
         """The jobs a ``generate:`` block with these settings would hold, as fixture jobs: the
         folder's block named ``name``, else its first, else the defaults."""
@@ -164,7 +183,7 @@ class FixtureReader(Generic[D, B, S]):
             spec = block_settings(block, data.generate, count, seed, name, defaults)
             return self.build_set(spec, data)
 
-        export = export_set(directory, self.sections, build)
+        export = export_set(directory, self.sections, build, vendor)
         return self.narrow(export) if self.narrow is not None else export
 
 

@@ -98,6 +98,9 @@ class LoadedFile:
     lines: Mapping[Loc, int]
     faults: Any = None
     """The file's ``faults:`` section, taken out of ``data`` (it is core's, not the vendor's)."""
+    scenario: Any = None
+    """The file's ``scenario:`` (the vendor's default scenario), taken out of ``data`` too;
+    whether the file wrote one, even empty, is ``("scenario",) in lines``."""
 
     @property
     def name(self) -> str:
@@ -321,7 +324,10 @@ def load_dir(directory: Path) -> list[LoadedFile]:
         if not isinstance(item.data, dict):
             problems.append(item.problem((), "a fixture file must be a mapping of sections"))
             continue
-        loaded.append(replace(item, faults=item.data.pop("faults", None)))
+        data = item.data
+        loaded.append(
+            replace(item, faults=data.pop("faults", None), scenario=data.pop("scenario", None))
+        )
     if problems:
         raise FixtureError(problems)
     return loaded

@@ -234,7 +234,7 @@ class VendorGate:
             return
         if self.limiter is not None and self.limiter.enabled and await self.rate_limit(exchange):
             return
-        if self.stubs.wanted(exchange.entry.headers) and await self.stubs.serve(exchange):
+        if self.stubs.wanted(exchange.entry) and await self.stubs.serve(exchange):
             return
         if self.operations.hot and await self.answer_hot_read(exchange):
             return

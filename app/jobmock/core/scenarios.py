@@ -5,7 +5,8 @@ and/or fault rules on the new job's later calls (each rule gets ``job`` set to t
 read from the creation answer at ``created``, a JSON Pointer). Each vendor lists its scenarios in
 ``vendors/<slug>/scenarios.py`` as plain data (importing them stays cheap: the pytest marker reads
 them at collection). A client picks one with ``X-Jobmock-Scenario`` when it creates a job; a test
-picks one for every job created from then on (``PUT /_mock/scenarios/{vendor}``).
+picks one for every job created from then on (``PUT /_mock/scenarios/{vendor}``), and a fixture
+file for every job of its vendor (``scenario: NAME``, ``core.scenario_defaults``).
 """
 
 from __future__ import annotations
@@ -57,7 +58,11 @@ def find(scenarios: tuple[Scenario, ...], name: str) -> Scenario | None:
     return next((s for s in scenarios if s.name == name), None)
 
 
+def names(scenarios: tuple[Scenario, ...]) -> str:
+    """The scenarios' names, as refusals list them."""
+    return ", ".join(s.name for s in scenarios) or "none"
+
+
 def unknown(slug: str, scenarios: tuple[Scenario, ...], name: str) -> str:
     """The refusal of a scenario name the vendor does not have."""
-    names = ", ".join(s.name for s in scenarios) or "none"
-    return f"{slug} has no scenario {name!r}; its scenarios: {names}"
+    return f"{slug} has no scenario {name!r}; its scenarios: {names(scenarios)}"

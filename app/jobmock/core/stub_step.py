@@ -1,11 +1,12 @@
 """The gate's step for stubs, ``Prefer`` and scenarios (``VendorGate.serve``).
 
-While no stub or default scenario is set and the client sends neither ``Prefer`` nor
-``X-Jobmock-Scenario``, it costs the gate one call and four checks (about 0.2 us of a 100 us hot
-read). Otherwise, for a call to a documented operation, in this order: the oldest live stub that
-matches answers (replaced, or jobmock's answer patched); ``Prefer: code=`` answers a documented
-status as a fault of that status would; a scenario (header or default) on a creating operation
-adds the vendor's own creation headers and, once the job exists, its fault rules.
+While no stub is live and the client sends neither ``Prefer`` nor ``X-Jobmock-Scenario``, it
+costs the gate one call and a few checks (about 0.2 us of a 100 us hot read); a default scenario
+(``use_scenario``, a fixture's ``scenario:``) brings in only the vendor's creating calls.
+Otherwise, for a call to a documented operation, in this order: the oldest live stub that matches
+answers (replaced, or jobmock's answer patched); ``Prefer: code=`` answers a documented status as
+a fault of that status would; a scenario (header or default) on a creating operation adds the
+vendor's own creation headers and, once the job exists, its fault rules.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from starlette.types import Message
 
     from jobmock.core.gate import Exchange, VendorGate
+    from jobmock.core.journal import JournalEntry
     from jobmock.core.operations import Match, Operation
 
 PREFER = "prefer"
@@ -35,15 +37,24 @@ class StubPatchFailed(Exception):
 
 
 class StubStep:
-    __slots__ = ("book", "gate")
+    __slots__ = ("book", "creating", "gate")
 
     def __init__(self, gate: VendorGate) -> None:
         self.gate = gate
         self.book = book_of(gate.store)
+        ids = {op_id for scenario in gate.vendor.spec.scenarios for op_id in scenario.operations}
+        self.creating = tuple(op for op in gate.operations.operations if op.operation_id in ids)
+        """The operations a scenario can start a job on."""
 
-    def wanted(self, headers: dict[str, str]) -> bool:
-        book = self.book
-        return bool(book.live or book.scenarios or PREFER in headers or SCENARIO_HEADER in headers)
+    def wanted(self, entry: JournalEntry) -> bool:
+        book, headers = self.book, entry.headers
+        if book.live or PREFER in headers or SCENARIO_HEADER in headers:
+            return True
+        # A default scenario (a fixture's can last the server's life) concerns the vendor's
+        # creating calls only: its hot reads stay off this step.
+        return self.gate.slug in book.scenarios and any(
+            op.method == entry.method and op.pattern.match(entry.path) for op in self.creating
+        )
 
     async def serve(self, exchange: Exchange) -> bool:
         """Answers the call (True), or leaves it to the next steps, perhaps with headers added."""

@@ -3,7 +3,8 @@
 A stub matches requests as a fault rule does (vendor, method, path pattern, operation id, job:
 the matcher is a ``Fault``'s), answers ``times`` of them (every one with ``None``), and is made by
 ``POST /_mock/stubs`` or the handle's ``stub_next``. One ``StubBook`` per app (per store), which
-also holds the scenario each vendor's new jobs follow by default; reset empties it.
+also holds the scenario each vendor's new jobs follow by default; reset empties it, back to the
+defaults the fixtures declare.
 """
 
 from __future__ import annotations
@@ -132,6 +133,23 @@ class StubBook:
         """Stubs not yet exhausted: the gate's step costs one check while this is 0."""
         self.scenarios: dict[str, str] = {}
         """The scenario new jobs follow by default, by vendor."""
+        self.origins: dict[str, str] = {}
+        """Where each vendor's default came from: ``api``, or ``fixture FILE:LINE``."""
+        self._declared: dict[str, tuple[str, str]] = {}
+        """The fixtures' defaults (name, origin), by vendor: reset brings them back."""
+
+    def declare(self, vendor: str, name: str, origin: str) -> None:
+        """A default from the fixture files: in force now and again after every reset."""
+        self._declared[vendor] = (name, origin)
+        self.use(vendor, name, origin)
+
+    def use(self, vendor: str, name: str, origin: str = "api") -> None:
+        self.scenarios[vendor] = name
+        self.origins[vendor] = origin
+
+    def forget(self, vendor: str) -> None:
+        self.scenarios.pop(vendor, None)
+        self.origins.pop(vendor, None)
 
     def add(self, spec: StubSpec) -> Stub:
         with self._lock:
@@ -171,7 +189,10 @@ class StubBook:
         with self._lock:
             self._keep([])
             self._next_id = 0
-            self.scenarios.clear()
+            # New dicts, not cleared ones: a request meanwhile sees the old default or the
+            # fixtures', never none.
+            self.scenarios = {vendor: name for vendor, (name, _) in self._declared.items()}
+            self.origins = {vendor: origin for vendor, (_, origin) in self._declared.items()}
 
     def list(self) -> list[dict[str, Any]]:
         with self._lock:

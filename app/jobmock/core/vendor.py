@@ -77,8 +77,8 @@ class VendorContext:
     generator: Generator
     fixtures_dir: Path
     files: list[LoadedFile] | None = None
-    """The vendor's fixture files, already parsed by ``create_app`` (``faults:`` sections taken
-    out); read them with ``fixture_files()``."""
+    """The vendor's fixture files, already parsed by ``create_app`` (``faults:`` sections and
+    ``scenario:`` settings taken out); read them with ``fixture_files()``."""
     options: Mapping[str, Any] = field(default_factory=dict)
 
     def fixture_files(self) -> list[LoadedFile]:

@@ -87,7 +87,8 @@ class StubVerbs:
 
     def use_scenario(self, vendor: str, name: str | None) -> None:
         """Every job the vendor's clients create from now on follows scenario ``name`` (None:
-        none); a client's ``X-Jobmock-Scenario`` header still wins. Reset forgets it."""
+        none); a client's ``X-Jobmock-Scenario`` header still wins. Until reset, which brings
+        back the fixtures' default (``scenario:``), if any."""
         if name is None:
             self._stubs_call("DELETE", f"/scenarios/{vendor}")
         else:
