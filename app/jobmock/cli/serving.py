@@ -26,11 +26,13 @@ def banner(app: JobmockApp, root: str) -> list[str]:
     ]
     for slug, vendor in runtime.vendors.items():
         lines.append(
-            f"  {slug:<8} {runtime.base_url(root, slug):<48} {vendor.spec.default_credentials}"
+            f"  {slug:<9} {runtime.base_url(root, slug):<48} {vendor.spec.default_credentials}"
         )
     if runtime.settings.watch:
         lines.append(f"  watching {runtime.settings.fixtures_dir} for changes")
-    lines.append(f"  control  {root}/_mock  (health, reset, reload, clock, jobs, requests, faults)")
+    lines.append(
+        f"  control   {root}/_mock  (health, reset, reload, clock, jobs, requests, faults)"
+    )
     lines.append(f"  dashboard {root}/_mock/ui")
     return lines
 
