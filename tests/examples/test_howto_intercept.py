@@ -10,3 +10,4 @@ def test_real_base_url(jobmock: MockHandle, jobmock_intercept: Interceptor) -> N
     sent = {"multiplayer_test_id": TEST, "deployment_config_id": DEVICE}
     jobmock.assert_requested("nunu", "startRun", times=1, json=sent)
     jobmock.assert_no_unmatched()  # no wrong path, no refused key
+    assert len(jobmock.har()["log"]["entries"]) == len(jobmock.requests())  # HAR 1.2 for devtools
