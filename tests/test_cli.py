@@ -399,3 +399,19 @@ def test_serve_refuses_a_missing_fixture_folder(
     captured = capsys.readouterr()
     assert captured.err == f"jobmock: invalid fixtures:\n{missing}: no such fixture folder\n"
     assert captured.out == ""
+
+
+def test_validate_checks_the_faults_sections_as_start_up_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "nunu"
+    folder.mkdir()
+    (folder / "faults.yaml").write_text("faults:\n  - status: 503\n    tiems: 2\n")
+    assert main(["validate", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == (
+        f"nunu: invalid\n{folder}/faults.yaml:3: faults[0].tiems: unknown field (check its "
+        "spelling and indentation)\n"
+    )
+    (folder / "faults.yaml").write_text("faults:\n  - status: 503\n    times: 2\n")
+    assert main(["validate", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.endswith("; 1 fault rule)\n")

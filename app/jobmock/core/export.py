@@ -156,10 +156,16 @@ class FixtureReader(Generic[D, B, S]):
     ``sections`` (prunner: the set's one pipeline)."""
 
     def check(self, directory: Path, vendor: VendorSpec) -> str:
+        from jobmock.core.fault_rules import fault_specs
+
         files = load_dir(directory)
         data = self.load(files)
         summary = self.describe(data, self.load_sets(data))
+        # The file-level sections start-up reads too: a bad one must not pass here.
+        rules = fault_specs(files, vendor.slug)
         default = fixture_scenario(files, vendor)
+        if rules:
+            summary += f"; {len(rules)} fault rule{'s' if len(rules) > 1 else ''}"
         return summary if default is None else f"{summary}; scenario {default.name}"
 
     def export(
