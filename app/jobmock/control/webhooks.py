@@ -66,6 +66,10 @@ def install(runtime: Runtime) -> Outbox:
         for vendor in runtime.vendors.values()
         if hasattr(vendor.backend, "webhook_events")
     ]
+    if runtime.store.shared:
+        from jobmock.shared.deliveries import claims_for
+
+        outbox.claims = claims_for(runtime.store)
     runtime.clock.on_move(outbox.moved)
     runtime.store.on_reset(outbox.reset)
     runtime.webhooks = outbox

@@ -16,6 +16,7 @@ from typing import Any
 
 from jobmock.core.clock import AppClock
 from jobmock.core.webhooks import sender
+from jobmock.core.webhooks.claims import Claims
 from jobmock.core.webhooks.faults import REORDER_HOLD, DeliveryFaults
 from jobmock.core.webhooks.model import (
     TIMEOUT,
@@ -50,6 +51,9 @@ class Outbox:
         self._lock = threading.Lock()
         self._sending = threading.Lock()
         self._generation = 0
+        self.claims: Claims | None = None
+        """On a shared store: who sends what (``claims.py``); None in memory."""
+        self._round = 0
         self._clear()
 
     def _clear(self) -> None:
@@ -64,6 +68,9 @@ class Outbox:
         with self._lock:
             self._generation += 1
             self._clear()
+        if self.claims is not None:
+            self.claims.clear()
+            self._round = self.claims.round
         self.faults.clear()
         self.receivers.clear()
 
@@ -88,12 +95,42 @@ class Outbox:
         since = self._since()
         events = [e for source in self.sources for e in source.webhook_events(since, now)]
         events.sort(key=lambda event: event.at)
+        if self.claims is not None:
+            events = self._claimed(events, self.claims)
         with self._lock:
             for event in events:
                 if event.key not in self._seen:
                     self._seen.add(event.key)
                     self._add(event)
             return bool(self._queue) and self._queue[0][0] <= now
+
+    def _claimed(self, events: list[WebhookEvent], claims: Claims) -> list[WebhookEvent]:
+        """The new ones among ``events`` that this process won; the others count as seen."""
+        if claims.round != self._round:
+            self._forget(claims.round)
+        with self._lock:
+            new = [event for event in events if event.key not in self._seen]
+        if not new and self.clock.mode != "manual":
+            return []  # a running clock's scheduler learns of resets from its lease checks
+        won = claims.claim([event.key for event in new])
+        mine = [event for event, ok in zip(new, won, strict=True) if ok]
+        rest: list[WebhookEvent] = []
+        if claims.round != self._round:
+            # A reset elsewhere: what this process had seen counts no more, and ``new`` was
+            # claimed in the new round already.
+            self._forget(claims.round)
+            asked = {event.key for event in new}
+            rest = self._claimed([e for e in events if e.key not in asked], claims)
+        with self._lock:
+            self._seen.update(event.key for event, ok in zip(new, won, strict=True) if not ok)
+        return sorted(mine + rest, key=lambda event: event.at) if rest else mine
+
+    def _forget(self, round_: int) -> None:
+        """Another process reset the shared state: drop what this one had seen and queued."""
+        with self._lock:
+            self._generation += 1
+            self._clear()
+            self._round = round_
 
     def deliveries(self) -> list[dict[str, Any]]:
         with self._lock:
@@ -194,8 +231,10 @@ class Outbox:
 
     async def tick(self) -> None:
         """One turn of the scheduler (a running clock): deliver what is due now."""
-        now = self.clock.now()
         try:
+            if self.claims is not None and not await self.claims.leads():
+                return
+            now = self.clock.now()
             if self.collect(now) and self._sending.acquire(blocking=False):
                 try:
                     await self.flush(now)
