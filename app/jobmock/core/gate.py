@@ -313,11 +313,12 @@ class VendorGate:
             return None
         return self.operations.match(entry.method, entry.path)
 
-    async def _fault(self, entry: JournalEntry, match: Match | None) -> Fault | None:
+    def facts(self, entry: JournalEntry, match: Match | None) -> RequestFacts:
+        """What a fault rule or a stub matches a request on."""
         job = None
         if match is not None:
             job = next((match.params[p] for p in self.job_params if p in match.params), None)
-        facts = RequestFacts(
+        return RequestFacts(
             vendor=self.slug,
             method=entry.method,
             path=entry.path,
@@ -326,6 +327,9 @@ class VendorGate:
             job=job,
             base_path=self.vendor.spec.base_path,
         )
+
+    async def _fault(self, entry: JournalEntry, match: Match | None) -> Fault | None:
+        facts = self.facts(entry, match)
         with self.store.lock:  # a rule's counts are one across processes sharing the state
             delay, fault = self.faults.evaluate(facts)
         if delay:

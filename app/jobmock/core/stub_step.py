@@ -15,7 +15,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from jobmock.core.errors import BadRequest, Injected
-from jobmock.core.faults import FaultSpec, RequestFacts
+from jobmock.core.faults import FaultSpec
 from jobmock.core.injection import Captured
 from jobmock.core.jsonpatch import PatchFailed, apply_patch, parse_pointer
 from jobmock.core.scenarios import SCENARIO_HEADER, Scenario, find, unknown
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from jobmock.core.gate import Exchange, VendorGate
     from jobmock.core.journal import JournalEntry
-    from jobmock.core.operations import Match, Operation
+    from jobmock.core.operations import Operation
 
 PREFER = "prefer"
 
@@ -62,7 +62,7 @@ class StubStep:
         match = self.gate.operations.match(entry.method, entry.path)
         if match is None or match.operation.method != entry.method:
             return False
-        stub = self.book.take(self._facts(exchange, match)) if self.book.live else None
+        stub = self.book.take(self.gate.facts(exchange.entry, match)) if self.book.live else None
         if stub is not None:
             entry.stub = stub.id
             entry.notes.append(f"stub {stub.id}: {stub.spec.action}")
@@ -77,19 +77,6 @@ class StubStep:
             await exchange.answer(refusal)
             return True
         return scenario is not None and await self._create(exchange, scenario)
-
-    def _facts(self, exchange: Exchange, match: Match) -> RequestFacts:
-        entry, gate = exchange.entry, self.gate
-        job = next((match.params[p] for p in gate.job_params if p in match.params), None)
-        return RequestFacts(
-            vendor=gate.slug,
-            method=entry.method,
-            path=entry.path,
-            segments=frozenset([*entry.path.split("/"), *entry.query.values()]),
-            operation=match.operation.operation_id,
-            job=job,
-            base_path=gate.vendor.spec.base_path,
-        )
 
     # --- stubs ---------------------------------------------------------------------------------
 
