@@ -19,13 +19,12 @@ from jobmock.core.recording.vendor import (
 )
 from jobmock.vendors.intuned import SPEC
 from jobmock.vendors.intuned.fixture_models import DEFAULT_KEY
+from jobmock.vendors.intuned.records import TERMINAL
 
 SLUG = SPEC.slug
 PAGE = 100
-#: Run statuses that still change.
+#: Run statuses a followed run is still polled in.
 ACTIVE = frozenset({"PENDING"})
-#: Run statuses that end it.
-TERMINAL = frozenset({"SUCCESS", "COMPLETED", "FAILURE", "CANCELED", "TERMINATED"})
 
 
 class IntunedRecorder:
