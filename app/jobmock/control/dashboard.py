@@ -9,7 +9,6 @@ it reads through the control API.
 from __future__ import annotations
 
 import gzip
-import hashlib
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -18,6 +17,7 @@ from fastapi import FastAPI, Request
 from starlette.responses import Response
 
 from jobmock.control import CONTROL_PREFIX
+from jobmock.core.docs import etag_of
 from jobmock.core.errors import NotFound
 
 #: The page's route under the control API's root, and its files by the name they are served as.
@@ -51,8 +51,7 @@ def ui_file(name: str) -> File:
         served = ", ".join(f"{UI_ROUTE}/{n}" for n in _FILES)
         raise NotFound(f"the dashboard has no file {name!r}; /{CONTROL_PREFIX} serves {served}")
     body = files("jobmock.control").joinpath("ui", known[0]).read_bytes()
-    etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
-    return File(body, gzip.compress(body, mtime=0), known[1], etag)
+    return File(body, gzip.compress(body, mtime=0), known[1], etag_of(body))
 
 
 def ui_response(name: str, request: Request) -> Response:

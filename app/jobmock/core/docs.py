@@ -36,6 +36,11 @@ SWAGGER_UI_PARAMETERS = {"validatorUrl": None}
 _CACHE_CONTROL = "public, max-age=86400"
 
 
+def etag_of(body: bytes) -> str:
+    """A strong validator for a file jobmock serves from its package."""
+    return '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
+
+
 @dataclass(frozen=True)
 class Asset:
     body: bytes
@@ -54,7 +59,7 @@ def asset(name: str) -> Asset:
         )
     body = files("fastapi_offline").joinpath("static", name).read_bytes()
     body = _SOURCE_MAP.sub(b"", body)
-    return Asset(body, media_type, '"' + hashlib.sha256(body).hexdigest()[:20] + '"')
+    return Asset(body, media_type, etag_of(body))
 
 
 def asset_response(name: str, if_none_match: str | None) -> Response:
