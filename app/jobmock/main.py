@@ -82,6 +82,10 @@ class JobmockApp:
 
     def _adopt(self, serving: Serving, session: str | None) -> Serving:
         serving.runtime.host, serving.runtime.session = self, session
+        if session is None:
+            for gate in serving.mounts.values():
+                if isinstance(gate, VendorGate):
+                    gate.replays.asked_in_front = True
         serving.runtime.store.journal.listener = self._on_request
         return serving
 
@@ -128,8 +132,20 @@ class JobmockApp:
             await self._lifespan(receive, send)
         elif self._cors is not None and self._origins.listed(scope):
             await self._cors(scope, receive, send)
-        else:
+        elif not (scope["type"] == "http" and await self._replayed(scope, send)):
             await self._dispatch(scope, receive, send)
+
+    async def _replayed(self, scope: Scope, send: Send) -> bool:
+        """A poller's repeated hot read answered before any routing (``core.replays``): the
+        root's gates are asked here, a session's by its gate."""
+        if self._shared:
+            return False
+        serving = self._serving
+        gate = serving.root
+        if gate is None:
+            path = _route_path(scope)
+            gate = serving.mounts.get(path.split("/", 2)[1] if path.startswith("/") else "")
+        return isinstance(gate, VendorGate) and await gate.replays.answer(scope, send)
 
     async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         serving = self._serving

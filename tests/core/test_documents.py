@@ -75,7 +75,19 @@ def test_a_kept_read_tells_the_journal_what_it_served() -> None:
     documents.get("k", START, render)
     served = serving()
     documents.get("k", START, render)
-    assert served == {"job": "job-1", "state": "STATE1", "terminal": False}
+    assert served == {"job": "job-1", "state": "STATE1", "terminal": False, "kept": (0, None)}
+
+
+def test_a_document_says_how_long_the_answer_holds() -> None:
+    store, documents = kept()
+    render = Renders(until=LATER)
+    served = serving()
+    documents.get("k", START, render)
+    assert served["kept"] == (store.revision, LATER)
+    store.changed()
+    served = serving()
+    documents.get("j", START, Renders(keep=False))
+    assert served.get("volatile") is True
 
 
 def test_at_most_size_documents_are_kept() -> None:

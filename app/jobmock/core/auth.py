@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from jobmock.core.errors import Forbidden, MockError, Unauthorized
+from jobmock.core.journal import note_expiry
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +70,10 @@ class ApiKeyHeader:
         key = self.keys.get(value)
         if key is None:
             raise Unauthorized(words.invalid, reason="invalid")
-        if key.expires_at is not None and self._now() >= key.expires_at:
-            raise MockError(words.expired, status=words.expired_status, reason="expired")
+        if key.expires_at is not None:
+            if self._now() >= key.expires_at:
+                raise MockError(words.expired, status=words.expired_status, reason="expired")
+            note_expiry(key.expires_at)
         if key.disabled:
             raise MockError(words.disabled, status=words.disabled_status, reason="disabled")
         return key
@@ -182,6 +185,9 @@ class BearerJWT:
                 check in ("nbf", "iat") and now < int(value)
             ):
                 raise self.fail(check)
+            if check == "exp":
+                with suppress(OverflowError, OSError, ValueError):  # past the last datetime
+                    note_expiry(datetime.fromtimestamp(int(value), UTC))
         return claims
 
     def _verify(self, token: str) -> dict[str, Any] | None:

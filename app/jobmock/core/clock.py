@@ -90,7 +90,11 @@ class DateHeader:
         self._header = (b"date", b"")
 
     def __call__(self) -> tuple[bytes, bytes]:
-        second = math.floor(self._clock.now().timestamp())
+        return self.at(self._clock.now())
+
+    def at(self, now: datetime) -> tuple[bytes, bytes]:
+        """The header for ``now`` (the clock's time, read once by the caller)."""
+        second = math.floor(now.timestamp())
         if second != self._second:
             self._header, self._second = (b"date", _imf_fixdate(second)), second
         return self._header

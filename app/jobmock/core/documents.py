@@ -16,7 +16,7 @@ from contextlib import suppress
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
 
-from jobmock.core.journal import note_served
+from jobmock.core.journal import note_kept, note_served, note_volatile
 
 if TYPE_CHECKING:
     from jobmock.core.store import Store
@@ -75,12 +75,16 @@ class Documents:
         ):
             if kept.served is not None:
                 note_served(*kept.served)
+            note_kept(kept.revision, kept.until)
             return kept.body
         revision = store.revision  # read first: a change while rendering discards the result
         body, served, until, keep = render()
         if served is not None:
             note_served(*served)
-        if keep:
+        if not keep:
+            note_volatile()
+        else:
+            note_kept(revision, until)
             items = self._items
             if len(items) >= self._size and key not in items:
                 # The oldest kept (unless a read on a worker thread made room first).

@@ -36,6 +36,7 @@ from jobmock.core.limits import (
 )
 from jobmock.core.operations import Call, Match, nearest
 from jobmock.core.ratelimit import RateLimiter
+from jobmock.core.replays import Replays
 from jobmock.core.stub_step import StubStep
 from jobmock.shared.commit import committing
 
@@ -205,10 +206,13 @@ class VendorGate:
         self.operations = vendor.operations
         self.stubs = StubStep(self)
         self.date = DateHeader(store.clock)
+        self.replays = Replays(self)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if not self.replays.asked_in_front and await self.replays.answer(scope, send):
             return
         exchange = Exchange(self, scope, receive, send)
         try:
@@ -293,7 +297,9 @@ class VendorGate:
         except MockError as error:
             await exchange.answer(error)
             return True
-        await exchange.respond(response.status_code, response.raw_headers, bytes(response.body))
+        body = bytes(response.body)
+        self.replays.offer(exchange, response.status_code, response.raw_headers, body)
+        await exchange.respond(response.status_code, response.raw_headers, body)
         return True
 
     async def dispatch(self, exchange: Exchange) -> None:
@@ -352,7 +358,7 @@ class VendorGate:
             entry.operation = getattr(route, "operation_id", None) or getattr(route, "name", None)
         elif match is not None:
             entry.operation = match.operation.operation_id
-        if served:  # what the backend read (note_served names the job, its state and end)
+        if "job" in served:  # what the backend read (note_served: the job, its state, end)
             entry.job = served["job"]
             entry.state = served["state"]
             entry.terminal = served["terminal"]

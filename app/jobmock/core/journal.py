@@ -25,6 +25,38 @@ def note_served(job: str, state: str, terminal: bool) -> None:
         info.update(job=job, state=state, terminal=terminal)
 
 
+def note_kept(revision: int, until: datetime | None) -> None:
+    """Called by ``core.documents`` for a document kept: the answer holds while the store stays
+    at ``revision`` and the clock before ``until`` (``core.replays`` answers it again)."""
+    info = _served.get()
+    if info is None:
+        return
+    kept = info.get("kept")
+    if kept is not None and kept[0] != revision:
+        info["volatile"] = True
+    info["kept"] = (revision, _earlier(until, kept[1] if kept is not None else None))
+
+
+def note_expiry(until: datetime) -> None:
+    """Called where an answer holds only until a time on the clock (a key's or token's expiry)."""
+    info = _served.get()
+    if info is not None:
+        info["expires"] = _earlier(until, info.get("expires"))
+
+
+def note_volatile() -> None:
+    """Called for an answer the next identical request may not get (a poll-driven job's)."""
+    info = _served.get()
+    if info is not None:
+        info["volatile"] = True
+
+
+def _earlier(one: datetime | None, other: datetime | None) -> datetime | None:
+    if one is None:
+        return other
+    return one if other is None or one < other else other
+
+
 def serving() -> dict[str, Any]:
     """Start collecting ``note_served`` for the current request; returns the dict it fills."""
     info: dict[str, Any] = {}

@@ -13,10 +13,11 @@ from typing import Any
 
 from jobmock.core import golang
 from jobmock.core.catalogue import BuildsJobs, Catalogue
+from jobmock.core.clock import from_micros
 from jobmock.core.errors import NotFound
 from jobmock.core.fixture_files import validate_document
-from jobmock.core.generate import Generator
-from jobmock.core.journal import note_served
+from jobmock.core.generate import Generator, seeded_text
+from jobmock.core.journal import note_kept, note_served
 from jobmock.core.store import Store, Table
 from jobmock.vendors.osapi import binding, inspection, nodes, render, targets
 from jobmock.vendors.osapi.fixture_jobs import job_record
@@ -94,8 +95,8 @@ class OsapiBackend:
     def request_id(self) -> str:
         """Echo's RequestID middleware: 32 random alphanumerics (seeded here)."""
         self._requests += 1
-        rng = self.generator.rng(VENDOR, "request", self._requests)
-        return rng.text(_ALPHANUMERIC, 32)
+        return seeded_text(f"{self.generator.seed}:{VENDOR}:request:{self._requests}",
+                           _ALPHANUMERIC, 32)  # fmt: skip
 
     def authorize(self, authorization: str | None, permission: str) -> tokens.Claims:
         return self.scopes.authorize(authorization, permission)
@@ -122,7 +123,7 @@ class OsapiBackend:
     def get_job_by_id(self, raw_id: str, authorization: str | None) -> bytes:
         job_id = binding.job_id(raw_id)
         self.authorize(authorization, JOB_READ)
-        now = self.now()
+        revision, now = self.store.revision, self.now()
         job, anchor = self._found(job_id, now)
         key = (job_id, anchor, *render.reached(job, anchor, now))
         cached = self._documents.get(key)
@@ -134,6 +135,8 @@ class OsapiBackend:
             cached = self._documents[key] = (job, document, snapshot.status)
         status = cached[2]
         note_served(job_id, status, status not in IN_FLIGHT)
+        change = render.next_change(job, anchor, now)
+        note_kept(revision, None if change is None else from_micros(change // 1000))
         return cached[1]
 
     def get_jobs(

@@ -60,6 +60,16 @@ def reached(job: OsapiJob, anchor: int, now: int) -> tuple[int, int]:
     return events, replies
 
 
+def next_change(job: OsapiJob, anchor: int, now: int) -> int | None:
+    """The first time after ``now`` (ns) the job's document may read differently: its next
+    event or reply, or its key's expiry; None if nothing is left to happen."""
+    limit = now - anchor
+    offsets = [item.offset for item in (*job.events, *job.replies) if item.offset > limit]
+    if job.ttl is not None:
+        offsets.append(job.ttl)
+    return anchor + min(offsets) if offsets else None
+
+
 def snapshot(job: OsapiJob, anchor: int, now: int | None) -> Snapshot:
     """The job at ``now`` (ns); ``now=None`` once every event has happened."""
     limit = None if now is None else now - anchor

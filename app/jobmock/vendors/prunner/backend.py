@@ -19,11 +19,11 @@ from jobmock.core import golang
 from jobmock.core.auth import BearerJWT
 from jobmock.core.cache import LRU
 from jobmock.core.catalogue import Catalogue
-from jobmock.core.clock import micros
+from jobmock.core.clock import from_micros, micros
 from jobmock.core.errors import BadRequest, NotFound, ServerError
 from jobmock.core.fixture_files import Invalid, describe_problems, validate_document
 from jobmock.core.generate import Generator
-from jobmock.core.journal import note_served
+from jobmock.core.journal import note_kept, note_served
 from jobmock.core.store import Store, Table
 from jobmock.vendors.prunner import inspection, render
 from jobmock.vendors.prunner.fixture_models import JobFixture, Outcome
@@ -177,11 +177,16 @@ class PrunnerBackend:
         return text
 
     def job_detail(self, query_string: str) -> bytes:
-        now = self._now()
+        revision, now = self.store.revision, self._now()
         pipeline, fate = self._find(self._job_id(query_string), now)
         canceled, completed = fate.canceled(now), fate.completed(now)
         state = "canceled" if canceled else "completed" if completed else "in progress"
         note_served(str(fate.job.job_id), state, canceled or completed)
+        if (canceled or completed) and not pipeline.retention_count:
+            # A finished job reads the same until its retention period removes it (a job still
+            # going moves with the pipeline's queue, and the count with newer jobs: not kept).
+            period = pipeline.retention_period
+            note_kept(revision, from_micros(fate.created + period) if period else None)
         return render.document(self.job_json(fate, pipeline, now))
 
     def job_logs(self, query_string: str) -> bytes:

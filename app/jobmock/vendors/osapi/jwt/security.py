@@ -7,9 +7,12 @@ app clock on every request, so a token can expire while a test advances the cloc
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from contextlib import suppress
 
 from jobmock.core import golang
+from jobmock.core.clock import from_micros
 from jobmock.core.errors import Forbidden, Unauthorized
+from jobmock.core.journal import note_expiry
 from jobmock.vendors.osapi.jwt import tokens
 
 #: Parsed tokens kept at most (a test suite uses a handful).
@@ -39,6 +42,9 @@ class Scopes:
             claims = tokens.check(parsed, self.now())
         except tokens.TokenRejected as exc:
             raise Unauthorized(f"Invalid token: {exc.message}", reason="invalid") from None
+        if parsed.exp is not None:
+            with suppress(OverflowError):  # past the last datetime: it never expires
+                note_expiry(from_micros(parsed.exp * 1_000_000))
         resolved = self._resolved.get(claims)
         if resolved is None:
             if len(self._resolved) >= CACHE_LIMIT:

@@ -1,0 +1,171 @@
+"""Hot reads answered again, whole, while the same request cannot be answered differently.
+
+``core.documents`` keeps a rendered body; this keeps the whole answer (status, headers, body,
+and what the journal says of it) under everything the request says: its path, query and every
+header exactly as sent. A poller repeating a request then costs a dictionary lookup, a check of
+the window, a journal entry and two writes: no routing, no credential check, no handler.
+
+An answer is kept only when each step it went through says for how long it holds: every
+document it read was kept (``note_kept``: the store's revision, the clock's next change), and
+the credential's expiry on the clock (``note_expiry``). It is kept from the request's time on
+the clock: a clock set back before it, the store's revision moving on, or the clock reaching the
+first expiry ends it. Nothing that can steer a request differently is ever skipped: a request
+with a body or with the steering headers of ``core.stubs`` is never kept, and no kept answer is
+served while fault rules, stubs or the rate limit are on, or on a shared store.
+
+The journal entry of a kept answer is the one the full path would write (operation, job, state
+served, status), as are the ``Date`` and the vendor's own headers, made for every request.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import suppress
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from jobmock.core.journal import JournalEntry, RawHeaders
+
+if TYPE_CHECKING:
+    from starlette.types import Scope, Send
+
+    from jobmock.core.gate import Exchange, VendorGate
+
+#: Whole answers kept per vendor and session (each about as large as its document).
+ANSWERS_KEPT = 1024
+#: Headers that make a request's answer more than its path, query and headers: a body, or
+#: the stub step's steering (``core.stub_step``).
+_NOT_KEPT = frozenset((b"content-length", b"transfer-encoding", b"prefer", b"x-jobmock-scenario"))
+
+Key = tuple[str, bytes, tuple[tuple[bytes, bytes], ...]]
+
+
+class Kept(NamedTuple):
+    path: str
+    """The path as the vendor sees it (the journal's ``path``)."""
+    status: int
+    headers: tuple[tuple[bytes, bytes], ...]
+    body: bytes
+    operation: str | None
+    served: tuple[str, str, bool] | None
+    retry_after: str | None
+    since: datetime
+    until: datetime | None
+    """The first time on the clock it may read differently (None: not on the clock alone)."""
+    revision: int
+
+
+class Replays:
+    """The kept answers of one gate (one vendor of one store)."""
+
+    __slots__ = ("_gate", "_items", "_size", "asked_in_front")
+
+    def __init__(self, gate: VendorGate, size: int = ANSWERS_KEPT) -> None:
+        self._gate = gate
+        self._size = size
+        self._items: dict[Key, Kept] = {}
+        self.asked_in_front = False
+        """Whether the root app asks before routing (``main``): the gate need not ask again."""
+
+    def _on(self) -> bool:
+        gate = self._gate
+        limiter = gate.limiter
+        return not (
+            gate.faults
+            or gate.shared
+            or gate.stubs.book.live
+            or (limiter is not None and limiter.enabled)
+        )
+
+    async def answer(self, scope: Scope, send: Send) -> bool:
+        """Answer ``scope`` from a kept answer (True), or leave it to the gate's steps."""
+        if scope["method"] != "GET" or not self._items or not self._on():
+            return False
+        kept = self._items.get((scope["path"], scope["query_string"], tuple(scope["headers"])))
+        if kept is None:
+            return False
+        gate = self._gate
+        store = gate.store
+        now = store.clock.now()
+        if (
+            kept.revision != store.revision
+            or now < kept.since
+            or (kept.until is not None and now >= kept.until and now != kept.since)
+        ):
+            return False
+        started = time.perf_counter()
+        entry = JournalEntry.arriving(
+            store.journal.next_seq(),
+            gate.slug,
+            "GET",
+            kept.path,
+            scope["path"],
+            scope["query_string"],
+            scope["headers"],
+            now,
+            time.time(),
+        )
+        entry.status, entry.operation, entry.retry_after = (
+            kept.status,
+            kept.operation,
+            kept.retry_after,
+        )
+        if kept.served is not None:
+            entry.job, entry.state, entry.terminal = kept.served
+        own = gate.vendor.own_headers
+        headers = [*kept.headers, *own(scope)] if own is not None else list(kept.headers)
+        headers.append(gate.date.at(now))
+        await send({"type": "http.response.start", "status": kept.status, "headers": headers})
+        entry.duration_ms = round((time.perf_counter() - started) * 1000, 3)
+        store.journal.add(entry)  # before the last byte leaves, as on the full path
+        await send({"type": "http.response.body", "body": kept.body})
+        return True
+
+    def offer(self, exchange: Exchange, status: int, headers: RawHeaders, body: bytes) -> None:
+        """Keep a hot read's answer, when each step it went through said how long it holds."""
+        served: dict[str, Any] = exchange.served
+        kept = served.get("kept")
+        scope = exchange.scope
+        if (
+            kept is None
+            or "volatile" in served
+            or not 200 <= status < 300
+            or scope["method"] != "GET"
+            or not self._on()
+            or any(name in _NOT_KEPT for name, _ in scope["headers"])
+        ):
+            return
+        revision, until = kept
+        expires = served.get("expires")
+        if expires is not None and (until is None or expires < until):
+            until = expires
+        job = served.get("job")
+        items = self._items
+        key: Key = (scope["path"], scope["query_string"], tuple(scope["headers"]))
+        if len(items) >= self._size and key not in items:
+            with suppress(KeyError, RuntimeError, StopIteration):
+                del items[next(iter(items))]
+        headers = tuple(headers)
+        items[key] = Kept(
+            exchange.entry.path,
+            status,
+            headers,
+            body,
+            _operation(scope),
+            (job, served["state"], served["terminal"]) if job is not None else None,
+            next((v.decode("latin-1") for k, v in headers if k.lower() == b"retry-after"), None),
+            self._gate.store.clock.now(),  # on or after the time the documents were read
+            until,
+            revision,
+        )
+
+    def clear(self) -> None:
+        self._items.clear()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+def _operation(scope: Scope) -> str | None:
+    route: Any = scope.get("route")
+    return getattr(route, "operation_id", None) or getattr(route, "name", None)
