@@ -75,6 +75,14 @@ class JobmockApp:
     def runtime(self) -> Runtime:
         return self._serving.runtime
 
+    def gates(self) -> dict[str, VendorGate]:
+        """The gate in front of each vendor served (outside any session), by slug."""
+        return {
+            gate.slug: gate
+            for gate in self._serving.mounts.values()
+            if isinstance(gate, VendorGate)
+        }
+
     @property
     def controller(self) -> Controller:
         assert self.runtime.controller is not None

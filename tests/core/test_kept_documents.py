@@ -38,7 +38,9 @@ Read = tuple[int, bytes]
 
 
 def forget(app: JobmockApp) -> None:
-    """Drop every rendered document the app keeps, so the next read renders afresh."""
+    """Drop every rendered document and answer the app keeps, so the next read renders afresh."""
+    for gate in app.gates().values():
+        gate.replays.clear()
     for vendor in app.runtime.vendors.values():
         backend: Any = vendor.backend
         for kept in ("documents", "_documents"):

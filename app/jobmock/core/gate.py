@@ -207,6 +207,7 @@ class VendorGate:
         self.stubs = StubStep(self)
         self.date = DateHeader(store.clock)
         self.replays = Replays(self)
+        store.on_reset(self.replays.clear)  # stale after a reset anyway: the memory goes too
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -298,8 +299,8 @@ class VendorGate:
             await exchange.answer(error)
             return True
         body = bytes(response.body)
-        self.replays.offer(exchange, response.status_code, response.raw_headers, body)
         await exchange.respond(response.status_code, response.raw_headers, body)
+        self.replays.offer(exchange, response.status_code, response.raw_headers, body)
         return True
 
     async def dispatch(self, exchange: Exchange) -> None:

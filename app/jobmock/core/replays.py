@@ -46,9 +46,8 @@ class Kept(NamedTuple):
     status: int
     headers: tuple[tuple[bytes, bytes], ...]
     body: bytes
-    operation: str | None
-    served: tuple[str, str, bool] | None
-    retry_after: str | None
+    said: tuple[str | None, str | None, str | None, bool | None, str | None]
+    """What the journal said of it: operation, job, state, terminal, retry_after."""
     since: datetime
     until: datetime | None
     """The first time on the clock it may read differently (None: not on the clock alone)."""
@@ -105,13 +104,8 @@ class Replays:
             now,
             time.time(),
         )
-        entry.status, entry.operation, entry.retry_after = (
-            kept.status,
-            kept.operation,
-            kept.retry_after,
-        )
-        if kept.served is not None:
-            entry.job, entry.state, entry.terminal = kept.served
+        entry.status = kept.status
+        entry.operation, entry.job, entry.state, entry.terminal, entry.retry_after = kept.said
         own = gate.vendor.own_headers
         headers = [*kept.headers, *own(scope)] if own is not None else list(kept.headers)
         headers.append(gate.date.at(now))
@@ -122,7 +116,8 @@ class Replays:
         return True
 
     def offer(self, exchange: Exchange, status: int, headers: RawHeaders, body: bytes) -> None:
-        """Keep a hot read's answer, when each step it went through said how long it holds."""
+        """Keep a hot read's answer (once answered and journaled), when each step it went
+        through said how long it holds."""
         served: dict[str, Any] = exchange.served
         kept = served.get("kept")
         scope = exchange.scope
@@ -139,7 +134,7 @@ class Replays:
         expires = served.get("expires")
         if expires is not None and (until is None or expires < until):
             until = expires
-        job = served.get("job")
+        entry = exchange.entry
         items = self._items
         key: Key = (scope["path"], scope["query_string"], tuple(scope["headers"]))
         if len(items) >= self._size and key not in items:
@@ -147,13 +142,11 @@ class Replays:
                 del items[next(iter(items))]
         headers = tuple(headers)
         items[key] = Kept(
-            exchange.entry.path,
+            entry.path,
             status,
             headers,
             body,
-            _operation(scope),
-            (job, served["state"], served["terminal"]) if job is not None else None,
-            next((v.decode("latin-1") for k, v in headers if k.lower() == b"retry-after"), None),
+            (entry.operation, entry.job, entry.state, entry.terminal, entry.retry_after),
             self._gate.store.clock.now(),  # on or after the time the documents were read
             until,
             revision,
@@ -164,8 +157,3 @@ class Replays:
 
     def __len__(self) -> int:
         return len(self._items)
-
-
-def _operation(scope: Scope) -> str | None:
-    route: Any = scope.get("route")
-    return getattr(route, "operation_id", None) or getattr(route, "name", None)

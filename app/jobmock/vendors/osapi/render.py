@@ -64,7 +64,8 @@ def next_change(job: OsapiJob, anchor: int, now: int) -> int | None:
     """The first time after ``now`` (ns) the job's document may read differently: its next
     event or reply, or its key's expiry; None if nothing is left to happen."""
     limit = now - anchor
-    offsets = [item.offset for item in (*job.events, *job.replies) if item.offset > limit]
+    offsets = [event.offset for event in job.events if event.offset > limit]
+    offsets += [reply.offset for reply in job.replies if reply.offset > limit]
     if job.ttl is not None:
         offsets.append(job.ttl)
     return anchor + min(offsets) if offsets else None
