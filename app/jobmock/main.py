@@ -11,6 +11,7 @@ import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from jobmock import __version__
@@ -20,6 +21,7 @@ from jobmock.core.errors import Forbidden, MockError
 from jobmock.core.fixture_files import check_folder, load_dir
 from jobmock.core.gate import VendorGate, new_entry
 from jobmock.core.generate import Generator
+from jobmock.core.lazy_app import LazyApp, lazy_parts, warm
 from jobmock.core.operations import nearest_path
 from jobmock.core.origins import SAFE_METHODS, OriginPolicy, refusal, with_cors
 from jobmock.core.ratelimit import RateLimiter
@@ -274,6 +276,7 @@ class JobmockApp:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 task = scheduler.start(self._outboxes)
+                warm(lazy_parts(self._serving.control, *self._serving.mounts.values()))
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 if task is not None:
@@ -355,14 +358,13 @@ def build(
 ) -> Serving:
     """Load the fixtures and build every served vendor, with a fresh clock and store (with a
     shared state: the state it holds for ``session``, unless ``fresh``)."""
-    from jobmock.control.routes import create_control_app
-    from jobmock.control.routes import render_error as control_error
+    from jobmock.control.answers import render_error as control_error
     from jobmock.control.service import Controller
-    from jobmock.control.webhooks import install as install_webhooks
     from jobmock.core.fault_rules import fault_specs
     from jobmock.core.limits import BodyCap
     from jobmock.core.scenario_defaults import declare_scenario
     from jobmock.core.stubs import book_of
+    from jobmock.core.webhooks.setup import install as install_webhooks
     from jobmock.vendors import get_vendor
 
     check_folder(settings.fixtures_dir)
@@ -399,9 +401,15 @@ def build(
     runtime.controller = Controller(runtime)
     open_store(store, fresh)
     root = mounts[settings.vendor] if settings.vendor else None
-    control = create_control_app(runtime.controller)
-    capped = BodyCap(control, settings.max_body, control_error)
+    capped = BodyCap(LazyApp(partial(_control_app, runtime.controller)), settings.max_body,
+                     control_error)  # fmt: skip
     return Serving(runtime, capped, mounts, root)
+
+
+def _control_app(controller: Controller) -> ASGIApp:
+    from jobmock.control.routes import create_control_app
+
+    return create_control_app(controller)
 
 
 __all__ = ["JobmockApp", "__version__", "create_app"]

@@ -39,7 +39,7 @@ class Runtime:
     faults: FaultBook = field(default_factory=FaultBook)
     controller: Controller | None = None
     webhooks: Outbox | None = None
-    """What the vendors deliver to webhooks (``control.webhooks.install``)."""
+    """What the vendors deliver to webhooks (``core.webhooks.setup.install``)."""
     host: JobmockApp | None = None
     """The app serving this runtime, which can reload it or end its session."""
     session: str | None = None

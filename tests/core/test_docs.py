@@ -18,6 +18,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from starlette.routing import Route
 
 from jobmock import Settings, create_app
+from jobmock.core.lazy_app import LazyApp
 from jobmock.main import JobmockApp
 from jobmock.testing.transport import JobmockTransport
 from jobmock.vendors import VENDORS
@@ -104,8 +105,8 @@ def crawl(client: httpx.Client, pages: list[str]) -> dict[str, httpx.Response]:
 def _fastapi_apps(app: JobmockApp) -> Iterator[FastAPI]:
     serving = app._serving
     for asgi in (serving.control, *(v.asgi for v in serving.runtime.vendors.values())):
-        while not isinstance(asgi, FastAPI):
-            asgi = asgi.app  # type: ignore[attr-defined]
+        while not isinstance(asgi, FastAPI):  # built when first needed: built now
+            asgi = asgi.resolve() if isinstance(asgi, LazyApp) else asgi.app  # type: ignore[attr-defined]
         yield asgi
 
 

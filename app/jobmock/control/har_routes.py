@@ -14,7 +14,7 @@ from jobmock.control.service import Controller
 def install_har(app: FastAPI, controller: Controller) -> None:
     """On the control app itself: ``include_router`` would hide the route from the 405's
     ``Allow``."""
-    from jobmock.control.routes import json_response
+    from jobmock.control.answers import json_response
     from jobmock.core.har import journal_har
 
     @app.get("/requests.har", summary="The journal as HAR 1.2, for browsers and HTTP tools")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import json
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Query, Request
@@ -13,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from jobmock import __version__
+from jobmock.control.answers import json_response, render_error
 from jobmock.control.dashboard import install_dashboard, is_ui_path
 from jobmock.control.har_routes import install_har
 from jobmock.control.inspect import install_inspect
@@ -22,19 +22,8 @@ from jobmock.control.stubs import install_stubs
 from jobmock.control.webhooks import add_routes as add_webhook_routes
 from jobmock.control.webhooks import is_public
 from jobmock.core.docs import ASSET_ROUTE, asset_response, install_docs
-from jobmock.core.errors import MethodNotAllowed, MockError, NotFound, Unauthorized
+from jobmock.core.errors import MethodNotAllowed, NotFound, Unauthorized
 from jobmock.core.fastapi_app import allowed_methods, install_error_handlers
-
-
-def render_error(err: MockError) -> Response:
-    body = json.dumps({"error": err.message}).encode()
-    return Response(
-        body, status_code=err.status, media_type="application/json", headers=err.headers
-    )
-
-
-def json_response(data: Any, status: int = 200) -> Response:
-    return Response(json.dumps(data).encode(), status_code=status, media_type="application/json")
 
 
 async def body_of(request: Request) -> Any:

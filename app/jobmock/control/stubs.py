@@ -104,7 +104,8 @@ class StubControl:
 def install_stubs(app: FastAPI, controller: Controller) -> None:
     """The routes on the control app itself (``include_router`` would hide them from the 405's
     ``Allow``)."""
-    from jobmock.control.routes import JSON_BODY, body_of, json_response
+    from jobmock.control.answers import json_response
+    from jobmock.control.routes import JSON_BODY, body_of
 
     control = StubControl(controller)
 

@@ -52,30 +52,6 @@ def is_public(method: str, route: str) -> bool:
     return any(method == m and route.startswith(prefix) for m, prefix in PUBLIC)
 
 
-def install(runtime: Runtime) -> Outbox:
-    """Give ``runtime`` its outbox: fed by its vendors, moved by its clock, cleared by reset."""
-    outbox = Outbox(
-        runtime.clock,
-        lambda: runtime.store.epoch,
-        runtime.settings.webhook_targets,
-        runtime.crashes,
-        app=lambda: runtime.host,
-    )
-    outbox.sources = [
-        vendor.backend  # type: ignore[misc]
-        for vendor in runtime.vendors.values()
-        if hasattr(vendor.backend, "webhook_events")
-    ]
-    if runtime.store.shared:
-        from jobmock.shared.deliveries import claims_for
-
-        outbox.claims = claims_for(runtime.store)
-    runtime.clock.on_move(outbox.moved)
-    runtime.store.on_reset(outbox.reset)
-    runtime.webhooks = outbox
-    return outbox
-
-
 class WebhookControl:
     """The operations, shared by the routes and the in-process handle."""
 
@@ -137,7 +113,8 @@ class WebhookControl:
 
 
 def add_routes(app: FastAPI, runtime: Runtime) -> None:
-    from jobmock.control.routes import body_of, json_response
+    from jobmock.control.answers import json_response
+    from jobmock.control.routes import body_of
 
     control = WebhookControl(runtime)
 

@@ -70,7 +70,7 @@ SPEC = VendorSpec(
 
 
 def create(ctx: VendorContext) -> VendorApp:
-    from jobmock.core.fastapi_app import build_vendor_app
+    from jobmock.core.lazy_app import lazy_vendor_app
     from jobmock.core.vendor import VendorApp
     from jobmock.vendors.intuned.backend import IntunedBackend
     from jobmock.vendors.intuned.errors import render_error
@@ -80,7 +80,7 @@ def create(ctx: VendorContext) -> VendorApp:
 
     data = load(ctx.fixture_files(), ctx.generator)
     backend = IntunedBackend(data, ctx.store, ctx.generator, load_sets(data, ctx.generator))
-    app = build_vendor_app(
+    app = lazy_vendor_app(
         SPEC,
         OPERATIONS,
         backend,

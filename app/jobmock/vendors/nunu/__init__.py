@@ -53,7 +53,7 @@ SPEC = VendorSpec(
 
 
 def create(ctx: VendorContext) -> VendorApp:
-    from jobmock.core.fastapi_app import build_vendor_app
+    from jobmock.core.lazy_app import lazy_vendor_app
     from jobmock.core.vendor import VendorApp
     from jobmock.vendors.nunu.backend import NunuBackend
     from jobmock.vendors.nunu.errors import render_error
@@ -63,7 +63,7 @@ def create(ctx: VendorContext) -> VendorApp:
 
     data = load(ctx.fixture_files(), ctx.generator)
     backend = NunuBackend(data, ctx.store, ctx.generator, load_sets(data, ctx.generator))
-    app = build_vendor_app(
+    app = lazy_vendor_app(
         SPEC,
         OPERATIONS,
         backend,

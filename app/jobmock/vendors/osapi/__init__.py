@@ -54,7 +54,7 @@ SPEC = VendorSpec(
 
 
 def create(ctx: VendorContext) -> VendorApp:
-    from jobmock.core.fastapi_app import build_vendor_app
+    from jobmock.core.lazy_app import lazy_vendor_app
     from jobmock.core.vendor import VendorApp
     from jobmock.vendors.osapi.backend import OsapiBackend
     from jobmock.vendors.osapi.errors import render_error
@@ -67,7 +67,7 @@ def create(ctx: VendorContext) -> VendorApp:
     sets = load_sets(data, ctx.generator)
     key = signing_key(data, dict(os.environ))
     backend = OsapiBackend(data, ctx.store, ctx.generator, key, sets)
-    app = build_vendor_app(
+    app = lazy_vendor_app(
         SPEC,
         OPERATIONS,
         backend,

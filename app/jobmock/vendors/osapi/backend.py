@@ -47,6 +47,8 @@ NODE_PERMISSIONS = {
     "command.shell.execute": COMMAND_EXECUTE,
 }
 _ALPHANUMERIC = string.ascii_letters + string.digits
+#: Request ids drawn at once.
+_IDS_DRAWN = 256
 #: Rendered documents kept at most (keyed by job and how far it has got).
 _CACHE_LIMIT = 4096
 #: Job statuses a client keeps polling through (every other one is final).
@@ -74,15 +76,17 @@ class OsapiBackend:
         self._documents: dict[tuple[str, int, int, int], tuple[OsapiJob, bytes, str]] = {}
         self.scopes = Scopes(self.key, data.roles, self.now)
         self._created = 0
-        self._requests = 0
+        self._request_ids: list[str] = []
+        self._id_blocks = 0
         self._revision = data.kv_writes
-        # ``_requests`` only seeds ids of answers: each process counts its own.
+        # Request ids are only seeded answers' ids: each process draws its own.
         store.share(self, ("_created", "_revision"), caches=("_documents",))
         store.on_reset(self._on_reset)
 
     def _on_reset(self) -> None:
         self._created = 0
-        self._requests = 0
+        self._request_ids.clear()
+        self._id_blocks = 0
         self._revision = self.data.kv_writes
         self._documents.clear()
 
@@ -93,10 +97,15 @@ class OsapiBackend:
         return golang.to_ns(self.store.epoch)
 
     def request_id(self) -> str:
-        """Echo's RequestID middleware: 32 random alphanumerics (seeded here)."""
-        self._requests += 1
-        return seeded_text(f"{self.generator.seed}:{VENDOR}:request:{self._requests}",
-                           _ALPHANUMERIC, 32)  # fmt: skip
+        """Echo's RequestID middleware: 32 random alphanumerics (seeded here, drawn 256 at a
+        time: one hash for them all)."""
+        ids = self._request_ids
+        if not ids:
+            self._id_blocks += 1
+            key = f"{self.generator.seed}:{VENDOR}:requests:{self._id_blocks}"
+            text = seeded_text(key, _ALPHANUMERIC, 32 * _IDS_DRAWN)
+            ids.extend(text[start : start + 32] for start in range(len(text) - 32, -1, -32))
+        return ids.pop()
 
     def authorize(self, authorization: str | None, permission: str) -> tokens.Claims:
         return self.scopes.authorize(authorization, permission)

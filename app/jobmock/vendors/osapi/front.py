@@ -12,14 +12,17 @@ from jobmock.core.gate import vendor_path
 from jobmock.vendors.osapi.errors import echo_allow
 
 if TYPE_CHECKING:
-    from fastapi import FastAPI
     from starlette.types import Message, Receive, Scope, Send
 
+    from jobmock.core.lazy_app import LazyApp
     from jobmock.core.operations import OperationTable
 
 
+_VARY = (b"vary", b"Origin")
+
+
 class EchoFront:
-    def __init__(self, app: FastAPI, table: OperationTable, request_id: Callable[[], str]) -> None:
+    def __init__(self, app: LazyApp, table: OperationTable, request_id: Callable[[], str]) -> None:
         self.app = app
         self.table = table
         self.request_id = request_id
@@ -35,8 +38,12 @@ class EchoFront:
 
     def headers(self, scope: Scope) -> list[tuple[bytes, bytes]]:
         """What Echo's middleware adds to every answer: ``Vary`` and the request id."""
-        given = next((v for k, v in scope["headers"] if k == b"x-request-id"), None)
-        return [(b"vary", b"Origin"), (b"x-request-id", given or self.request_id().encode())]
+        given = b""
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                given = value
+                break
+        return [_VARY, (b"x-request-id", given or self.request_id().encode())]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -43,6 +43,8 @@ from jobmock.vendors.prunner.scenarios import SCENARIOS
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from fastapi import FastAPI
+
     from jobmock.core.export import Export, FixtureReader
     from jobmock.core.recording.vendor import VendorRecorder
     from jobmock.core.vendor import TokenRequest, VendorApp, VendorContext
@@ -81,7 +83,7 @@ def secret(fixture_secret: str | None) -> str:
 
 def create(ctx: VendorContext) -> VendorApp:
     from jobmock.core.clock import micros
-    from jobmock.core.fastapi_app import build_vendor_app
+    from jobmock.core.lazy_app import lazy_vendor_app
     from jobmock.core.vendor import VendorApp
     from jobmock.vendors.prunner.backend import PrunnerBackend
     from jobmock.vendors.prunner.errors import render_error
@@ -95,14 +97,21 @@ def create(ctx: VendorContext) -> VendorApp:
     sets = load_sets(data, ctx.generator, ctx.store.epoch)
     check_sets(data, sets, micros(ctx.store.epoch))
     backend = PrunnerBackend(data, ctx.store, ctx.generator, secret(data.jwt_secret), sets)
-    app = build_vendor_app(
+    app = lazy_vendor_app(
         SPEC,
         OPERATIONS,
         backend,
         render_error,
         description=__doc__ or "",
         servers=[{"url": SPEC.real_base_url, "description": "a real prunner, on its default port"}],
+        then=_with_security_schemes,
     )
+    asgi = AuthBeforeRouting(app, backend, render_error, OPERATIONS)
+    return VendorApp(SPEC, asgi, backend, render_error, OPERATIONS, openapi_document=app.openapi)
+
+
+def _with_security_schemes(app: FastAPI) -> None:
+    """prunner's document names both ways a token comes (its docs pages read it too)."""
     generate = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -114,8 +123,6 @@ def create(ctx: VendorContext) -> VendorApp:
         return document
 
     app.openapi = openapi  # type: ignore[method-assign]
-    asgi = AuthBeforeRouting(app, backend, render_error, OPERATIONS)
-    return VendorApp(SPEC, asgi, backend, render_error, OPERATIONS, openapi_document=openapi)
 
 
 #: What a generated job needs from its folder: the secret, the exit code setting, and its

@@ -23,9 +23,9 @@ from jobmock.core.gate import vendor_path
 from jobmock.core.operations import Call
 
 if TYPE_CHECKING:
-    from fastapi import FastAPI
     from starlette.types import Receive, Scope, Send
 
+    from jobmock.core.lazy_app import LazyApp
     from jobmock.core.operations import OperationTable
     from jobmock.core.vendor import ErrorRenderer
     from jobmock.vendors.prunner.backend import PrunnerBackend
@@ -64,7 +64,7 @@ def authenticate(backend: PrunnerBackend, call: Call) -> str:
 
 class AuthBeforeRouting:
     def __init__(
-        self, app: FastAPI, backend: PrunnerBackend, render: ErrorRenderer, table: OperationTable
+        self, app: LazyApp, backend: PrunnerBackend, render: ErrorRenderer, table: OperationTable
     ) -> None:
         self.app = app
         self.backend = backend
