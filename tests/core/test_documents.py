@@ -75,7 +75,12 @@ def test_a_kept_read_tells_the_journal_what_it_served() -> None:
     documents.get("k", START, render)
     served = serving()
     documents.get("k", START, render)
-    assert served == {"job": "job-1", "state": "STATE1", "terminal": False, "kept": (0, None)}
+    assert served == {
+        "job": "job-1",
+        "state": "STATE1",
+        "terminal": False,
+        "kept": (0, START, None),
+    }
 
 
 def test_a_document_says_how_long_the_answer_holds() -> None:
@@ -83,7 +88,7 @@ def test_a_document_says_how_long_the_answer_holds() -> None:
     render = Renders(until=LATER)
     served = serving()
     documents.get("k", START, render)
-    assert served["kept"] == (store.revision, LATER)
+    assert served["kept"] == (store.revision, START, LATER)
     store.changed()
     served = serving()
     documents.get("j", START, Renders(keep=False))

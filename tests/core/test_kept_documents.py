@@ -102,8 +102,15 @@ def test_nunu_job_and_run_read_as_rendered_at_every_step(
     (job_id,) = started.json()["job_ids"]
     seen: set[str] = set()
     run_url = None
+    lists = [
+        (f"{NUNU}/jobs?page_size=5", NUNU_KEY),
+        (f"{NUNU}/jobs?status=running", NUNU_KEY),
+        (f"{NUNU}/jobs?status=completed&page=1&page_size=3", NUNU_KEY),
+        (f"{NUNU}/runs?page_size=5", NUNU_KEY),
+        (f"{NUNU}/runs?state=running", NUNU_KEY),
+    ]
     for _ in range(180):  # 6 minutes in 2-second steps: every state and every run step
-        urls = [(f"{NUNU}/jobs/{job_id}", NUNU_KEY)]
+        urls = [(f"{NUNU}/jobs/{job_id}", NUNU_KEY), *lists]
         if run_url is not None:
             urls.append((run_url, NUNU_KEY))
         job = fresh_all(client, app, urls)[0]

@@ -43,8 +43,11 @@ def test_every_route_is_served_once_built() -> None:
     assert len(parts) == 5 and not any(part.built for part in parts)
     with httpx.Client(transport=JobmockTransport(app), base_url="http://x") as client:
         listed = client.get("/nunu/api/v1/jobs", headers={"X-Api-Key": "nunu_test_key"})
+        assert listed.status_code == 200 and listed.json()["pagination"]["page"] == 0
+        assert not any(part.built for part in parts), "a hot read needs no FastAPI app"
+        started = client.post("/nunu/api/v1/runs", headers={"X-Api-Key": "nunu_test_key"})
         document = client.get("/prunner/openapi.json").json()
-    assert listed.status_code == 200 and listed.json()["pagination"]["page"] == 0
+    assert (started.status_code, started.json()) == (400, {"error": "request body is required"})
     assert set(document["components"]["securitySchemes"]) == {"bearerAuth", "jwtCookie"}
     assert [part.built for part in parts] == [False, True, False, True, False]
 

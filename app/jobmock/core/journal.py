@@ -25,16 +25,20 @@ def note_served(job: str, state: str, terminal: bool) -> None:
         info.update(job=job, state=state, terminal=terminal)
 
 
-def note_kept(revision: int, until: datetime | None) -> None:
-    """Called by ``core.documents`` for a document kept: the answer holds while the store stays
-    at ``revision`` and the clock before ``until`` (``core.replays`` answers it again)."""
+def note_kept(revision: int, since: datetime, until: datetime | None) -> None:
+    """Called for what an answer read that reads the same while the store stays at
+    ``revision`` and the clock from ``since`` until before ``until`` (a kept document, a list):
+    ``core.replays`` answers it again inside the narrowest of them."""
     info = _served.get()
     if info is None:
         return
     kept = info.get("kept")
-    if kept is not None and kept[0] != revision:
+    if kept is None:
+        info["kept"] = (revision, since, until)
+        return
+    if kept[0] != revision:
         info["volatile"] = True
-    info["kept"] = (revision, _earlier(until, kept[1] if kept is not None else None))
+    info["kept"] = (revision, max(since, kept[1]), _earlier(until, kept[2]))
 
 
 def note_expiry(until: datetime) -> None:
@@ -177,6 +181,14 @@ class JournalEntry:
         entry.fault = entry.stub = entry.suggestion = None
         entry.notes = []
         return entry
+
+    @property
+    def arrived(self) -> datetime:
+        """When the request arrived, on the mock clock."""
+        if self._when is _UNSET:
+            return datetime.fromisoformat(self.at)
+        when: datetime = self._when
+        return when
 
     @property
     def query_string(self) -> str:

@@ -130,7 +130,8 @@ class Replays:
             or any(name in _NOT_KEPT for name, _ in scope["headers"])
         ):
             return
-        revision, until = kept
+        revision, since, until = kept
+        since = max(since, exchange.entry.arrived)  # the credential was checked after it came
         expires = served.get("expires")
         if expires is not None and (until is None or expires < until):
             until = expires
@@ -147,7 +148,7 @@ class Replays:
             headers,
             body,
             (entry.operation, entry.job, entry.state, entry.terminal, entry.retry_after),
-            self._gate.store.clock.now(),  # on or after the time the documents were read
+            since,
             until,
             revision,
         )

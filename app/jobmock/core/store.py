@@ -177,6 +177,9 @@ class Store:
         self._reset_hooks.append(hook)
 
     def record_poll(self, vendor: str, job_id: str, when: datetime) -> PollLog:
+        """A read of a poll-driven job: it moves on, so what was read before (a list showing
+        it) is not answered again."""
+        self.changed()
         with self.lock:
             log = self._polls.get((vendor, job_id))
             if log is None:

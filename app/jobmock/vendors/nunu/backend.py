@@ -18,6 +18,7 @@ from jobmock.core.documents import Documents, Fresh, Served
 from jobmock.core.errors import BadRequest, NotFound
 from jobmock.core.fixture_files import validate_document
 from jobmock.core.generate import Generator
+from jobmock.core.journal import note_kept
 from jobmock.core.store import Store, Table
 from jobmock.vendors.nunu import inspection, listing, render, starting, stopping
 from jobmock.vendors.nunu.access import authorize
@@ -136,6 +137,23 @@ class NunuBackend:
         return Fresh(body, served, render.next_change(view, steps=True), _keep(job))
 
     # --- lists and writes (each in the module named for it) -----------------------------------
+
+    def note_list_window(self, project: str, revision: int, now: datetime) -> None:
+        """A list of ``project``'s jobs (any filter, any page) read at ``now`` holds until one
+        of them reads differently on the clock alone: kept until then (``core.replays``)."""
+
+        def change_of(job: NunuJob) -> datetime | None:
+            return render.next_change(self.view(job, now=now), steps=True)
+
+        changes = [change_of(job) for job in self.jobs.values() if job.project_id == project]
+        for generated in self.sets:
+            if generated.project == project:
+                known, change = generated.next_change(self.store.epoch, now, change_of)
+                if not known:
+                    return
+                changes.append(change)
+        until = min((when for when in changes if when is not None and when > now), default=None)
+        note_kept(revision, now, until)
 
     list_jobs = listing.list_jobs
     list_runs = listing.list_runs

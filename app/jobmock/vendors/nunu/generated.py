@@ -33,6 +33,9 @@ from jobmock.vendors.nunu.records import (
     timeline_for_status,
 )
 
+#: Jobs under way at most for a list of the set to be answered again (``next_change`` renders
+#: each to find when it moves on).
+IN_FLIGHT_KEPT = 64
 #: The longest a generated job can still be moving, beyond its run's duration.
 _SLACK = 6.0 + 2.0 + STOP_TO_COMPLETED + 1.0
 #: Generated jobs kept built (bounded, so memory stays flat whatever the set's size).
@@ -95,6 +98,25 @@ class GeneratedSet:
     def created_offset(self, index: int) -> float:
         """Seconds from the epoch (server start) to the job's creation: negative."""
         return -(self.spec.until + self.schedule.age(index))
+
+    def next_change(
+        self, epoch: datetime, now: datetime, change_of: Callable[[NunuJob], datetime | None]
+    ) -> tuple[bool, datetime | None]:
+        """The first time after ``now`` any of the set's jobs reads differently on the clock
+        alone (one still under way moves on, a newer one is created), found from the jobs still
+        under way; ``(False, None)`` when more than ``IN_FLIGHT_KEPT`` are."""
+        schedule = Schedule(epoch - timedelta(seconds=self.spec.until), self.spec.every,
+                            key=self.schedule.key)  # fmt: skip
+        start = min(schedule.first_created_before(now), self.count)
+        moving = schedule.first_created_before(now - timedelta(seconds=self.longest))
+        settled = max(start, min(moving, self.count))
+        if settled - start > IN_FLIGHT_KEPT:
+            return False, None
+        changes = [change_of(self.job(index)) for index in range(start, settled)]
+        if start > 0:
+            changes.append(schedule.created(start - 1))
+        return True, min((when for when in changes if when is not None and when > now),
+                         default=None)  # fmt: skip
 
     def _build(self, index: int) -> NunuJob:
         spec, category = self.spec, self.category(index)

@@ -112,6 +112,7 @@ def _matching(
 def list_jobs(
     backend: NunuBackend, api_key: str | None, query: Mapping[str, str], project: str | None = None
 ) -> s.JobList:
+    revision, now = backend.store.revision, backend.store.clock.now()
     caller = authorize(backend.auth, backend.data, api_key, project, READ_RUNS)
     status = _choice(query, "status", JOB_STATUS_FILTERS)
     _uuids(query, JOB_LIST_FILTERS)
@@ -136,6 +137,7 @@ def list_jobs(
             key=lambda _set, _index, created: created,
         )
     views, total = merged_page(sources, page * size, size)
+    backend.note_list_window(caller.project, revision, now)
     return s.JobList(
         data=[render.job_document(v, backend.texts(v.job)) for v in views],
         pagination=pagination(page, size, total),
@@ -145,6 +147,7 @@ def list_jobs(
 def list_runs(
     backend: NunuBackend, api_key: str | None, query: Mapping[str, str], project: str | None = None
 ) -> s.RunList:
+    revision, now = backend.store.revision, backend.store.clock.now()
     caller = authorize(backend.auth, backend.data, api_key, project, READ_RUNS)
     state = _choice(query, "state", RUN_STATE_FILTERS)
     page, size = _page(query)
@@ -178,6 +181,7 @@ def list_runs(
             bugs=bugs,
         )
     views, total = merged_page(sources, page * size, size)
+    backend.note_list_window(caller.project, revision, now)
     return s.RunList(
         data=[render.run_item(v, backend.texts(v.job)) for v in views],
         pagination=pagination(page, size, total),

@@ -145,7 +145,11 @@ class OsapiBackend:
         status = cached[2]
         note_served(job_id, status, status not in IN_FLIGHT)
         change = render.next_change(job, anchor, now)
-        note_kept(revision, None if change is None else from_micros(change // 1000))
+        note_kept(
+            revision,
+            from_micros(now // 1000),
+            None if change is None else from_micros(change // 1000),
+        )
         return cached[1]
 
     def get_jobs(

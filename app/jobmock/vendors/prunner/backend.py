@@ -186,7 +186,9 @@ class PrunnerBackend:
             # A finished job reads the same until its retention period removes it (a job still
             # going moves with the pipeline's queue, and the count with newer jobs: not kept).
             period = pipeline.retention_period
-            note_kept(revision, from_micros(fate.created + period) if period else None)
+            note_kept(
+                revision, from_micros(now), from_micros(fate.created + period) if period else None
+            )
         return render.document(self.job_json(fate, pipeline, now))
 
     def job_logs(self, query_string: str) -> bytes:
