@@ -171,8 +171,9 @@ def test_osapi_job_reads_as_rendered_at_every_step(
         "/osapi/node/web-01/command/shell", json={"command": "echo hi"}, headers=OSAPI_KEY
     )
     url = f"/osapi/job/{created.json()['job_id']}"
+    lists = ["/osapi/job?limit=5", "/osapi/job?status=completed", "/osapi/job?status=processing"]
     for _ in range(30):
-        fresh(client, app, url, OSAPI_KEY)
+        fresh_all(client, app, [(u, OSAPI_KEY) for u in (url, *lists)])
         handle.advance(0.002)
     assert status_of(fresh(client, app, url, OSAPI_KEY), "status") == "completed"
 

@@ -46,6 +46,7 @@ HOT_READS = [
     pytest.param("osapi", f"/osapi/job/{OSAPI_SEED}", OSAPI_KEY, id="osapi-job"),
     pytest.param("nunu", f"{NUNU}/jobs?page_size=20", NUNU_KEY, id="nunu-list-jobs"),
     pytest.param("nunu", f"{NUNU}/runs?state=completed", NUNU_KEY, id="nunu-list-runs"),
+    pytest.param("osapi", "/osapi/job?limit=20", OSAPI_KEY, id="osapi-list"),
 ]
 #: What differs between two answers to the same request (a new request id each time).
 PER_ANSWER = {"x-request-id"}

@@ -37,6 +37,10 @@ ANSWERS_KEPT = 1024
 #: the stub step's steering (``core.stub_step``).
 _NOT_KEPT = frozenset((b"content-length", b"transfer-encoding", b"prefer", b"x-jobmock-scenario"))
 
+#: Generated jobs under way at most for a list of them to be answered again (each is rendered to
+#: find when it moves on; more, and the list is rendered for every read).
+IN_FLIGHT_KEPT = 64
+
 Key = tuple[str, bytes, tuple[tuple[bytes, bytes], ...]]
 
 

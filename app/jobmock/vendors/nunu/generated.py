@@ -21,6 +21,7 @@ from jobmock.core.fixture_files import FixtureError, SetError
 from jobmock.core.generate import Generator, derive_seed
 from jobmock.core.generated_sets import BlockMix, IdCodec, Schedule
 from jobmock.core.paging import BulkSource
+from jobmock.core.replays import IN_FLIGHT_KEPT
 from jobmock.vendors.nunu.fixture_data import NunuData
 from jobmock.vendors.nunu.fixture_models import GenerateFixture, TestFixture
 from jobmock.vendors.nunu.job_records import DEVICES, player_plan
@@ -33,9 +34,6 @@ from jobmock.vendors.nunu.records import (
     timeline_for_status,
 )
 
-#: Jobs under way at most for a list of the set to be answered again (``next_change`` renders
-#: each to find when it moves on).
-IN_FLIGHT_KEPT = 64
 #: The longest a generated job can still be moving, beyond its run's duration.
 _SLACK = 6.0 + 2.0 + STOP_TO_COMPLETED + 1.0
 #: Generated jobs kept built (bounded, so memory stays flat whatever the set's size).

@@ -18,6 +18,7 @@ from jobmock.core.errors import NotFound
 from jobmock.core.fixture_files import validate_document
 from jobmock.core.generate import Generator, seeded_text
 from jobmock.core.journal import note_kept, note_served
+from jobmock.core.replays import IN_FLIGHT_KEPT
 from jobmock.core.store import Store, Table
 from jobmock.vendors.osapi import binding, inspection, nodes, render, targets
 from jobmock.vendors.osapi.fixture_jobs import job_record
@@ -160,6 +161,7 @@ class OsapiBackend:
     ) -> bytes:
         """``params``: the Go type validation errors name (``GetJobsParams`` on the later
         ``/api`` paths, spec/osapi.md §9.5)."""
+        revision = self.store.revision
         status = binding.query_str(query, "status")
         limit = binding.query_int(query, "limit")
         offset = binding.query_int(query, "offset")
@@ -187,7 +189,31 @@ class OsapiBackend:
             offset=offset or 0,
             limit=DEFAULT_PAGE_SIZE if limit is None else limit,
         )
+        self._note_list_window(revision, now)
         return golang.body(page)
+
+    def _note_list_window(self, revision: int, now: int) -> None:
+        """A list read at ``now`` (any filter, any page) holds until one of the jobs reads
+        differently on the clock alone (an event, a reply, a key's expiry) or a generated one is
+        created: kept until then (``core.replays``), unless too many are under way to tell."""
+        epoch = self.epoch()
+        changes = [
+            render.next_change(*found, now)
+            for job_id in list(self.jobs.keys())
+            if (found := self._visible(job_id, now)) is not None
+        ]
+        for generated in self.sets:
+            start, settled = generated.window(epoch, now)
+            if settled - start > IN_FLIGHT_KEPT:
+                return
+            for index in range(start, settled):
+                anchor = generated.created(index, epoch)
+                changes.append(render.next_change(generated.job(index), anchor, now))
+            if start > 0:
+                changes.append(generated.created(start - 1, epoch))
+        upcoming = [when for when in changes if when is not None and when > now]
+        until = from_micros(min(upcoming) // 1000) if upcoming else None
+        note_kept(revision, from_micros(now // 1000), until)
 
     def delete_job_by_id(self, raw_id: str, authorization: str | None) -> None:
         job_id = binding.job_id(raw_id)

@@ -126,7 +126,7 @@ def _surface(prefix: str) -> list[Operation]:
     job, node = partial(op, tags=("Job",)), partial(op, tags=("Node",))
     return [
         job("GET", prefix + "/job", "getJobs" if head else "GetJob",
-            get_jobs_head if head else get_jobs, summary="List jobs",
+            get_jobs_head if head else get_jobs, hot=True, summary="List jobs",
             response_model=s.ListJobsResponse, errors=_errors(400, 401, 403, 500)),
         job("GET", prefix + "/job/{id}", "GetJobByID", get_job_by_id, hot=True,
             summary="Get job detail", response_model=s.JobDetailResponse,
