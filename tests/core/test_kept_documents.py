@@ -131,7 +131,13 @@ def test_intuned_run_and_job_read_as_rendered_at_every_step(
     run_url = f"{INTUNED}/jobs/nightly-crawl/runs/{triggered.json()['jobRunId']}"
     statuses = set()
     for _ in range(50):  # two payloads, then the run's end and its results
-        urls = [(run_url, INTUNED_KEY), (f"{INTUNED}/jobs/nightly-crawl", INTUNED_KEY)]
+        urls = [
+            (run_url, INTUNED_KEY),
+            (f"{INTUNED}/jobs/nightly-crawl", INTUNED_KEY),
+            (f"{INTUNED}/jobs/nightly-crawl/runs", INTUNED_KEY),
+            (f"{INTUNED}/jobs/nightly-crawl/runs?sortBy=status,asc&pageSize=1", INTUNED_KEY),
+            (f"{INTUNED}/jobs/my-sample-job/runs?pageSize=20", INTUNED_KEY),
+        ]
         run = fresh_all(client, app, urls)[0]
         statuses.add(status_of(run, "jobRun")["status"])
         handle.advance("2s")

@@ -47,6 +47,12 @@ HOT_READS = [
     pytest.param("nunu", f"{NUNU}/jobs?page_size=20", NUNU_KEY, id="nunu-list-jobs"),
     pytest.param("nunu", f"{NUNU}/runs?state=completed", NUNU_KEY, id="nunu-list-runs"),
     pytest.param("osapi", "/osapi/job?limit=20", OSAPI_KEY, id="osapi-list"),
+    pytest.param(
+        "intuned",
+        f"{INTUNED}/jobs/my-sample-job/runs?pageSize=20",
+        INTUNED_KEY,
+        id="intuned-list-runs",
+    ),
 ]
 #: What differs between two answers to the same request (a new request id each time).
 PER_ANSWER = {"x-request-id"}

@@ -337,6 +337,7 @@ class IntunedBackend(IntunedWebhooks):
         job_id: str,
         query: Mapping[str, str],
     ) -> d.JobRunList:
+        revision = self.store.revision
         job = self._job(api_key, workspace_id, project_name, job_id)
         size = page_param(query, "pageSize", DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE)
         number = page_param(query, "pageNumber", 0, 0, 10**9)
@@ -355,6 +356,7 @@ class IntunedBackend(IntunedWebhooks):
                 item if isinstance(item, RunView) else self._view(history.run(item), now)
                 for item in found
             ]
+        reads.note_runs_window(self, job, revision, now, views)
         return d.JobRunList(jobRuns=[render.job_run(v, job) for v in chosen], totalCount=total)
 
     def terminate_run(

@@ -158,7 +158,7 @@ OPERATIONS = OperationTable([
           response_model=d.ResumeJobResponse, params=JOB),
     _jobs("POST", _JOB + "/trigger", "triggerJob", trigger_job, summary="Trigger Job",
           response_model=d.TriggerJobResponse, params=JOB),
-    _runs("GET", _JOB + "/runs", "getJobRuns", get_job_runs, summary="Get Job Runs",
+    _runs("GET", _JOB + "/runs", "getJobRuns", get_job_runs, hot=True, summary="Get Job Runs",
           response_model=d.JobRunList, params=JOB),
     _runs("GET", _RUN, "getJobRun", get_job_run, hot=True, summary="Get Job Run",
           response_model=d.GetJobRunResponse, params=(*JOB, JOB_RUN_ID)),

@@ -8,11 +8,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from jobmock.core.documents import Fresh, Served
+from jobmock.core.journal import note_kept
 from jobmock.vendors.intuned import render
 
 if TYPE_CHECKING:
     from jobmock.vendors.intuned.backend import IntunedBackend
     from jobmock.vendors.intuned.records import IntunedJob
+    from jobmock.vendors.intuned.render import RunView
 
 
 def get_job(
@@ -88,3 +90,15 @@ def _run_body(
     body = document.model_dump_json(exclude_unset=True).encode()
     served = Served(run_id, view.status, view.finished)
     return Fresh(body, served, render.next_change(view), keep=not view.run.polled)
+
+
+def note_runs_window(
+    self: IntunedBackend, job: IntunedJob, revision: int, now: datetime, views: list[RunView]
+) -> None:
+    """A list of ``job``'s runs read at ``now`` (any page, any order) holds until the job or
+    one of its runs reads differently on the clock alone: kept until then (``core.replays``;
+    ``now`` itself: only while the clock stands)."""
+    upcoming, _ = self._run_times(job, now)
+    changes = [_job_changes(self, job, now, upcoming), *(render.next_change(v) for v in views)]
+    until = min((when for when in changes if when is not None and when >= now), default=None)
+    note_kept(revision, now, until)
