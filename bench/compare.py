@@ -70,6 +70,9 @@ class Target:
     name: str
     path: str
     headers: dict[str, str]
+    every_new: bool = False
+    """Each request made unlike the one before (``every_request_new.lua``): none is answered
+    from a kept answer, so the figure is a fresh render's."""
 
 
 def jobmock_targets() -> list[Target]:
@@ -89,6 +92,11 @@ def jobmock_targets() -> list[Target]:
                INTUNED_KEY),
         Target("prunner job list (whole)", "/prunner/pipelines/jobs", prunner),
         Target("OSAPI GET /job page", "/osapi/job?limit=20", osapi),
+        # The same pages, each request unlike the one before: rendered for every read.
+        Target("nunu list page, each new", "/nunu/api/v1/jobs?page_size=20", NUNU, True),
+        Target("Intuned getJobRuns page, each new",
+               INTUNED + "/jobs/my-sample-job/runs?pageSize=20", INTUNED_KEY, True),
+        Target("OSAPI GET /job page, each new", "/osapi/job?limit=20", osapi, True),
     ]  # fmt: skip
 
 
@@ -152,8 +160,12 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-def wrk(url: str, headers: dict[str, str], seconds: float, args: argparse.Namespace) -> str:
+def wrk(
+    url: str, headers: dict[str, str], seconds: float, args: argparse.Namespace, new: bool = False
+) -> str:
     command = ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{seconds:g}s", "--latency"]
+    if new:
+        command += ["-s", str(BENCH / "every_request_new.lua")]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     return subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
@@ -182,11 +194,11 @@ def measure(server: Server, target: Target, args: argparse.Namespace, ours: list
         if not args.allow_busy:
             _wait_for_quiet(ours, args)
         if args.warmup:
-            wrk(url, target.headers, args.warmup, args)
+            wrk(url, target.headers, args.warmup, args, target.every_new)
         pids = machine.tree(server.pid) + list(server.helpers)
         before = machine.Snapshot.take(ours)
         server_before = machine.process_cpu(pids)
-        out = wrk(url, target.headers, args.duration, args)
+        out = wrk(url, target.headers, args.duration, args, target.every_new)
         server_cpu = machine.process_cpu(pids) - server_before
         others = machine.others_cores(before, machine.Snapshot.take(ours))
         if errors := re.search(r"Non-2xx or 3xx responses: (\d+)", out):

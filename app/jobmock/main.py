@@ -154,7 +154,8 @@ class JobmockApp:
         gate = serving.root
         if gate is None:
             path = _route_path(scope)
-            gate = serving.mounts.get(path.split("/", 2)[1] if path.startswith("/") else "")
+            end = path.find("/", 1)
+            gate = serving.mounts.get(path[1:end] if end > 0 else path[1:])
         return isinstance(gate, VendorGate) and await gate.replays.answer(scope, send)
 
     async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:

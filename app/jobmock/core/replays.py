@@ -82,10 +82,13 @@ class Replays:
 
     async def answer(self, scope: Scope, send: Send) -> bool:
         """Answer ``scope`` from a kept answer (True), or leave it to the gate's steps."""
-        if scope["method"] != "GET" or not self._items or not self._on():
+        if scope["method"] != "GET":
             return False
-        kept = self._items.get((scope["path"], scope["query_string"], tuple(scope["headers"])))
-        if kept is None:
+        try:
+            kept = self._items.get((scope["path"], scope["query_string"], tuple(scope["headers"])))
+        except TypeError:  # headers as lists (a server may give them so): never kept
+            return False
+        if kept is None or not self._on():
             return False
         gate = self._gate
         store = gate.store
@@ -111,8 +114,8 @@ class Replays:
         entry.status = kept.status
         entry.operation, entry.job, entry.state, entry.terminal, entry.retry_after = kept.said
         own = gate.vendor.own_headers
-        headers = [*kept.headers, *own(scope)] if own is not None else list(kept.headers)
-        headers.append(gate.date.at(now))
+        date = gate.date.at(now)
+        headers = [*kept.headers, *own(scope), date] if own is not None else [*kept.headers, date]
         await send({"type": "http.response.start", "status": kept.status, "headers": headers})
         entry.duration_ms = round((time.perf_counter() - started) * 1000, 3)
         store.journal.add(entry)  # before the last byte leaves, as on the full path
@@ -142,6 +145,10 @@ class Replays:
         entry = exchange.entry
         items = self._items
         key: Key = (scope["path"], scope["query_string"], tuple(scope["headers"]))
+        try:
+            hash(key)
+        except TypeError:
+            return
         if len(items) >= self._size and key not in items:
             with suppress(KeyError, RuntimeError, StopIteration):
                 del items[next(iter(items))]

@@ -77,7 +77,7 @@ class OsapiBackend:
         self._documents: dict[tuple[str, int, int, int], tuple[OsapiJob, bytes, str]] = {}
         self.scopes = Scopes(self.key, data.roles, self.now)
         self._created = 0
-        self._request_ids: list[str] = []
+        self._request_ids: list[bytes] = []
         self._id_blocks = 0
         self._revision = data.kv_writes
         # Request ids are only seeded answers' ids: each process draws its own.
@@ -97,14 +97,14 @@ class OsapiBackend:
     def epoch(self) -> int:
         return golang.to_ns(self.store.epoch)
 
-    def request_id(self) -> str:
+    def request_id(self) -> bytes:
         """Echo's RequestID middleware: 32 random alphanumerics (seeded here, drawn 256 at a
         time: one hash for them all)."""
         ids = self._request_ids
         if not ids:
             self._id_blocks += 1
             key = f"{self.generator.seed}:{VENDOR}:requests:{self._id_blocks}"
-            text = seeded_text(key, _ALPHANUMERIC, 32 * _IDS_DRAWN)
+            text = seeded_text(key, _ALPHANUMERIC, 32 * _IDS_DRAWN).encode()
             ids.extend(text[start : start + 32] for start in range(len(text) - 32, -1, -32))
         return ids.pop()
 

@@ -22,7 +22,9 @@ _VARY = (b"vary", b"Origin")
 
 
 class EchoFront:
-    def __init__(self, app: LazyApp, table: OperationTable, request_id: Callable[[], str]) -> None:
+    def __init__(
+        self, app: LazyApp, table: OperationTable, request_id: Callable[[], bytes]
+    ) -> None:
         self.app = app
         self.table = table
         self.request_id = request_id
@@ -43,7 +45,7 @@ class EchoFront:
             if name == b"x-request-id":
                 given = value
                 break
-        return [_VARY, (b"x-request-id", given or self.request_id().encode())]
+        return [_VARY, (b"x-request-id", given or self.request_id())]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
