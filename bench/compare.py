@@ -93,10 +93,10 @@ def jobmock_targets() -> list[Target]:
         Target("prunner job list (whole)", "/prunner/pipelines/jobs", prunner),
         Target("OSAPI GET /job page", "/osapi/job?limit=20", osapi),
         # The same pages, each request unlike the one before: rendered for every read.
-        Target("nunu list page, each new", "/nunu/api/v1/jobs?page_size=20", NUNU, True),
-        Target("Intuned getJobRuns page, each new",
+        Target("nunu list page (each new)", "/nunu/api/v1/jobs?page_size=20", NUNU, True),
+        Target("Intuned getJobRuns page (each new)",
                INTUNED + "/jobs/my-sample-job/runs?pageSize=20", INTUNED_KEY, True),
-        Target("OSAPI GET /job page, each new", "/osapi/job?limit=20", osapi, True),
+        Target("OSAPI GET /job page (each new)", "/osapi/job?limit=20", osapi, True),
     ]  # fmt: skip
 
 
