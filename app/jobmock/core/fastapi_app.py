@@ -216,8 +216,10 @@ def build_vendor_app(
     *,
     description: str,
     servers: list[dict[str, str]],
+    then: Callable[[FastAPI], None] | None = None,
 ) -> FastAPI:
-    """The vendor's FastAPI app: a route per operation of ``table``, its OpenAPI document."""
+    """The vendor's FastAPI app: a route per operation of ``table``, its OpenAPI document;
+    ``then`` is applied to it once built (prunner extends its OpenAPI document)."""
     app = FastAPI(
         title=spec.title,
         version=spec.api_version,
@@ -254,4 +256,6 @@ def build_vendor_app(
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    if then is not None:
+        then(app)
     return app

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -21,20 +22,24 @@ if TYPE_CHECKING:
     from jobmock.core.vendor import ErrorRenderer, VendorSpec
 
 
+#: One build at a time in the process: FastAPI and pydantic build shared models as they go, and
+#: two threads building apps at once can see them half made.
+_BUILDING = threading.RLock()
+
+
 class LazyApp:
     """The app ``build`` returns, built on first use."""
 
-    __slots__ = ("_app", "_build", "_lock")
+    __slots__ = ("_app", "_build")
 
     def __init__(self, build: Callable[[], ASGIApp]) -> None:
         self._build = build
         self._app: ASGIApp | None = None
-        self._lock = threading.Lock()
 
     def resolve(self) -> Any:
         """The app, built now if it was not yet."""
         if self._app is None:
-            with self._lock:
+            with _BUILDING:
                 if self._app is None:
                     self._app = self._build()
         return self._app
@@ -53,27 +58,15 @@ class LazyApp:
 
 
 def lazy_vendor_app(
-    spec: VendorSpec,
-    table: OperationTable,
-    backend: Any,
-    render: ErrorRenderer,
-    *,
-    description: str,
-    servers: list[dict[str, str]],
-    then: Callable[[FastAPI], None] | None = None,
+    spec: VendorSpec, table: OperationTable, backend: Any, render: ErrorRenderer, **options: Any
 ) -> LazyApp:
-    """``core.fastapi_app.build_vendor_app``'s app, built on first use; ``then`` is applied
-    to it once built (prunner extends its OpenAPI document)."""
+    """``core.fastapi_app.build_vendor_app(spec, table, backend, render, **options)``, built on
+    first use."""
 
     def build() -> FastAPI:
         from jobmock.core.fastapi_app import build_vendor_app
 
-        app = build_vendor_app(
-            spec, table, backend, render, description=description, servers=servers
-        )
-        if then is not None:
-            then(app)
-        return app
+        return build_vendor_app(spec, table, backend, render, **options)
 
     return LazyApp(build)
 
@@ -97,7 +90,9 @@ def warm(apps: Iterable[LazyApp]) -> threading.Thread:
 
     def build_all() -> None:
         for app in apps:
-            app.resolve()
+            # A build that fails here fails again, where it shows, for the request needing it.
+            with suppress(Exception):
+                app.resolve()
 
     thread = threading.Thread(target=build_all, name="jobmock-warm", daemon=True)
     thread.start()
