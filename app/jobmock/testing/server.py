@@ -47,9 +47,13 @@ def bind(host: str, port: int) -> socket.socket:
 def uvicorn_config(app: JobmockApp | str, **options: Any) -> uvicorn.Config:
     """uvicorn as jobmock runs it: with the app's lifespan (it delivers webhooks on a running
     clock); no ``server: uvicorn`` header, which none of the emulated vendors sends; and no
-    ``date`` header of uvicorn's, as the app sends its own from the mock clock."""
+    ``date`` header of uvicorn's, as the app sends its own from the mock clock; and each
+    response's head and body sent in one write (``jobmock.one_write``)."""
     import uvicorn
 
+    from jobmock.one_write import OneWriteHttpTools
+
+    options.setdefault("http", OneWriteHttpTools)
     return uvicorn.Config(app, lifespan="on", server_header=False, date_header=False, **options)
 
 
