@@ -12,7 +12,7 @@ file for every job of its vendor (``scenario: NAME``, ``core.scenario_defaults``
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +47,28 @@ class Scenario:
             "headers": {name: text(value) for name, value in self.headers.items()},
             "faults": [dict(f) for f in self.faults],
         }
+
+
+def retry_scenarios(
+    on: Callable[..., Scenario],
+    read: str = "job",
+    then: str = "it runs as usual",
+    after: str = "; it runs as usual",
+) -> tuple[Scenario, Scenario]:
+    """The two scenarios every vendor has, made by ``on`` (the vendor's ``Scenario`` with its
+    operations): the ``read``'s first two GETs refused with 429, or its first with 500."""
+    return (
+        on(
+            name="rate-limited-twice",
+            description=f"the {read}'s first two reads are 429 with Retry-After: 30, then {then}",
+            faults=({"method": "GET", "status": 429, "retry_after": 30, "times": 2},),
+        ),
+        on(
+            name="fails-then-succeeds-on-retry",
+            description=f"the {read}'s first read is a 500, the next ones succeed{after}",
+            faults=({"method": "GET", "status": 500, "times": 1},),
+        ),
+    )
 
 
 def text(value: Any) -> str:

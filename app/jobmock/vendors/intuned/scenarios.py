@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from jobmock.core.scenarios import Scenario
+from jobmock.core.scenarios import Scenario, retry_scenarios
 
 _on = partial(Scenario, operations=("triggerJob",), created="/jobRunId")
 
@@ -32,14 +32,5 @@ SCENARIOS = (
         description="PENDING for ever",
         headers={"X-Jobmock-Timeline": [{"status": "PENDING", "at": "0s"}]},
     ),
-    _on(
-        name="rate-limited-twice",
-        description="the run's first two reads are 429 with Retry-After: 30, then it runs as usual",
-        faults=({"method": "GET", "status": 429, "retry_after": 30, "times": 2},),
-    ),
-    _on(
-        name="fails-then-succeeds-on-retry",
-        description="the run's first read is a 500, the next ones succeed; it runs as usual",
-        faults=({"method": "GET", "status": 500, "times": 1},),
-    ),
+    *retry_scenarios(_on, read="run"),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from jobmock.core.scenarios import Scenario
+from jobmock.core.scenarios import Scenario, retry_scenarios
 
 _on = partial(
     Scenario,
@@ -23,14 +23,5 @@ SCENARIOS = (
         description="every agent skips the job",
         headers={"X-Jobmock-Outcomes": {"*": {"status": "skipped"}}},
     ),
-    _on(
-        name="rate-limited-twice",
-        description="the job's first two reads are 429 with Retry-After: 30, then it is as usual",
-        faults=({"method": "GET", "status": 429, "retry_after": 30, "times": 2},),
-    ),
-    _on(
-        name="fails-then-succeeds-on-retry",
-        description="the job's first read is a 500, the next ones succeed",
-        faults=({"method": "GET", "status": 500, "times": 1},),
-    ),
+    *retry_scenarios(_on, then="it is as usual", after=""),
 )
