@@ -55,6 +55,15 @@ class Rendered(NamedTuple):
     revision: int
 
 
+def holds(
+    since: datetime, until: datetime | None, revision: int, now: datetime, current: int
+) -> bool:
+    """Whether what was read at ``since`` with the store at ``revision`` reads the same at ``now``
+    with it at ``current``: the revision stands, the clock is not set back before ``since``,
+    and it is before ``until`` (or, for ``until == since``, still standing at ``since``)."""
+    return revision == current and since <= now and (until is None or now < until or now == since)
+
+
 class Documents:
     """Rendered bodies by key, for one vendor of one store."""
 
@@ -67,12 +76,7 @@ class Documents:
         """The body for ``key`` at ``now``: the one kept, else ``render``'s (kept if it may)."""
         store = self._store
         kept = self._items.get(key)
-        if (
-            kept is not None
-            and kept.revision == store.revision
-            and kept.since <= now
-            and (kept.until is None or now < kept.until or now == kept.since)
-        ):
+        if kept is not None and holds(kept.since, kept.until, kept.revision, now, store.revision):
             if kept.served is not None:
                 note_served(*kept.served)
             note_kept(kept.revision, kept.since, kept.until)

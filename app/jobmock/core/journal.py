@@ -38,14 +38,14 @@ def note_kept(revision: int, since: datetime, until: datetime | None) -> None:
         return
     if kept[0] != revision:
         info["volatile"] = True
-    info["kept"] = (revision, max(since, kept[1]), _earlier(until, kept[2]))
+    info["kept"] = (revision, max(since, kept[1]), earlier(until, kept[2]))
 
 
 def note_expiry(until: datetime) -> None:
     """Called where an answer holds only until a time on the clock (a key's or token's expiry)."""
     info = _served.get()
     if info is not None:
-        info["expires"] = _earlier(until, info.get("expires"))
+        info["expires"] = earlier(until, info.get("expires"))
 
 
 def note_volatile() -> None:
@@ -55,7 +55,8 @@ def note_volatile() -> None:
         info["volatile"] = True
 
 
-def _earlier(one: datetime | None, other: datetime | None) -> datetime | None:
+def earlier(one: datetime | None, other: datetime | None) -> datetime | None:
+    """The earlier of two times, None standing for never."""
     if one is None:
         return other
     return one if other is None or one < other else other

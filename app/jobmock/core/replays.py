@@ -3,7 +3,8 @@
 ``core.documents`` keeps a rendered body; this keeps the whole answer (status, headers, body,
 and what the journal says of it) under everything the request says: its path, query and every
 header exactly as sent. A poller repeating a request then costs a dictionary lookup, a check of
-the window, a journal entry and two writes: no routing, no credential check, no handler.
+the window (``core.documents.holds``, as for a kept document), a journal entry and the answer:
+no routing, no credential check, no handler.
 
 An answer is kept only when each step it went through says for how long it holds: every
 document it read was kept (``note_kept``: the store's revision, the clock's next change), and
@@ -24,7 +25,8 @@ from contextlib import suppress
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from jobmock.core.journal import JournalEntry, RawHeaders
+from jobmock.core.documents import holds
+from jobmock.core.journal import JournalEntry, RawHeaders, earlier
 
 if TYPE_CHECKING:
     from starlette.types import Scope, Send
@@ -93,11 +95,7 @@ class Replays:
         gate = self._gate
         store = gate.store
         now = store.clock.now()
-        if (
-            kept.revision != store.revision
-            or now < kept.since
-            or (kept.until is not None and now >= kept.until and now != kept.since)
-        ):
+        if not holds(kept.since, kept.until, kept.revision, now, store.revision):
             return False
         started = time.perf_counter()
         entry = JournalEntry.arriving(
@@ -139,9 +137,7 @@ class Replays:
             return
         revision, since, until = kept
         since = max(since, exchange.entry.arrived)  # the credential was checked after it came
-        expires = served.get("expires")
-        if expires is not None and (until is None or expires < until):
-            until = expires
+        until = earlier(until, served.get("expires"))
         entry = exchange.entry
         items = self._items
         key: Key = (scope["path"], scope["query_string"], tuple(scope["headers"]))
