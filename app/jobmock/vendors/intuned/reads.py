@@ -44,13 +44,19 @@ def _job_body(
 
 
 def _job_changes(
-    self: IntunedBackend, job: IntunedJob, now: datetime, upcoming: datetime | None
+    self: IntunedBackend,
+    job: IntunedJob,
+    now: datetime,
+    upcoming: datetime | None,
+    views: list[RunView] | None = None,
 ) -> datetime | None:
     """When the job's document next reads differently on the clock alone: at its next
-    fire, or when a run of it starts; a generated job's history moves with the clock."""
+    fire, or when a run of it starts (``views``: its runs at ``now``, when already made); a
+    generated job's history moves with the clock."""
     if job.origin is not None:
         return now
-    starts = [v.start_time for v in self._views(job, now) if v.start_time > now]
+    runs = views if views is not None else self._views(job, now)
+    starts = [v.start_time for v in runs if v.start_time > now]
     return min((when for when in (upcoming, *starts) if when is not None), default=None)
 
 
@@ -99,6 +105,9 @@ def note_runs_window(
     one of its runs reads differently on the clock alone: kept until then (``core.replays``;
     ``now`` itself: only while the clock stands)."""
     upcoming, _ = self._run_times(job, now)
-    changes = [_job_changes(self, job, now, upcoming), *(render.next_change(v) for v in views)]
+    changes = [
+        _job_changes(self, job, now, upcoming, views),
+        *(render.next_change(v) for v in views),
+    ]
     until = min((when for when in changes if when is not None and when >= now), default=None)
     note_kept(revision, now, until)

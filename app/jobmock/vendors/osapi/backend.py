@@ -176,9 +176,9 @@ class OsapiBackend:
         if problems:
             raise binding.bad_request("; ".join(problems))
         now = self.now()
-        explicit = (
+        explicit = [
             found for job_id in list(self.jobs.keys()) if (found := self._visible(job_id, now))
-        )
+        ]
         page = list_jobs(
             explicit,
             self.sets,
@@ -189,19 +189,17 @@ class OsapiBackend:
             offset=offset or 0,
             limit=DEFAULT_PAGE_SIZE if limit is None else limit,
         )
-        self._note_list_window(revision, now)
+        self._note_list_window(revision, now, explicit)
         return golang.body(page)
 
-    def _note_list_window(self, revision: int, now: int) -> None:
+    def _note_list_window(
+        self, revision: int, now: int, explicit: list[tuple[OsapiJob, int]]
+    ) -> None:
         """A list read at ``now`` (any filter, any page) holds until one of the jobs reads
         differently on the clock alone (an event, a reply, a key's expiry) or a generated one is
         created: kept until then (``core.replays``), unless too many are under way to tell."""
         epoch = self.epoch()
-        changes = [
-            render.next_change(*found, now)
-            for job_id in list(self.jobs.keys())
-            if (found := self._visible(job_id, now)) is not None
-        ]
+        changes = [render.next_change(job, anchor, now) for job, anchor in explicit]
         for generated in self.sets:
             start, settled = generated.window(epoch, now)
             if settled - start > IN_FLIGHT_KEPT:
