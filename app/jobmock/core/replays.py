@@ -21,9 +21,10 @@ served, status), as are the ``Date`` and the vendor's own headers, made for ever
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from contextlib import suppress
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from jobmock.core.documents import holds
 from jobmock.core.journal import JournalEntry, RawHeaders, earlier
@@ -42,6 +43,16 @@ _NOT_KEPT = frozenset((b"content-length", b"transfer-encoding", b"prefer", b"x-j
 #: Generated jobs under way at most for a list of them to be answered again (each is rendered to
 #: find when it moves on; more, and the list is rendered for every read).
 IN_FLIGHT_KEPT = 64
+
+
+Time = TypeVar("Time", datetime, int)
+
+
+def first_change(times: Iterable[Time | None], now: Time) -> Time | None:
+    """The earliest of ``times`` at or after ``now`` (what a list's window ends at; ``now``
+    itself: it holds only while the clock stands), None if there is none."""
+    return min((when for when in times if when is not None and when >= now), default=None)
+
 
 Key = tuple[str, bytes, tuple[tuple[bytes, bytes], ...]]
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from jobmock.core.documents import Fresh, Served
 from jobmock.core.journal import note_kept
+from jobmock.core.replays import first_change
 from jobmock.vendors.intuned import render
 
 if TYPE_CHECKING:
@@ -109,5 +110,4 @@ def note_runs_window(
         _job_changes(self, job, now, upcoming, views),
         *(render.next_change(v) for v in views),
     ]
-    until = min((when for when in changes if when is not None and when >= now), default=None)
-    note_kept(revision, now, until)
+    note_kept(revision, now, first_change(changes, now))

@@ -19,6 +19,7 @@ from jobmock.core.errors import BadRequest, NotFound
 from jobmock.core.fixture_files import validate_document
 from jobmock.core.generate import Generator
 from jobmock.core.journal import note_kept
+from jobmock.core.replays import first_change
 from jobmock.core.store import Store, Table
 from jobmock.vendors.nunu import inspection, listing, render, starting, stopping
 from jobmock.vendors.nunu.access import authorize
@@ -152,8 +153,7 @@ class NunuBackend:
                 if not known:
                     return
                 changes.append(change)
-        until = min((when for when in changes if when is not None and when > now), default=None)
-        note_kept(revision, now, until)
+        note_kept(revision, now, first_change(changes, now))
 
     list_jobs = listing.list_jobs
     list_runs = listing.list_runs

@@ -21,7 +21,7 @@ from jobmock.core.fixture_files import FixtureError, SetError
 from jobmock.core.generate import Generator, derive_seed
 from jobmock.core.generated_sets import BlockMix, IdCodec, Schedule
 from jobmock.core.paging import BulkSource
-from jobmock.core.replays import IN_FLIGHT_KEPT
+from jobmock.core.replays import IN_FLIGHT_KEPT, first_change
 from jobmock.vendors.nunu.fixture_data import NunuData
 from jobmock.vendors.nunu.fixture_models import GenerateFixture, TestFixture
 from jobmock.vendors.nunu.job_records import DEVICES, player_plan
@@ -103,18 +103,26 @@ class GeneratedSet:
         """The first time after ``now`` any of the set's jobs reads differently on the clock
         alone (one still under way moves on, a newer one is created), found from the jobs still
         under way; ``(False, None)`` when more than ``IN_FLIGHT_KEPT`` are."""
-        schedule = Schedule(epoch - timedelta(seconds=self.spec.until), self.spec.every,
-                            key=self.schedule.key)  # fmt: skip
-        start = min(schedule.first_created_before(now), self.count)
-        moving = schedule.first_created_before(now - timedelta(seconds=self.longest))
-        settled = max(start, min(moving, self.count))
+        schedule = self.created_from(epoch)
+        start, settled = self.window(schedule, now)
         if settled - start > IN_FLIGHT_KEPT:
             return False, None
         changes = [change_of(self.job(index)) for index in range(start, settled)]
         if start > 0:
             changes.append(schedule.created(start - 1))
-        return True, min((when for when in changes if when is not None and when > now),
-                         default=None)  # fmt: skip
+        return True, first_change(changes, now)
+
+    def created_from(self, epoch: datetime) -> Schedule:
+        """The jobs' creation times for a server started at ``epoch``."""
+        return Schedule(epoch - timedelta(seconds=self.spec.until), self.spec.every,
+                        key=self.schedule.key)  # fmt: skip
+
+    def window(self, schedule: Schedule, now: datetime) -> tuple[int, int]:
+        """Indices ``[start, settled)`` may still be moving at ``now``: jobs before ``start``
+        are not created yet, jobs from ``settled`` on are in their final state."""
+        start = min(schedule.first_created_before(now), self.count)
+        moving = schedule.first_created_before(now - timedelta(seconds=self.longest))
+        return start, max(start, min(moving, self.count))
 
     def _build(self, index: int) -> NunuJob:
         spec, category = self.spec, self.category(index)
@@ -205,8 +213,8 @@ class GeneratedSet:
         key: Callable[[int, datetime], datetime],
     ) -> BulkSource:
         """The set seen through a list filter. ``key(index, created)`` is the list's sort time."""
-        newest = epoch - timedelta(seconds=self.spec.until)
-        schedule = Schedule(newest, self.spec.every, key=self.schedule.key)
+        schedule = self.created_from(epoch)
+        start, settled = self.window(schedule, now)
         ok = [category_ok(c) for c in self.categories]
 
         def bound_of(micro: int) -> int:
@@ -217,9 +225,9 @@ class GeneratedSet:
             mix=self.mix,
             key_of=lambda i: micros(key(i, schedule.created(i))),
             bound_of=bound_of,
-            start=min(schedule.first_created_before(now), self.count),
+            start=start,
             stop=self.count,
-            settled=schedule.first_created_before(now - timedelta(seconds=self.longest)),
+            settled=settled,
             category_ok=ok.__getitem__,
             fresh_ok=lambda i: fresh_ok(self.job(i)),
             tail_ok=tail_ok,

@@ -18,7 +18,7 @@ from jobmock.core.errors import NotFound
 from jobmock.core.fixture_files import validate_document
 from jobmock.core.generate import Generator, seeded_text
 from jobmock.core.journal import note_kept, note_served
-from jobmock.core.replays import IN_FLIGHT_KEPT
+from jobmock.core.replays import IN_FLIGHT_KEPT, first_change
 from jobmock.core.store import Store, Table
 from jobmock.vendors.osapi import binding, inspection, nodes, render, targets
 from jobmock.vendors.osapi.fixture_jobs import job_record
@@ -209,8 +209,8 @@ class OsapiBackend:
                 changes.append(render.next_change(generated.job(index), anchor, now))
             if start > 0:
                 changes.append(generated.created(start - 1, epoch))
-        upcoming = [when for when in changes if when is not None and when > now]
-        until = from_micros(min(upcoming) // 1000) if upcoming else None
+        change = first_change(changes, now)
+        until = None if change is None else from_micros(change // 1000)
         note_kept(revision, from_micros(now // 1000), until)
 
     def delete_job_by_id(self, raw_id: str, authorization: str | None) -> None:
