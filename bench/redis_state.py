@@ -37,14 +37,14 @@ def round_trips(url: str, rounds: int) -> dict[str, float]:
             work(i)
         return (time.perf_counter() - start) / rounds * 1e6
 
-    def record(_: int) -> str:
+    def record(_: int) -> bytes:
         return record_of(new_entry(store, scope, "nunu"))
 
     # Outside an event loop each call is a round trip of its own; the server groups the ones
     # of a loop turn into one (shared/batching.py).
     return {
         "revision_check_us": per_call(lambda _: store.sync()),
-        "journal_record_json_us": per_call(record),
+        "journal_record_us": per_call(record),
         "journal_append_us": per_call(lambda _: store.journal.add(new_entry(store, scope, "n"))),
         # A poll-driven job's poll: its history comes back with it (500 jobs polled in turn).
         "poll_record_us": per_call(lambda i: store.record_poll("nunu", f"j{i % 500}", when)),

@@ -40,6 +40,11 @@ if TYPE_CHECKING:
     from jobmock.core.webhooks.outbox import Outbox
 
 
+def _segment(path: str) -> str:
+    """The first segment of ``path``: a session's prefix, the control API's, a vendor's."""
+    return path.split("/", 2)[1] if path.startswith("/") else ""
+
+
 def _route_path(scope: Scope) -> str:
     path: str = scope["path"]
     root: str = scope.get("root_path", "")
@@ -142,15 +147,27 @@ class JobmockApp:
             await self._lifespan(receive, send)
         elif self._cors is not None and self._origins.listed(scope):
             await self._cors(scope, receive, send)
-        elif not (scope["type"] == "http" and await self._replayed(scope, send)):
+        elif scope["type"] != "http":
+            await self._dispatch(scope, receive, send)
+        elif self._shared:
+            await self._serve_shared(scope, receive, send)
+        elif not await self._replayed(self._serving, scope, send):
             await self._dispatch(scope, receive, send)
 
-    async def _replayed(self, scope: Scope, send: Send) -> bool:
+    async def _serve_shared(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A request on a shared state: a kept answer, if the round trip that journals it finds
+        the state unchanged (``core.replays``); else the root brought up to date (one round
+        trip, shared by the loop's turn) and the request dispatched."""
+        root = None
+        if _segment(_route_path(scope)) != SESSION_PREFIX:
+            if await self._replayed(self._serving, scope, send):
+                return
+            root = await self._current(self._serving, None)
+        await self._dispatch(scope, receive, send, root)
+
+    async def _replayed(self, serving: Serving, scope: Scope, send: Send) -> bool:
         """A poller's repeated hot read answered before any routing (``core.replays``): the
         root's gates are asked here, a session's by its gate."""
-        if self._shared:
-            return False
-        serving = self._serving
         gate = serving.root
         if gate is None:
             path = _route_path(scope)
@@ -158,14 +175,21 @@ class JobmockApp:
             gate = serving.mounts.get(path[1:end] if end > 0 else path[1:])
         return isinstance(gate, VendorGate) and await gate.replays.answer(scope, send)
 
-    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _dispatch(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        root: tuple[Serving | None, MockError | None] | None = None,
+    ) -> None:
+        """``root``: the root brought up to date already (``_serve_shared``)."""
         serving = self._serving
         path = _route_path(scope)
-        segment = path.split("/", 2)[1] if path.startswith("/") else ""
+        segment = _segment(path)
         refused: MockError | None = None
         lost: MockError | None = None
         if self._shared and segment != SESSION_PREFIX:
-            current, lost = await self._current(serving, None)
+            current, lost = root or await self._current(serving, None)
             serving = current or serving
         foreign = what = None
         if scope["type"] == "http" and scope["method"] not in SAFE_METHODS:
@@ -189,7 +213,7 @@ class JobmockApp:
                 refused = exc
             scope = self._child(scope, f"/{SESSION_PREFIX}/{name}")
             path = _route_path(scope)
-            segment = path.split("/", 2)[1] if path.startswith("/") else ""
+            segment = _segment(path)
         if scope["type"] == "http" and not self._to_gate(serving, segment, refused, foreign):
             send = _dated(send, serving.runtime.clock)  # a gate dates its answers itself
         if refused is not None:
@@ -282,6 +306,7 @@ class JobmockApp:
             elif message["type"] == "lifespan.shutdown":
                 if task is not None:
                     task.cancel()
+                await self._serving.runtime.store.aclose()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 

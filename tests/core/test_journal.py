@@ -117,3 +117,37 @@ def test_journal_is_bounded() -> None:
             client.get(f"/nunu/api/v1/jobs/{i}")
         paths = [e["path"] for e in client.get("/_mock/requests").json()["requests"]]
     assert paths == ["/api/v1/jobs/2", "/api/v1/jobs/3", "/api/v1/jobs/4"]
+
+
+def test_an_entry_packed_and_unpacked_reads_as_it_did() -> None:
+    """What a shared journal (``jobmock.shared``) keeps of an entry: decoded or not, it reads
+    back the same, however far it had been decoded when packed."""
+    arriving = JournalEntry.arriving(
+        0,
+        "nunu",
+        "GET",
+        "/api/v1/jobs/abc",
+        "/nunu/api/v1/jobs/abc",
+        b"page=2&q=a%20b",
+        [(b"x-api-key", b"k"), (b"accept", b"a"), (b"accept", b"b")],
+        START,
+        1_700_000_000.5,
+    )
+    arriving.status, arriving.state, arriving.terminal = 200, "RUNNING", False
+    arriving.keep_body(b'{"x": 1}')
+    arriving.notes.append("a note")
+    decoded = JournalEntry.arriving(
+        0, "nunu", "GET", "/api/v1/jobs", "/nunu/api/v1/jobs", b"a=1", [], START, 0.0
+    )
+    assert decoded.headers == {} and decoded.query == {"a": "1"} and decoded.at  # read once
+    made = entry(Journal(), "prunner", "POST", "/job/cancel", job="abc", fault=3, error="E")
+
+    for original in (arriving, decoded, made):
+        back = JournalEntry.unpacked(7, original.packed())
+
+        assert back.to_dict() == {**original.to_dict(), "seq": 7}
+        assert back.arrived == original.arrived
+    assert JournalEntry.unpacked(1, arriving.packed()).headers == {
+        "x-api-key": "k",
+        "accept": "a, b",
+    }

@@ -7,10 +7,11 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl
 
+from jobmock.core.clock import EPOCH, micros
 from jobmock.core.paths import PathPattern, matches, split
 
 #: What the vendor backend says about the request being served (the job it read, the state it
@@ -76,6 +77,11 @@ ENTRY_FIELDS = (
     "retry_after", "fault", "stub", "suggestion", "notes",
 )  # fmt: skip
 _UNSET: Any = object()
+#: An entry's parts decoded only when read (``_UNSET`` until then), but its arrival time.
+_LAZY = (
+    "_at", "_body", "_headers", "_query", "_query_string", "_raw_body", "_raw_headers",
+    "_raw_query",
+)  # fmt: skip
 RawHeaders = Iterable[tuple[bytes, bytes]]
 
 
@@ -245,6 +251,35 @@ class JournalEntry:
     @at.setter
     def at(self, value: str) -> None:
         self._at = value
+
+    def packed(self) -> tuple[Any, ...]:
+        """The entry as it stands, what is decoded only when read left undecoded, in plain
+        values (cheap to pickle: ``jobmock.shared`` keeps the journal in Redis); not ``seq``."""
+        when = self._when
+        return (
+            self.vendor, self.method, self.path, self.raw_path, self.wall, self.status,
+            self.operation, self.job, self.duration_ms, self.error, self.state, self.terminal,
+            self.retry_after, self.fault, self.stub, self.suggestion, self.notes,
+            *(None if (value := getattr(self, name)) is _UNSET else value for name in _LAZY),
+            None if when is _UNSET else micros(when),
+        )  # fmt: skip
+
+    @classmethod
+    def unpacked(cls, seq: int, packed: tuple[Any, ...]) -> JournalEntry:
+        """The entry ``packed`` made."""
+        entry = cls.__new__(cls)
+        entry.seq = seq
+        (
+            entry.vendor, entry.method, entry.path, entry.raw_path, entry.wall, entry.status,
+            entry.operation, entry.job, entry.duration_ms, entry.error, entry.state,
+            entry.terminal, entry.retry_after, entry.fault, entry.stub, entry.suggestion,
+            entry.notes,
+        ) = packed[:17]  # fmt: skip
+        for name, value in zip(_LAZY, packed[17:-1], strict=True):
+            setattr(entry, name, _UNSET if value is None else value)
+        when = packed[-1]
+        entry._when = _UNSET if when is None else EPOCH + timedelta(microseconds=when)
+        return entry
 
     def to_dict(self) -> dict[str, Any]:
         data = {name: getattr(self, name) for name in ENTRY_FIELDS}

@@ -12,7 +12,9 @@ the credential's expiry on the clock (``note_expiry``). It is kept from the requ
 the clock: a clock set back before it, the store's revision moving on, or the clock reaching the
 first expiry ends it. Nothing that can steer a request differently is ever skipped: a request
 with a body or with the steering headers of ``core.stubs`` is never kept, and no kept answer is
-served while fault rules, stubs or the rate limit are on, or on a shared store.
+served while fault rules, stubs or the rate limit are on. On a shared store (``jobmock.shared``)
+a kept answer is served only if the round trip that journals it finds the state as this process
+last read it (``Store.journaled_if_current``): no other process changed anything since.
 
 The journal entry of a kept answer is the one the full path would write (operation, job, state
 served, status), as are the ``Date`` and the vendor's own headers, made for every request.
@@ -87,10 +89,7 @@ class Replays:
         gate = self._gate
         limiter = gate.limiter
         return not (
-            gate.faults
-            or gate.shared
-            or gate.stubs.book.live
-            or (limiter is not None and limiter.enabled)
+            gate.faults or gate.stubs.book.live or (limiter is not None and limiter.enabled)
         )
 
     async def answer(self, scope: Scope, send: Send) -> bool:
@@ -125,9 +124,15 @@ class Replays:
         own = gate.vendor.own_headers
         date = gate.date.at(now)
         headers = [*kept.headers, *own(scope), date] if own is not None else [*kept.headers, date]
-        await send({"type": "http.response.start", "status": kept.status, "headers": headers})
         entry.duration_ms = round((time.perf_counter() - started) * 1000, 3)
-        store.journal.add(entry)  # before the last byte leaves, as on the full path
+        # Journaled before the answer leaves, as on the full path. On a shared store, only if
+        # no other process changed the state since this one last read it; else the request is
+        # served anew (one round trip either way: the journal's).
+        if not gate.shared:
+            store.journal.add(entry)
+        elif not await store.journaled_if_current(entry):
+            return False
+        await send({"type": "http.response.start", "status": kept.status, "headers": headers})
         await send({"type": "http.response.body", "body": kept.body})
         return True
 

@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 
 from jobmock.core.clock import AppClock
 from jobmock.core.errors import RateLimited
-from jobmock.core.journal import Journal
+from jobmock.core.journal import Journal, JournalEntry
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -166,6 +166,15 @@ class Store:
     async def synced(self) -> str:
         """``sync`` from an event loop, which it does not block."""
         return self.sync()
+
+    async def journaled_if_current(self, entry: JournalEntry) -> bool:
+        """Journal ``entry`` if what this process holds is still the state: in memory it is
+        (a shared store checks, ``jobmock.shared``)."""
+        self.journal.add(entry)
+        return True
+
+    async def aclose(self) -> None:
+        """Close what the running event loop opened to the store (its server stops)."""
 
     def commit(self) -> None:
         """Make what this request changed visible to other processes; in memory it is."""

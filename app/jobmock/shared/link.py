@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -61,14 +61,11 @@ class Link:
         self.shown = redacted(url)
         self.errors: tuple[type[BaseException], ...] = (redis.RedisError, OSError)
         # Any: redis-py types every reply bytes | str, whatever ``decode_responses`` says.
-        self.client: Any = redis.Redis.from_url(
-            url,
-            socket_timeout=TIMEOUT,
-            socket_connect_timeout=TIMEOUT,
-            health_check_interval=0,
-            retry_on_timeout=False,
-        )
+        self.client: Any = redis.Redis.from_url(url, **_OPTIONS)
         self._scripts: dict[str, Any] = {}
+        # An asyncio client's connections belong to the loop that opened them: one per loop
+        # (a process serves on one; the suite runs several servers in threads).
+        self._loops: dict[asyncio.AbstractEventLoop, _LoopClient] = {}
 
     def lost(self, exc: BaseException) -> StoreUnavailable:
         return StoreUnavailable(
@@ -91,17 +88,56 @@ class Link:
             found = self._scripts[source] = self.client.register_script(source)
         return found
 
-    async def arun(self, work: Callable[[Any], T]) -> T:
-        """``run`` off the event loop (on its default executor), which it does not block."""
-        return await asyncio.to_thread(self.run, work)
+    def _on_loop(self) -> _LoopClient:
+        loop = asyncio.get_running_loop()
+        found = self._loops.get(loop)
+        if found is None:
+            found = self._loops[loop] = _LoopClient(self.url)
+        return found
+
+    async def arun(self, work: Callable[[Any], Awaitable[T]]) -> T:
+        """``await work(client)`` with the running loop's asyncio client: no thread, and the
+        loop serves others while Redis answers."""
+        try:
+            return await work(self._on_loop().client)
+        except self.errors as exc:
+            raise self.lost(exc) from None
 
     async def acall(self, source: str, keys: list[str], args: list[Any]) -> Any:
-        return await asyncio.to_thread(self.call, source, keys, args)
+        script = self._on_loop().script(source)
+        return await self.arun(lambda _client: script(keys=keys, args=args))
+
+    async def aclose(self) -> None:
+        """Close the running loop's connections (its server is stopping)."""
+        found = self._loops.pop(asyncio.get_running_loop(), None)
+        if found is not None:
+            await found.client.aclose()
 
     def call(self, source: str, keys: list[str], args: list[Any]) -> Any:
         script = self.script(source)
         return self.run(lambda _client: script(keys=keys, args=args))
 
+
+class _LoopClient:
+    def __init__(self, url: str) -> None:
+        import redis.asyncio
+
+        self.client: Any = redis.asyncio.Redis.from_url(url, **_OPTIONS)
+        self._scripts: dict[str, Any] = {}
+
+    def script(self, source: str) -> Any:
+        found = self._scripts.get(source)
+        if found is None:
+            found = self._scripts[source] = self.client.register_script(source)
+        return found
+
+
+_OPTIONS: dict[str, Any] = {
+    "socket_timeout": TIMEOUT,
+    "socket_connect_timeout": TIMEOUT,
+    "health_check_interval": 0,
+    "retry_on_timeout": False,
+}
 
 _links: dict[str, Link] = {}
 _links_lock = threading.Lock()

@@ -5,7 +5,7 @@ re-reads only the components another process changed since; it then serves from 
 objects, exactly as the in-memory store does. Writes to components happen under ``SharedLock``
 (a Redis lock around the process's own), which re-reads before and pushes what changed after, so
 a read-modify-write is atomic across processes. Poll history and the journal are Redis lists
-appended by Lua scripts, one round trip each, ordered by one ``INCR`` sequence.
+appended by Lua scripts; in an event loop the revision is read with the journal's appends.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from jobmock.core.clock import EPOCH, AppClock, micros
+from jobmock.core.journal import JournalEntry
 from jobmock.core.store import MAX_CREATED, POLL_TIMES_KEPT, PollLog, Store
-from jobmock.shared.batching import Batches
 from jobmock.shared.components import CLOCK_ATTRS, Component
 from jobmock.shared.journal import RedisJournal
 from jobmock.shared.link import Link, StoreUnavailable
@@ -37,6 +37,7 @@ LOCK_WAIT = 5.0
 Freshness = Literal["current", "stale", "gone"]
 
 _POLL = """
+redis.call('INCR', KEYS[4])
 local n = redis.call('HINCRBY', KEYS[3], KEYS[1], 1)
 if redis.call('LLEN', KEYS[1]) < tonumber(ARGV[2]) then redis.call('RPUSH', KEYS[1], ARGV[1]) end
 redis.call('SADD', KEYS[2], KEYS[1])
@@ -111,13 +112,12 @@ class RedisStore(Store):
         self.session = session
         self.prefix = p = prefix_of(session)
         self.keys = {n: p + n for n in ("gen", "rev", "revs", "lock", "polls", "pcount")}
-        self.journal = RedisJournal(link, p, journal_size)
+        self.journal = self.shared_journal = RedisJournal(link, p, journal_size)
         self.lock = SharedLock(self)
         self._gen: bytes | None = None
         self._rev: bytes | None = None
         self._force = False
         self._recent = threading.local()
-        self._syncs: Batches[None, list[bytes | None]] = Batches(self._read_revision)
         self.share(clock, CLOCK_ATTRS)
         self.share(self, ("epoch", "_created"))
 
@@ -154,15 +154,19 @@ class RedisStore(Store):
         return self._take(self.link.run(lambda c: c.mget(self.keys["rev"], self.keys["gen"])))
 
     async def synced(self) -> Freshness:
-        """``sync`` in an event loop: one round trip for every request of the loop's turn."""
-        return self._take(await self._syncs.join(None))
+        """``sync`` in an event loop: one round trip for the requests of the loop's turn, which
+        also carries their journal entries (``shared.journal``)."""
+        return self._take(await self.shared_journal.revision())
 
-    async def _read_revision(self, _: list[None]) -> list[bytes | None]:
-        keys = (self.keys["rev"], self.keys["gen"])
-        found: list[bytes | None] = await self.link.arun(lambda c: c.mget(keys))
-        return found
+    async def journaled_if_current(self, entry: JournalEntry) -> bool:
+        """Journal ``entry`` if what this process holds is still the state (True): in the
+        round trip that appends it, Redis checks that no process changed it since this one
+        last read it. False, with nothing journaled, if one did: the request is served anew."""
+        if self._rev is None:
+            return False
+        return await self.shared_journal.add_if(entry, (self._rev, self._gen))
 
-    def _take(self, revision: list[bytes | None]) -> Freshness:
+    def _take(self, revision: Sequence[bytes | None]) -> Freshness:
         rev, gen = revision
         if gen is None:
             return "gone"
@@ -171,6 +175,9 @@ class RedisStore(Store):
         if rev != self._rev:
             self._pull(rev)
         return "current"
+
+    async def aclose(self) -> None:
+        await self.link.aclose()
 
     def drop(self) -> None:
         """Forget this store's state everywhere (a session ended)."""
@@ -189,7 +196,9 @@ class RedisStore(Store):
             for component, blob in zip(stale, blobs, strict=True):
                 if blob is not None:
                     component.load(blob, int(revs[component.name.encode()]))
-            self.changed()  # no kept document (core.documents) outlives another process's write
+        # No kept document or answer (core.documents, core.replays) outlives a change made
+        # elsewhere, be it to a component or to a job's polls.
+        self.changed()
         self._rev = rev
 
     def commit(self, force: bool = False) -> None:
@@ -261,7 +270,9 @@ class RedisStore(Store):
         return f"{self.prefix}p:{vendor}:{job_id}"
 
     def record_poll(self, vendor: str, job_id: str, when: datetime) -> PollLog:
-        keys = [self._poll_key(vendor, job_id), self.keys["polls"], self.keys["pcount"]]
+        # A poll moves the revision: what every process kept of the job (a list showing it)
+        # is read anew.
+        keys = [self._poll_key(vendor, job_id), *(self.keys[k] for k in ("polls", "pcount", "rev"))]
         count, times = self.link.call(_POLL, keys, [micros(when), POLL_TIMES_KEPT])
         log = PollLog()
         log.count, log.times = int(count), _times(times)
