@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import httpx
 
+from jobmock.core.gate import VendorGate
 from jobmock.testing.handle import RemoteHandle
 from tests.conftest import START
 from tests.shared.conftest import NUNU_KEY, Replica
@@ -244,3 +245,70 @@ def test_a_rate_limit_window_is_one_across_replicas(replicas: list[Replica]) -> 
     )
     for client in clients:
         client.close()
+
+
+def kept_answers(replica: Replica, vendor: str) -> int:
+    """How many answers a replica holds to answer again (``core.replays``)."""
+    gate = replica.server.app.gates()[vendor]
+    assert isinstance(gate, VendorGate)
+    return len(gate.replays)
+
+
+def test_a_read_each_replica_answers_again_follows_every_change_made_on_the_other(
+    replicas: list[Replica],
+) -> None:
+    job_id = start_run(replicas[0])
+    job, listed = f"/jobs/{job_id}", "/jobs?page_size=50"
+
+    def seen() -> list[tuple[str, str]]:
+        """The job as read, then as listed, twice on each replica."""
+        answers = []
+        for i in range(4):
+            replica = replicas[i % 2]
+            shown = replica.nunu.get(listed).json()["data"]
+            answers.append(
+                (
+                    replica.nunu.get(job).json()["status"],
+                    next(j["status"] for j in shown if j["job_id"] == job_id),
+                )
+            )
+        return answers
+
+    assert seen() == [("QUEUED", "QUEUED")] * 4
+    assert kept_answers(replicas[0], "nunu") == kept_answers(replicas[1], "nunu") == 2
+
+    replicas[1].handle.advance("1m")  # the control API, on the clock
+    assert seen() == [("RUNNING", "RUNNING")] * 4
+    stopped = replicas[0].nunu.post("/runs/stop", json={"job_ids": [job_id]})  # a vendor write
+    assert stopped.status_code == 200
+    assert seen() == [("STOPPING", "STOPPING")] * 4
+    replicas[1].handle.delete_job("nunu", job_id)
+    assert replicas[0].nunu.get(job).status_code == 404
+
+
+def test_a_poll_on_one_replica_moves_the_list_the_other_answers_again(
+    replicas: list[Replica],
+) -> None:
+    def listed_on(replica: Replica) -> str:
+        jobs = replica.nunu.get("/jobs?page_size=50").json()["data"]
+        return str(next(j["status"] for j in jobs if j["job_id"] == POLL_DRIVEN))
+
+    assert [listed_on(replicas[0]) for _ in range(2)] == ["QUEUED", "QUEUED"]
+
+    polled = [replicas[1].nunu.get(f"/jobs/{POLL_DRIVEN}").json()["status"] for _ in range(3)]
+
+    assert polled == ["QUEUED", "QUEUED", "STARTING"]
+    assert listed_on(replicas[0]) == "STARTING"
+
+
+def test_answers_given_again_are_journaled_once_each_in_order(replicas: list[Replica]) -> None:
+    for n in range(6):
+        assert replicas[n % 2].nunu.get(f"/jobs/{SEED_JOB}").status_code == 200
+
+    entries = replicas[0].handle.requests(vendor="nunu")
+
+    assert [(e.path, e.status, e.operation, e.job, e.state) for e in entries] == [
+        (f"/api/v1/jobs/{SEED_JOB}", 200, "getJobDetails", SEED_JOB, "COMPLETED")
+    ] * 6
+    assert [e.seq for e in entries] == list(range(entries[0].seq, entries[0].seq + 6))
+    assert kept_answers(replicas[1], "nunu") == 1

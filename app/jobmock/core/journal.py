@@ -260,7 +260,10 @@ class JournalEntry:
             self.vendor, self.method, self.path, self.raw_path, self.wall, self.status,
             self.operation, self.job, self.duration_ms, self.error, self.state, self.terminal,
             self.retry_after, self.fault, self.stub, self.suggestion, self.notes,
-            *(None if (value := getattr(self, name)) is _UNSET else value for name in _LAZY),
+            *[None if value is _UNSET else value for value in (
+                self._at, self._body, self._headers, self._query, self._query_string,
+                self._raw_body, self._raw_headers, self._raw_query,
+            )],
             None if when is _UNSET else micros(when),
         )  # fmt: skip
 
