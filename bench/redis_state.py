@@ -1,5 +1,7 @@
 """Where the added time of a request on the Redis store goes, on one worker: each thing a
-job-detail read asks of Redis, alone, in this process (microseconds per call).
+job-detail read asks of Redis, alone, in this process (microseconds per call), and the read a
+poller repeats (a kept answer) served by the app in an event loop, ``AT_ONCE`` requests at a
+time, in memory and on Redis (CPU microseconds per request).
 
     python bench/redis_state.py [--rounds 5000]
 
@@ -52,12 +54,56 @@ def round_trips(url: str, rounds: int) -> dict[str, float]:
     }
 
 
+#: Requests served together in the event loop: they share one round trip to Redis.
+AT_ONCE = (1, 4, 16)
+
+
+def kept_reads(url: str, rounds: int) -> dict[str, float]:
+    """CPU per kept nunu read, the app called in an event loop, on each store."""
+    import asyncio
+
+    from jobmock.main import create_app
+    from jobmock.settings import Settings
+
+    async def receive() -> dict[str, object]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(_: object) -> None:
+        return None
+
+    def scope() -> dict[str, object]:
+        headers = [(b"host", b"127.0.0.1"), (b"x-api-key", b"nunu_test_key")]
+        return {"type": "http", "method": "GET", "path": SEED_PATH, "raw_path": SEED_PATH.encode(),
+                "query_string": b"", "root_path": "", "headers": headers}  # fmt: skip
+
+    async def measure(state: str) -> dict[str, float]:
+        app = create_app(Settings(state=state))
+        costs = {}
+        for at_once in AT_ONCE:
+            calls = rounds // at_once
+            for _pass in ("warm-up, keeps the answer", "timed"):
+                start = time.process_time()
+                for _ in range(calls):
+                    await asyncio.gather(*(app(scope(), receive, send) for _ in range(at_once)))
+            name = "memory" if state == "memory" else "redis"
+            costs[f"kept_read_{name}_{at_once}_at_once_cpu_us"] = (
+                (time.process_time() - start) / (calls * at_once) * 1e6
+            )
+        await app.runtime.store.aclose()
+        return costs
+
+    async def both() -> dict[str, float]:
+        return {**await measure("memory"), **await measure(url)}
+
+    return asyncio.run(both())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=5000, help="calls of each, timed together")
     args = parser.parse_args()
     with redis_server() as redis:
-        costs = round_trips(redis.url, args.rounds)
+        costs = {**round_trips(redis.url, args.rounds), **kept_reads(redis.url, args.rounds)}
     report("redis_state", costs)
 
 
