@@ -41,7 +41,8 @@ def test_one_round_trip_is_under_way_and_the_next_carries_all_who_joined_meanwhi
 
         later = [batches.join(n) for n in (3, 4)]
         await turns()
-        assert batches.pending() is later[0]
+        waiting = batches.pending()  # what a journal entry's writer awaits
+        assert waiting is not None
         assert store.trips == [[1, 2]], "a second round trip left while one was under way"
 
         store.gates[0].set()
@@ -51,6 +52,7 @@ def test_one_round_trip_is_under_way_and_the_next_carries_all_who_joined_meanwhi
         assert batches.pending() is None
         store.gates[1].set()
         assert [await f for f in later] == [2, 2]
+        assert await waiting == 2
 
     asyncio.run(scenario())
 
@@ -74,5 +76,21 @@ def test_a_failed_round_trip_fails_its_own_batch_only() -> None:
             await lost
         assert await kept == "ok"
         assert calls == [["lost"], ["next"]]
+
+    asyncio.run(scenario())
+
+
+def test_a_waiter_cancelled_cancels_only_its_own_wait() -> None:
+    async def scenario() -> None:
+        store = Store()
+        batches: Batches[int, int] = Batches(store.send)
+        gone, staying = batches.join(1), batches.join(2)
+        await turns()
+
+        gone.cancel()
+        store.gates[0].set()
+
+        assert await staying == 1
+        assert gone.cancelled()
 
     asyncio.run(scenario())

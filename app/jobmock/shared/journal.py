@@ -94,11 +94,11 @@ class RedisJournal(Journal):
             else:
                 self._written([entry], first)
         else:
-            self._trips.join(entry)
+            self._trips.put(entry)
 
     async def revision(self) -> Revision:
         """The state's revision, read after this call (with the entries of the loop's turn)."""
-        trip: Trip = await asyncio.shield(self._trips.join(None))
+        trip: Trip = await self._trips.join(None)
         return trip.revision
 
     async def add_if(self, entry: JournalEntry, expected: Revision) -> bool:
@@ -106,7 +106,7 @@ class RedisJournal(Journal):
         appended, if another process changed it or the store is not answering): an answer this
         process holds is what any process would serve if its entry is appended."""
         try:
-            trip: Trip = await asyncio.shield(self._trips.join((entry, expected)))
+            trip: Trip = await self._trips.join((entry, expected))
         except StoreUnavailable:
             return False
         return trip.taken == expected
@@ -117,7 +117,7 @@ class RedisJournal(Journal):
         pending = self._trips.pending()
         if pending is not None:
             with contextlib.suppress(Exception):
-                await asyncio.shield(pending)
+                await pending
 
     async def _trip(self, items: list[Item]) -> Trip:
         plain: list[JournalEntry] = []
@@ -134,7 +134,7 @@ class RedisJournal(Journal):
                 if wanted == expected:
                     held.append(entry)
         try:
-            found: list[Any] = await self._link.acall(
+            found: list[Any] = await self._link.atrip(
                 _TRIP, self._keys, self._args(plain, held, expected)
             )
         except StoreUnavailable:
