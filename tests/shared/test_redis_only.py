@@ -19,7 +19,7 @@ from tests.conftest import START
 from tests.helpers import serving
 from tests.shared.conftest import NUNU_KEY
 from tests.shared.redis_server import NO_REDIS, REDIS_SERVER, RedisServer, free_port
-from tests.shared.test_store_behaviour import GEOLOCATION_TEST, PIXEL_8, POLL_DRIVEN
+from tests.shared.test_store_behaviour import GEOLOCATION_TEST, PIXEL_8, POLL_DRIVEN, SEED_JOB
 
 needs_redis = pytest.mark.skipif(REDIS_SERVER is None, reason=NO_REDIS)
 RUN = {"multiplayer_test_id": GEOLOCATION_TEST, "deployment_config_id": PIXEL_8}
@@ -92,8 +92,11 @@ def test_a_lost_store_is_each_vendors_503_until_it_is_back(redis: RedisServer) -
         intuned = httpx.Client(
             base_url=server.base_url("intuned"), headers={"x-api-key": "intuned_test_key"}
         )
+        kept = [nunu.get(f"/jobs/{SEED_JOB}").status_code for _ in range(2)]  # answered again
+        assert kept == [200, 200]
         redis.stop()
 
+        assert nunu.get(f"/jobs/{SEED_JOB}").status_code == 503  # its journal entry cannot be kept
         lost = nunu.get(f"/jobs/{job_id}")
         message = (
             f"jobmock's state store at {redis.url} is not answering (ConnectionError); "
