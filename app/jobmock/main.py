@@ -402,6 +402,8 @@ def build(
     mounts: dict[str, ASGIApp] = {}
     store.on_reset(runtime.faults.reset)
     store.share(runtime.faults, ("_rules", "_next_id"))
+    # Made here, at one point of every build: a shared store names its parts in that order.
+    book = book_of(store)
     for slug in settings.served_vendors:
         registered = get_vendor(slug)
         spec = registered.spec
@@ -410,7 +412,7 @@ def build(
         ctx = VendorContext(spec, store, clock, runtime.generator, directory, files=files)
         vendor = registered.create(ctx)
         runtime.faults.declare(slug, fault_specs(files, slug, vendor))
-        declare_scenario(book_of(store), files, spec)
+        declare_scenario(book, files, spec)
         runtime.vendors[slug] = vendor
         limiter = None
         rule = vendor.rate_limit or spec.rate_limit

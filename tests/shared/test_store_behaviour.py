@@ -312,3 +312,38 @@ def test_answers_given_again_are_journaled_once_each_in_order(replicas: list[Rep
     ] * 6
     assert [e.seq for e in entries] == list(range(entries[0].seq, entries[0].seq + 6))
     assert kept_answers(replicas[1], "nunu") == 1
+
+
+def test_a_stub_set_on_one_replica_answers_once_across_all(replicas: list[Replica]) -> None:
+    job = f"/jobs/{SEED_JOB}"
+    assert [replicas[1].nunu.get(job).status_code for _ in range(2)] == [200, 200]  # kept
+
+    stub = replicas[0].handle.stub_next(
+        "nunu", "getJobDetails", status=503, json={"error": "maintenance"}
+    )
+
+    answers = [replicas[1 - i % 2].nunu.get(job) for i in range(4)]
+    assert [a.status_code for a in answers] == [503, 200, 200, 200]
+    assert answers[0].json() == {"error": "maintenance"}
+    (listed,) = replicas[1].handle.stubs()
+    assert (listed["id"], listed["hits"], listed["exhausted"]) == (stub["id"], 1, True)
+    replicas[1].handle.clear_stubs()
+    assert replicas[0].handle.stubs() == []
+
+
+def test_a_scenario_chosen_on_one_replica_applies_to_jobs_made_on_the_other(
+    replicas: list[Replica],
+) -> None:
+    replicas[0].handle.use_scenario("nunu", "stuck-queued")
+
+    job_id = start_run(replicas[1])
+    replicas[0].handle.advance("1h")
+
+    assert replicas[1].nunu.get(f"/jobs/{job_id}").json()["status"] == "QUEUED"
+    chosen = httpx.get(f"{replicas[1].server.url}/_mock/scenarios", params={"vendor": "nunu"})
+    assert (chosen.json()["default"], chosen.json()["default_origin"]) == ("stuck-queued", "api")
+    replicas[1].handle.use_scenario("nunu", None)
+    usual = start_run(replicas[0])
+    replicas[1].handle.advance("10m")
+    assert replicas[0].nunu.get(f"/jobs/{usual}").json()["status"] == "COMPLETED"
+    assert replicas[0].nunu.get(f"/jobs/{job_id}").json()["status"] == "QUEUED"

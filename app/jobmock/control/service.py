@@ -7,7 +7,7 @@ import hmac
 import itertools
 from collections.abc import Callable, Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 from jobmock import __version__
 from jobmock.control.models import NO_BODY, ClockUpdate, RateLimitSwitch, SessionOpening, parse
@@ -40,13 +40,20 @@ TOKEN_NEEDED = "the control API needs 'Authorization: Bearer <JOBMOCK_CONTROL_TO
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class Serves(Protocol):
+    """What ``locked`` needs of the object whose method it runs."""
+
+    @property
+    def runtime(self) -> Runtime: ...
+
+
 def locked(method: F) -> F:
     """Run ``method`` under the store's lock: with a shared state (``jobmock.shared``) it reads
     what other processes changed first and shows them its own changes before it returns, and
     two control calls on two processes never interleave."""
 
     @functools.wraps(method)
-    def run(self: Controller, *args: Any, **kwargs: Any) -> Any:
+    def run(self: Serves, *args: Any, **kwargs: Any) -> Any:
         with self.runtime.store.lock:
             return method(self, *args, **kwargs)
 

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Query, Request
 from starlette.responses import Response
 
 from jobmock.control.models import NO_BODY, parse
+from jobmock.control.service import locked
 from jobmock.core.errors import BadRequest, NotFound
 from jobmock.core.fault_rules import why_unmatchable
 from jobmock.core.scenarios import find, unknown
@@ -17,6 +18,7 @@ from jobmock.core.stubs import STUB_FIELDS, StubBook, StubSpec, book_of
 
 if TYPE_CHECKING:
     from jobmock.control.service import Controller
+    from jobmock.runtime import Runtime
 
 SCENARIO_BODY = '{"scenario": NAME} (GET /_mock/scenarios?vendor= lists the names)'
 
@@ -28,9 +30,14 @@ class StubControl:
         self.controller = controller
 
     @property
+    def runtime(self) -> Runtime:
+        return self.controller.runtime
+
+    @property
     def book(self) -> StubBook:
         return book_of(self.controller.runtime.store)
 
+    @locked
     def add(self, body: Any) -> dict[str, Any]:
         if isinstance(body, Mapping) and body.get("vendor") is None:
             vendors = ", ".join(self.controller.runtime.vendors)
@@ -46,10 +53,12 @@ class StubControl:
     def described(self) -> list[dict[str, Any]]:
         return self.book.list()
 
+    @locked
     def delete(self, stub_id: int) -> None:
         if not self.book.remove(stub_id):
             raise NotFound(f"no stub {stub_id}")
 
+    @locked
     def clear(self, vendor: str | None = None) -> None:
         if vendor is not None:
             self.controller.vendor(vendor)
@@ -67,6 +76,7 @@ class StubControl:
             "scenarios": [s.describe() for s in spec.scenarios],
         }
 
+    @locked
     def use(self, vendor: str, body: Any) -> dict[str, Any]:
         spec = self.controller.vendor(vendor).spec
         if body is NO_BODY or not isinstance(body, Mapping) or set(body) != {"scenario"}:
@@ -77,6 +87,7 @@ class StubControl:
         self.book.use(vendor, name)
         return self.scenarios(vendor)
 
+    @locked
     def forget(self, vendor: str) -> None:
         self.controller.vendor(vendor)
         self.book.forget(vendor)

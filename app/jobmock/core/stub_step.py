@@ -62,7 +62,10 @@ class StubStep:
         match = self.gate.operations.match(entry.method, entry.path)
         if match is None or match.operation.method != entry.method:
             return False
-        stub = self.book.take(self.gate.facts(exchange.entry, match)) if self.book.live else None
+        stub = None
+        if self.book.live:
+            with self.gate.store.lock:  # one count across processes sharing the state
+                stub = self.book.take(self.gate.facts(exchange.entry, match))
         if stub is not None:
             entry.stub = stub.id
             entry.notes.append(f"stub {stub.id}: {stub.spec.action}")

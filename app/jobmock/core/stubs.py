@@ -202,10 +202,16 @@ class StubBook:
 _BOOKS: weakref.WeakKeyDictionary[Store, StubBook] = weakref.WeakKeyDictionary()
 
 
+#: A book's state as a shared store (``jobmock.shared``) keeps it: the stubs with their hits, and
+#: the scenario each vendor's new jobs follow (the fixtures' own defaults every process loads).
+BOOK_STATE = ("_stubs", "_next_id", "live", "scenarios", "origins")
+
+
 def book_of(store: Store) -> StubBook:
     """The stub book of the app ``store`` belongs to (made on first use, emptied by reset)."""
     book = _BOOKS.get(store)
     if book is None:
         book = _BOOKS[store] = StubBook()
         store.on_reset(book.reset)
+        store.share(book, BOOK_STATE)
     return book
