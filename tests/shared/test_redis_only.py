@@ -155,3 +155,22 @@ def test_worker_processes_on_one_port_are_one_jobmock(redis: RedisServer) -> Non
         polls = handle.requests(vendor="nunu", job=job_id)
         assert [entry.method for entry in polls] == ["GET"] * 20
         handle.close()
+
+
+def test_state_another_jobmock_wrote_is_refused_at_start_never_misread(
+    redis: RedisServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with MockServer(Settings(clock="manual", state=redis.url)) as every_vendor:
+        assert every_vendor.app.runtime.vendors  # it wrote the state of all four vendors
+
+    code = main(["serve", "--state", redis.url, "--port", "0", "--vendors", "nunu"])
+
+    assert code == 2
+    assert capsys.readouterr().err == (
+        f"jobmock: cannot start: jobmock's state store at {redis.url} holds state another "
+        "jobmock wrote (another version, or other vendors served): run the same jobmock "
+        "everywhere, or start on an empty database (FLUSHDB, or another database number in "
+        "the URL)\n"
+    )
+    with MockServer(Settings(clock="manual", state=redis.url)) as same:  # the same one adopts it
+        assert same.app.runtime.store.layout() == every_vendor.app.runtime.store.layout()

@@ -11,12 +11,14 @@ appended by Lua scripts; in an event loop the revision is read with the journal'
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import threading
 import uuid
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
+from jobmock import __version__
 from jobmock.core.clock import EPOCH, AppClock, micros
 from jobmock.core.journal import JournalEntry
 from jobmock.core.store import MAX_CREATED, POLL_TIMES_KEPT, PollLog, Store
@@ -111,7 +113,7 @@ class RedisStore(Store):
         self.link = link
         self.session = session
         self.prefix = p = prefix_of(session)
-        self.keys = {n: p + n for n in ("gen", "rev", "revs", "lock", "polls", "pcount")}
+        self.keys = {n: p + n for n in ("gen", "layout", "rev", "revs", "lock", "polls", "pcount")}
         self.journal = self.shared_journal = RedisJournal(link, p, journal_size)
         self.lock = SharedLock(self)
         self._gen: bytes | None = None
@@ -133,20 +135,36 @@ class RedisStore(Store):
         or there is none, start it from this process's freshly loaded one."""
         lock = self._redis_lock()
         try:
-            gen = self.link.run(lambda c: c.get(self.keys["gen"]))
+            gen, layout = self.link.run(lambda c: c.mget(self.keys["gen"], self.keys["layout"]))
             if fresh or gen is None:
                 self._wipe()
                 self.commit(force=True)
                 gen = uuid.uuid4().hex.encode()
-                self.link.run(lambda c: c.set(self.keys["gen"], gen))
+                mine = self.layout()
+                self.link.run(lambda c: c.mset({self.keys["gen"]: gen, self.keys["layout"]: mine}))
                 self._gen = gen
             else:
+                if layout != self.layout():
+                    raise StoreUnavailable(
+                        f"jobmock's state store at {self.link.shown} holds state another jobmock "
+                        "wrote (another version, or other vendors served): run the same jobmock "
+                        "everywhere, or start on an empty database (FLUSHDB, or another database "
+                        "number in the URL)",
+                        reason="store",
+                    )
                 self._gen = gen
                 self._pull(self.link.run(lambda c: c.get(self.keys["rev"])))
             if self.session is not None:
                 self.link.run(lambda c: c.hset(SESSIONS_KEY, self.session, 1))
         finally:
             self._release(lock)
+
+    def layout(self) -> bytes:
+        """What this process's parts are (their owners and attributes, in the order they were
+        registered, and jobmock's version): state written by parts of another layout would be
+        read into the wrong ones."""
+        parts = ";".join(f"{type(c.owner).__name__}:{','.join(c.attrs)}" for c in self._components)
+        return hashlib.sha256(f"{__version__}|{parts}".encode()).hexdigest().encode()
 
     def sync(self) -> Freshness:
         """One round trip: ``gone`` when the state was dropped (an ended session), ``stale`` when
