@@ -172,5 +172,6 @@ def test_state_another_jobmock_wrote_is_refused_at_start_never_misread(
         "everywhere, or start on an empty database (FLUSHDB, or another database number in "
         "the URL)\n"
     )
-    with MockServer(Settings(clock="manual", state=redis.url)) as same:  # the same one adopts it
-        assert same.app.runtime.store.layout() == every_vendor.app.runtime.store.layout()
+    same = Settings(clock="manual", state=redis.url)
+    with MockServer(same) as server, nunu_client(server) as nunu:  # the same jobmock adopts it
+        assert nunu.get(f"/jobs/{SEED_JOB}").status_code == 200
