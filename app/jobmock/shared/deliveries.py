@@ -1,15 +1,19 @@
 """``Claims`` in Redis: which process sends each webhook delivery, and which one runs the clock.
 
-Two keys per store (under its prefix): ``wh:sent:{round}``, the set of event keys claimed in the
-current round (``SADD`` says who won), and ``wh:lease``, held by one process's scheduler at a
-time (``SET NX PX``, renewed while it ticks, free to take once it lapses). A reset starts a new
-round (``wh:round``), which every process notices on its next claim or lease check.
+Keys per store (under its prefix): ``wh:sent:{round}``, the set of event keys claimed in the
+current round (``SADD`` says who won); ``wh:lease``, held by one process's scheduler at a time
+(``SET NX PX``, renewed while it ticks, free to take once it lapses); ``wh:ids:{round}`` and
+``wh:records:{round}``, the deliveries' numbers and their records as JSON (a hash by id), which
+the process that sends a delivery updates after each step. A reset starts a new round
+(``wh:round``), which every process notices on its next claim or lease check.
 """
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
+from typing import Any
 
 from jobmock.shared.link import StoreUnavailable
 from jobmock.shared.store import RedisStore
@@ -44,7 +48,23 @@ return out
 """
 _CLEAR = """
 local r = redis.call('INCR', KEYS[1])
-redis.call('DEL', KEYS[2] .. (r - 1))
+for i = 2, #KEYS do redis.call('DEL', KEYS[i] .. (r - 1)) end
+return r
+"""
+_NUMBER = """
+local r = redis.call('GET', KEYS[1]) or '0'
+return {r, redis.call('INCR', KEYS[2] .. r)}
+"""
+_RECORDS = """
+local r = redis.call('GET', KEYS[1]) or '0'
+return {r, redis.call('HGETALL', KEYS[2] .. r)}
+"""
+#: Records of the round they were made in only: a reset elsewhere meanwhile drops them.
+_PUBLISH = """
+local r = redis.call('GET', KEYS[1]) or '0'
+if r == ARGV[1] then
+  for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[2] .. r, ARGV[i], ARGV[i + 1]) end
+end
 return r
 """
 
@@ -54,6 +74,7 @@ class SharedClaims:
         self._store = store
         p = store.prefix
         self._lease, self._round, self._sent = p + "wh:lease", p + "wh:round", p + "wh:sent:"
+        self._ids, self._records = p + "wh:ids:", p + "wh:records:"
         self._me = uuid.uuid4().hex
         self._held = False
         self._next_check = 0.0
@@ -87,7 +108,25 @@ class SharedClaims:
         return [bool(won) for won in found[1:]]
 
     def clear(self) -> None:
-        self.round = int(self._store.link.call(_CLEAR, [self._round, self._sent], []))
+        keys = [self._round, self._sent, self._ids, self._records]
+        self.round = int(self._store.link.call(_CLEAR, keys, []))
+
+    def number(self) -> int:
+        found, number = self._store.link.call(_NUMBER, [self._round, self._ids], [])
+        self.round = int(found)
+        return int(number)
+
+    def publish(self, records: list[dict[str, Any]]) -> None:
+        if not records:
+            return
+        pairs = [v for r in records for v in (r["id"], json.dumps(r, separators=(",", ":")))]
+        found = self._store.link.call(_PUBLISH, [self._round, self._records], [self.round, *pairs])
+        self.round = int(found)
+
+    def records(self) -> list[dict[str, Any]]:
+        found, rows = self._store.link.call(_RECORDS, [self._round, self._records], [])
+        self.round = int(found)
+        return sorted((json.loads(row) for row in rows[1::2]), key=lambda r: int(r["id"]))
 
 
 def claims_for(store: object) -> SharedClaims | None:

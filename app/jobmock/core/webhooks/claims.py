@@ -3,12 +3,13 @@
 In memory an outbox has no ``Claims`` and works alone. On a shared store every process computes
 the same events from the same job state, so each event is claimed in the store before it is
 queued (only the process that wins the claim sends it), and on a running clock only the
-process holding a lease turns its outbox.
+process holding a lease turns its outbox. The records of the deliveries (``GET /_mock/webhooks``)
+are kept in the store too, numbered in one sequence, so every process lists them all.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class Claims(Protocol):
@@ -26,4 +27,16 @@ class Claims(Protocol):
 
     def clear(self) -> None:
         """Forget every claim (a reset): the same events may be sent again."""
+        ...
+
+    def number(self) -> int:
+        """The id of a new delivery: one sequence for every process (from 1 after a reset)."""
+        ...
+
+    def publish(self, records: list[dict[str, Any]]) -> None:
+        """Show these deliveries' records (``Delivery.to_dict``) to every process."""
+        ...
+
+    def records(self) -> list[dict[str, Any]]:
+        """Every process's delivery records since the last reset, by id."""
         ...

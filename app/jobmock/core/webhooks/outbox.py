@@ -81,7 +81,9 @@ class Outbox:
         heapq.heappush(self._queue, (delivery.due, self._order, delivery))
 
     def _add(self, event: WebhookEvent, copy_of: int | None = None) -> Delivery:
-        delivery = Delivery(len(self._deliveries) + 1, event, event.at, copy_of=copy_of)
+        claims = self.claims
+        number = len(self._deliveries) + 1 if claims is None else claims.number()
+        delivery = Delivery(number, event, event.at, copy_of=copy_of)
         self._deliveries.append(delivery)
         why = sender.refusal(event.url, self.targets)
         if why is None:
@@ -98,11 +100,22 @@ class Outbox:
         if self.claims is not None:
             events = self._claimed(events, self.claims)
         with self._lock:
-            for event in events:
-                if event.key not in self._seen:
-                    self._seen.add(event.key)
-                    self._add(event)
+            added = [self._add(event) for event in self._unseen(events)]
+            self._publish(added)
             return bool(self._queue) and self._queue[0][0] <= now
+
+    def _unseen(self, events: list[WebhookEvent]) -> list[WebhookEvent]:
+        unseen = []
+        for event in events:
+            if event.key not in self._seen:
+                self._seen.add(event.key)
+                unseen.append(event)
+        return unseen
+
+    def _publish(self, deliveries: list[Delivery]) -> None:
+        """Show other processes sharing the state what became of these (``Claims``)."""
+        if self.claims is not None and deliveries:
+            self.claims.publish([delivery.to_dict() for delivery in deliveries])
 
     def _claimed(self, events: list[WebhookEvent], claims: Claims) -> list[WebhookEvent]:
         """The new ones among ``events`` that this process won; the others count as seen."""
@@ -133,6 +146,8 @@ class Outbox:
             self._round = round_
 
     def deliveries(self) -> list[dict[str, Any]]:
+        if self.claims is not None:  # every process's, from the shared store
+            return self.claims.records()
         with self._lock:
             return [delivery.to_dict() for delivery in self._deliveries]
 
@@ -167,7 +182,9 @@ class Outbox:
                 else:  # duplicate: the copy goes right after the original
                     twin = self._add(delivery.event, copy_of=delivery.id)
                     twin.faults.append("duplicate")
+                    self._publish([delivery, twin])
                     return delivery, self._generation
+                self._publish([delivery])
         return None
 
     def _settle(self, delivery: Delivery, generation: int, at: datetime, answer: Any) -> None:
@@ -185,10 +202,13 @@ class Outbox:
                 else:
                     delivery.due = retry
                     self._push(delivery)
+            touched = [delivery]
             for held in self._held.pop(delivery.event.url, []):
                 if held is not delivery and held.status == "pending" and held.due > at:
                     held.due = at  # right after the delivery it was held behind
                     self._push(held)
+                    touched.append(held)
+            self._publish(touched)
 
     async def flush(self, now: datetime) -> int:
         """Make every attempt due by ``now``; how many were made."""
