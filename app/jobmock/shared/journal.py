@@ -6,7 +6,7 @@ in-memory ring (``LTRIM``). The list holds the newest entries and the counter th
 last: an entry's ``seq`` is where it stands (both are read in one transaction).
 
 In an event loop, the entries of a loop's turn travel together, with the state's revision read
-for the requests that arrived meanwhile (``Trips``): one round trip, which the gate awaits before
+for the requests that arrived meanwhile (a ``Trip``): one round trip, which the gate awaits before
 an answer's last byte leaves. Each entry is kept as a pickle of its plain values
 (``JournalEntry.packed``), as the store keeps its state.
 """
