@@ -134,7 +134,7 @@ class RedisJournal(Journal):
                 if wanted == expected:
                     held.append(entry)
         try:
-            found: list[Any] = await self._link.atrip(
+            found: list[Any] = await self._link.acall(
                 _TRIP, self._keys, self._args(plain, held, expected)
             )
         except StoreUnavailable:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
@@ -65,9 +65,8 @@ class Link:
         # Any: redis-py types every reply bytes | str, whatever ``decode_responses`` says.
         self.client: Any = redis.Redis.from_url(url, **_OPTIONS)
         self._scripts: dict[str, Any] = {}
-        # An asyncio client's connections belong to the loop that opened them: one per loop
-        # (a process serves on one; the suite runs several servers in threads).
-        self._loops: dict[asyncio.AbstractEventLoop, _LoopClient] = {}
+        # A process serves on one loop; the suite runs several servers in threads.
+        self._loops: dict[asyncio.AbstractEventLoop, _LoopConnection] = {}
 
     def lost(self, exc: BaseException) -> StoreUnavailable:
         return StoreUnavailable(
@@ -90,38 +89,27 @@ class Link:
             found = self._scripts[source] = self.client.register_script(source)
         return found
 
-    def _on_loop(self) -> _LoopClient:
+    def _on_loop(self) -> _LoopConnection:
         loop = asyncio.get_running_loop()
         found = self._loops.get(loop)
         if found is None:
-            found = self._loops[loop] = _LoopClient(self.url)
+            found = self._loops[loop] = _LoopConnection(self.url)
         return found
 
-    async def arun(self, work: Callable[[Any], Awaitable[T]]) -> T:
-        """``await work(client)`` with the running loop's asyncio client: no thread, and the
-        loop serves others while Redis answers."""
-        try:
-            return await work(self._on_loop().client)
-        except self.errors as exc:
-            raise self.lost(exc) from None
-
     async def acall(self, source: str, keys: list[str], args: list[Any]) -> Any:
-        script = self._on_loop().script(source)
-        return await self.arun(lambda _client: script(keys=keys, args=args))
-
-    async def atrip(self, source: str, keys: list[str], args: list[Any]) -> Any:
-        """``acall`` on the loop's connection for round trips made one at a time (a journal's,
-        ``batching``; one trip at a time across journals): redis-py's ``Connection`` used
-        directly, without the client's pool and retry wrappers, which cost a third of a trip."""
+        """``call`` from an event loop, which it does not block, on the loop's own connection
+        (one command at a time: the journal's round trips are batched, ``batching``, and the
+        webhook lease's are rare): redis-py's ``Connection`` used directly, without a client's
+        pool and retry wrappers, which cost a third of a round trip."""
         on_loop = self._on_loop()
         async with on_loop.lock:
-            connection = on_loop.trips
+            connection = on_loop.connection
             try:
                 return await _evalsha(connection, self.script(source).sha, source, keys, args)
             except BaseException as exc:
                 if not isinstance(exc, self.response_error):  # else the reply was read whole
                     with contextlib.suppress(Exception):
-                        await connection.disconnect()  # the next trip connects anew
+                        await connection.disconnect()  # the next command connects anew
                 if isinstance(exc, self.errors):
                     raise self.lost(exc) from None
                 raise
@@ -130,8 +118,7 @@ class Link:
         """Close the running loop's connections (its server is stopping)."""
         found = self._loops.pop(asyncio.get_running_loop(), None)
         if found is not None:
-            await found.trips.disconnect()
-            await found.client.aclose()
+            await found.connection.disconnect()
 
     def call(self, source: str, keys: list[str], args: list[Any]) -> Any:
         script = self.script(source)
@@ -158,22 +145,16 @@ def _pack(command: tuple[Any, ...]) -> bytes:
     return packed
 
 
-class _LoopClient:
+class _LoopConnection:
+    """A loop's connection to the store (an asyncio connection belongs to the loop that opened
+    it), connected on its first command."""
+
     def __init__(self, url: str) -> None:
         import redis.asyncio
 
-        self.client: Any = redis.asyncio.Redis.from_url(url, **_OPTIONS)
-        self._scripts: dict[str, Any] = {}
-        # Not from the pool: it never goes back to it (connected on its first command).
-        pool: Any = self.client.connection_pool
-        self.trips: Any = pool.make_connection()
+        pool: Any = redis.asyncio.ConnectionPool.from_url(url, **_OPTIONS)
+        self.connection: Any = pool.make_connection()
         self.lock = asyncio.Lock()
-
-    def script(self, source: str) -> Any:
-        found = self._scripts.get(source)
-        if found is None:
-            found = self._scripts[source] = self.client.register_script(source)
-        return found
 
 
 _OPTIONS: dict[str, Any] = {
