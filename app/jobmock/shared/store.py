@@ -99,6 +99,7 @@ class SharedLock:
 
 class RedisStore(Store):
     shared = True
+    journal: RedisJournal
 
     def __init__(
         self,
@@ -114,7 +115,7 @@ class RedisStore(Store):
         self.session = session
         self.prefix = p = prefix_of(session)
         self.keys = {n: p + n for n in ("gen", "layout", "rev", "revs", "lock", "polls", "pcount")}
-        self.journal = self.shared_journal = RedisJournal(link, p, journal_size)
+        self.journal = RedisJournal(link, p, journal_size)
         self.lock = SharedLock(self)
         self._gen: bytes | None = None
         self._rev: bytes | None = None
@@ -174,7 +175,7 @@ class RedisStore(Store):
     async def synced(self) -> Freshness:
         """``sync`` in an event loop: one round trip for the requests of the loop's turn, which
         also carries their journal entries (``shared.journal``)."""
-        return self._take(await self.shared_journal.revision())
+        return self._take(await self.journal.revision())
 
     async def journaled_if_current(self, entry: JournalEntry) -> bool:
         """Journal ``entry`` if what this process holds is still the state (True): in the
@@ -182,7 +183,7 @@ class RedisStore(Store):
         last read it. False, with nothing journaled, if one did: the request is served anew."""
         if self._rev is None:
             return False
-        return await self.shared_journal.add_if(entry, (self._rev, self._gen))
+        return await self.journal.add_if(entry, (self._rev, self._gen))
 
     def _take(self, revision: Sequence[bytes | None]) -> Freshness:
         rev, gen = revision
