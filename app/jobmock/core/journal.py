@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import operator
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -82,6 +83,7 @@ _LAZY = (
     "_at", "_body", "_headers", "_query", "_query_string", "_raw_body", "_raw_headers",
     "_raw_query",
 )  # fmt: skip
+_lazy_values = operator.attrgetter(*_LAZY)
 RawHeaders = Iterable[tuple[bytes, bytes]]
 
 
@@ -260,10 +262,7 @@ class JournalEntry:
             self.vendor, self.method, self.path, self.raw_path, self.wall, self.status,
             self.operation, self.job, self.duration_ms, self.error, self.state, self.terminal,
             self.retry_after, self.fault, self.stub, self.suggestion, self.notes,
-            *[None if value is _UNSET else value for value in (
-                self._at, self._body, self._headers, self._query, self._query_string,
-                self._raw_body, self._raw_headers, self._raw_query,
-            )],
+            *[None if value is _UNSET else value for value in _lazy_values(self)],
             None if when is _UNSET else micros(when),
         )  # fmt: skip
 
