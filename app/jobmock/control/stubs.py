@@ -35,7 +35,7 @@ class StubControl:
 
     @property
     def book(self) -> StubBook:
-        return book_of(self.controller.runtime.store)
+        return book_of(self.runtime.store)
 
     @locked
     def add(self, body: Any) -> dict[str, Any]:
